@@ -1,0 +1,128 @@
+package dev.nabla.api;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One differentiable operation on the tape: a {@link #forward} on ND4J arrays and the matching
+ * {@link #backward}. Subclass it for a custom op and run it with {@link #apply(Function, Tensor...)}.
+ *
+ * <pre>{@code
+ * final class Square extends Function {
+ *     protected INDArray forward(INDArray... x) { return x[0].mul(x[0]); }
+ *     protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(input(0)).muli(2)}; }
+ * }
+ * Tensor y = Function.apply(new Square(), x);
+ * }</pre>
+ */
+public abstract class Function {
+    private Tensor[] inputs;
+    private int[] versions;
+    private boolean[] needsGrad;
+    private Tensor output;
+    private int outputVersion = -1;
+    private boolean saveOutput;
+    private boolean freed;
+    /** The output, when {@link Tensor#retainGrad()} asked to keep its gradient. */
+    Tensor retainedOutput;
+
+    /** Computes the result from the inputs' arrays. Must not change the inputs. */
+    protected abstract INDArray forward(INDArray... inputs);
+
+    /**
+     * The gradients with respect to each input, given the gradient of the output; an entry may be
+     * null where {@link #needsGrad(int)} is false. A gradient may have the output's broadcast shape:
+     * the engine sums it back to the input's shape.
+     */
+    protected abstract INDArray[] backward(INDArray gradOutput);
+
+    /** The name shown by {@link Tensor#gradFn()}, PyTorch style ({@code MulBackward}). */
+    public String name() { return getClass().getSimpleName() + "Backward"; }
+
+    /** Runs {@code f} on the inputs and, when any input requires grad and recording is on, records it. */
+    public static Tensor apply(Function f, Tensor... inputs) {
+        INDArray[] arrays = new INDArray[inputs.length];
+        boolean record = false;
+        for (int i = 0; i < inputs.length; i++) {
+            arrays[i] = inputs[i].nd();
+            record |= inputs[i].requiresGrad();
+        }
+        record &= Grad.isEnabled();
+        if (record) {
+            f.inputs = inputs;
+            f.versions = new int[inputs.length];
+            f.needsGrad = new boolean[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                f.versions[i] = inputs[i].version();
+                f.needsGrad[i] = inputs[i].requiresGrad();
+            }
+        }
+        INDArray out = f.forward(arrays);
+        if (!record) return Tensor.from(out);
+        Tensor t = Tensor.fromOp(out, f);
+        if (f.saveOutput) {
+            f.output = t;
+            f.outputVersion = t.version();
+        }
+        return t;
+    }
+
+    /** Called from {@link #forward}: keep the output for the backward (as {@code ctx.save_for_backward(out)}). */
+    protected final void saveOutput() { saveOutput = true; }
+
+    /** Whether input {@code i} needs a gradient. */
+    protected final boolean needsGrad(int i) { return needsGrad != null && needsGrad[i]; }
+
+    /** Input {@code i}'s array, checked not to have been changed in place since the forward. */
+    protected final INDArray input(int i) {
+        checkAlive();
+        Tensor t = inputs[i];
+        if (t.version() != versions[i]) throw modified(t, versions[i]);
+        return t.nd();
+    }
+
+    /** The output's array (after {@link #saveOutput()}), checked as {@link #input(int)}. */
+    protected final INDArray output() {
+        checkAlive();
+        if (output == null) throw new IllegalStateException(name() + ": the output was not saved; call saveOutput() in forward");
+        if (output.version() != outputVersion) throw modified(output, outputVersion);
+        return output.nd();
+    }
+
+    /** How many inputs the op was applied to. */
+    protected final int inputCount() {
+        checkAlive();
+        return inputs.length;
+    }
+
+    /** The shape of input {@code i} (no version check: shapes cannot change in place). */
+    protected final long[] inputShape(int i) {
+        checkAlive();
+        return inputs[i].shape();
+    }
+
+    Tensor[] inputs() { return inputs; }
+
+    boolean isFreed() { return freed; }
+
+    void checkAlive() {
+        if (freed) {
+            throw new IllegalStateException("Trying to backward through the graph a second time (or directly access saved "
+                    + "tensors after they have already been freed) at " + name() + ". Saved intermediate values of the graph "
+                    + "are freed when you call backward(); specify retainGraph=true if you need to backward a second time.");
+        }
+    }
+
+    /** Drops every reference the tape saved, so that ND4J can free the off-heap memory. */
+    void release() {
+        freed = true;
+        inputs = null;
+        output = null;
+    }
+
+    private IllegalStateException modified(Tensor t, int expected) {
+        return new IllegalStateException("One of the variables needed for gradient computation has been modified by an "
+                + "inplace operation: [" + t.dtype() + " tensor of shape " + java.util.Arrays.toString(t.shape())
+                + "], which is input to " + name() + ", is at version " + t.version() + "; expected version " + expected
+                + " instead.");
+    }
+}

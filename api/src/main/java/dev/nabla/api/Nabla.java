@@ -1,0 +1,66 @@
+package dev.nabla.api;
+
+import java.util.Map;
+import java.util.Random;
+import org.bytedeco.javacpp.Loader;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Global settings: the random seed, the default dtype, and which ND4J native build loaded. */
+public final class Nabla {
+    private static final Logger LOG = LoggerFactory.getLogger(Nabla.class);
+    private static volatile DType defaultDtype = DType.FLOAT32;
+    private static final ThreadLocal<Random> JAVA_RANDOM = ThreadLocal.withInitial(Random::new);
+    private static volatile String nativeBuild;
+
+    private Nabla() {}
+
+    /** Seeds every random function of Nabla on this thread (ND4J's generator and Nabla's own). */
+    public static void manualSeed(long seed) {
+        init();
+        Nd4j.getRandom().setSeed(seed);
+        JAVA_RANDOM.get().setSeed(seed);
+    }
+
+    /** The Java-side generator of this thread, seeded by {@link #manualSeed(long)}. */
+    public static Random javaRandom() { return JAVA_RANDOM.get(); }
+
+    /** The dtype of tensors created from Java floating-point values and of {@code zeros}, {@code rand}, …. */
+    public static DType defaultDtype() { return defaultDtype; }
+
+    /** As {@code torch.set_default_dtype}: float32 (the default) or float64. */
+    public static void setDefaultDtype(DType dtype) {
+        if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64 && dtype != DType.FLOAT16) {
+            throw new IllegalArgumentException("Nabla.setDefaultDtype: expected a floating-point dtype, got " + dtype);
+        }
+        defaultDtype = dtype;
+    }
+
+    /**
+     * The ND4J native build that loaded, e.g. {@code linux-x86_64-onednn-avx2}, read from the path of
+     * the loaded {@code nd4jcpu} library (logged once at debug level).
+     */
+    public static String nativeBuild() {
+        init();
+        return nativeBuild;
+    }
+
+    static void init() {
+        if (nativeBuild != null) return;
+        synchronized (Nabla.class) {
+            if (nativeBuild != null) return;
+            Nd4j.getBackend(); // loads the backend and its native libraries
+            String build = "unknown";
+            for (Map.Entry<String, String> e : Loader.getLoadedLibraries().entrySet()) {
+                if (e.getKey().startsWith("nd4jcpu") || e.getKey().startsWith("nd4jcuda")) {
+                    String p = e.getValue().replace('\\', '/');
+                    int i = p.indexOf("/bindings/");
+                    build = i >= 0 ? p.substring(i + "/bindings/".length(), p.indexOf('/', i + "/bindings/".length())) : p;
+                }
+            }
+            nativeBuild = build;
+            LOG.debug("Nabla: ND4J backend {} with native build {}", Nd4j.getBackend().getClass().getSimpleName(), build);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.nabla.api;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Reductions over all or some dimensions, with PyTorch's {@code keepdim}. One small class per op. */
+final class ReduceOps {
+    private ReduceOps() {}
+
+    /** Normalises dims (negative allowed, none = all), checked against the rank. */
+    static int[] dims(String op, int[] dims, int rank) {
+        if (dims == null || dims.length == 0) {
+            int[] all = new int[rank];
+            for (int i = 0; i < rank; i++) all[i] = i;
+            return all;
+        }
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) out[i] = Tensor.wrapDim(op, dims[i], rank);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** The shape with the reduced dims kept as 1. */
+    static long[] keptShape(long[] shape, int[] dims) {
+        long[] s = shape.clone();
+        for (int d : dims) s[d] = 1;
+        return s;
+    }
+
+    static long[] removedShape(long[] shape, int[] dims) {
+        long[] s = new long[shape.length - dims.length];
+        int k = 0;
+        for (int i = 0; i < shape.length; i++) if (Arrays.binarySearch(dims, i) < 0) s[k++] = shape[i];
+        return s;
+    }
+
+    static long count(long[] shape, int[] dims) {
+        long n = 1;
+        for (int d : dims) n *= shape[d];
+        return n;
+    }
+
+    /** The gradient of a reduction, reshaped to keep-dims form and broadcast to the input's shape. */
+    static INDArray spread(INDArray g, long[] inShape, int[] dims) {
+        INDArray kept = g.reshape(keptShape(inShape, dims));
+        return Broadcast.expand(kept, inShape).dup();
+    }
+
+    static INDArray reshapeResult(INDArray r, long[] inShape, int[] dims, boolean keepDim) {
+        long[] target = keepDim ? keptShape(inShape, dims) : removedShape(inShape, dims);
+        return Arrays.equals(r.shape(), target) ? r : r.reshape(target);
+    }
+
+    static final class Sum extends Function {
+        private final int[] dims; private final boolean keepDim;
+        Sum(int[] dims, boolean keepDim) { this.dims = dims; this.keepDim = keepDim; }
+        @Override protected INDArray forward(INDArray... x) {
+            INDArray a = x[0].dataType() == DataType.BOOL ? x[0].castTo(DataType.LONG) : x[0];
+            if (!a.dataType().isFPType() && a.dataType() != DataType.LONG) a = a.castTo(DataType.LONG); // as PyTorch
+            return reshapeResult(a.sum(keepDim, dims), a.shape(), dims, keepDim);
+        }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {spread(g, inputShape(0), dims)}; }
+    }
+
+    static final class Mean extends Function {
+        private final int[] dims; private final boolean keepDim;
+        Mean(int[] dims, boolean keepDim) { this.dims = dims; this.keepDim = keepDim; }
+        @Override protected INDArray forward(INDArray... x) {
+            if (!x[0].dataType().isFPType()) {
+                throw new IllegalArgumentException("mean(): could not infer output dtype. Input dtype must be either a floating "
+                        + "point or complex dtype. Got: " + DType.of(x[0].dataType()));
+            }
+            return reshapeResult(x[0].mean(keepDim, dims), x[0].shape(), dims, keepDim);
+        }
+        @Override protected INDArray[] backward(INDArray g) {
+            long[] s = inputShape(0);
+            return new INDArray[] {spread(g, s, dims).divi(count(s, dims))};
+        }
+    }
+
+    /** Variance; {@code unbiased} divides by N − 1 (PyTorch's default). */
+    static final class Var extends Function {
+        private final int[] dims; private final boolean unbiased, keepDim;
+        Var(int[] dims, boolean unbiased, boolean keepDim) { this.dims = dims; this.unbiased = unbiased; this.keepDim = keepDim; }
+        @Override protected INDArray forward(INDArray... x) {
+            INDArray a = UnaryOps.fp(x[0]);
+            INDArray centred = a.sub(Broadcast.expand(a.mean(true, dims), a.shape()));
+            long n = count(a.shape(), dims) - (unbiased ? 1 : 0);
+            INDArray r = centred.muli(centred).sum(keepDim, dims).divi(n);
+            return reshapeResult(r, a.shape(), dims, keepDim);
+        }
+        @Override protected INDArray[] backward(INDArray g) {
+            INDArray a = input(0).castTo(g.dataType());
+            long[] s = a.shape();
+            INDArray centred = a.sub(Broadcast.expand(a.mean(true, dims), s));
+            long n = count(s, dims) - (unbiased ? 1 : 0);
+            return new INDArray[] {spread(g, s, dims).muli(centred).muli(2.0 / n)};
+        }
+    }
+
+    /** max() or min() over everything; ties share the gradient evenly, as PyTorch's amax. */
+    static final class Extreme extends Function {
+        private final boolean max; private final int[] dims; private final boolean keepDim;
+        Extreme(boolean max, int[] dims, boolean keepDim) { this.max = max; this.dims = dims; this.keepDim = keepDim; }
+        @Override protected INDArray forward(INDArray... x) {
+            saveOutput();
+            INDArray r = max ? x[0].max(keepDim, dims) : x[0].min(keepDim, dims);
+            return reshapeResult(r, x[0].shape(), dims, keepDim);
+        }
+        @Override protected INDArray[] backward(INDArray g) {
+            INDArray x = input(0);
+            long[] s = x.shape();
+            INDArray hit = x.eq(Broadcast.expand(output().reshape(keptShape(s, dims)), s)).castTo(g.dataType());
+            INDArray n = Broadcast.expand(hit.sum(true, dims), s);
+            return new INDArray[] {spread(g, s, dims).muli(hit).divi(n)};
+        }
+    }
+
+    /** max(dim) / min(dim) values; the gradient goes to the index that was chosen. */
+    static final class ExtremeDim extends Function {
+        private final int dim; private final boolean keepDim; private final INDArray indices;
+        ExtremeDim(int dim, boolean keepDim, INDArray indices) { this.dim = dim; this.keepDim = keepDim; this.indices = indices; }
+        @Override protected INDArray forward(INDArray... x) {
+            // values picked through the indices, so that values and indices always agree
+            return reshapeResult(pick(x[0], indices, dim), x[0].shape(), new int[] {dim}, keepDim);
+        }
+        @Override protected INDArray[] backward(INDArray g) {
+            long[] s = inputShape(0);
+            INDArray hot = oneHot(indices, s, dim, g.dataType());
+            return new INDArray[] {spread(g, s, new int[] {dim}).muli(hot)};
+        }
+    }
+
+    /** argmax / argmin along {@code dim} with keep-dims shape, int64. */
+    static INDArray argExtreme(INDArray x, boolean max, int dim) {
+        INDArray idx = max ? Nd4j.argMax(x, dim) : Nd4j.getExecutioner().exec(
+                new org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMin(x, false, new int[] {dim}))[0];
+        return idx.castTo(DataType.LONG).reshape(keptShape(x.shape(), new int[] {dim}));
+    }
+
+    /** For keep-dims indices along dim, a 0/1 array of the input's shape marking them. */
+    static INDArray oneHot(INDArray keptIndices, long[] shape, int dim, DataType type) {
+        long[] rs = new long[shape.length];
+        Arrays.fill(rs, 1);
+        rs[dim] = shape[dim];
+        INDArray range = Nd4j.arange(shape[dim]).castTo(DataType.LONG).reshape(rs);
+        return Broadcast.pairwise("eq", "equals", Broadcast.expand(keptIndices, shape), range, DataType.BOOL).castTo(type);
+    }
+
+    static INDArray pick(INDArray x, INDArray keptIndices, int dim) {
+        INDArray hot = oneHot(keptIndices, x.shape(), dim, DataType.BOOL);
+        INDArray zero = Nd4j.zeros(x.dataType(), x.shape());
+        INDArray sel = Nd4j.createUninitialized(x.dataType(), x.shape());
+        Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("select").addInputs(hot, x, zero).addOutputs(sel).build());
+        return sel.sum(true, dim);
+    }
+
+    /** The p-norm; p = 2, 1, ∞ and any p > 0. The gradient at a zero norm is zero, as PyTorch. */
+    static final class Norm extends Function {
+        private final double p; private final int[] dims; private final boolean keepDim;
+        Norm(double p, int[] dims, boolean keepDim) {
+            if (!(p > 0)) throw new IllegalArgumentException("norm: expected p > 0 (or Double.POSITIVE_INFINITY), got " + p);
+            this.p = p; this.dims = dims; this.keepDim = keepDim;
+        }
+        @Override protected INDArray forward(INDArray... in) {
+            saveOutput();
+            INDArray x = UnaryOps.fp(in[0]);
+            INDArray abs = Transforms.abs(x, true);
+            INDArray r;
+            if (p == Double.POSITIVE_INFINITY) r = abs.max(true, dims);
+            else if (p == 1) r = abs.sum(true, dims);
+            else if (p == 2) r = Transforms.sqrt(abs.muli(abs).sum(true, dims), false);
+            else r = Transforms.pow(Transforms.pow(abs, p, false).sum(true, dims), 1 / p, false);
+            return reshapeResult(r, x.shape(), dims, keepDim);
+        }
+        @Override protected INDArray[] backward(INDArray g) {
+            INDArray x = input(0).castTo(g.dataType());
+            long[] s = x.shape();
+            INDArray norm = Broadcast.expand(output().reshape(keptShape(s, dims)), s);
+            INDArray gs = spread(g, s, dims);
+            INDArray sign = Transforms.sign(x, true);
+            INDArray local;
+            if (p == Double.POSITIVE_INFINITY) {
+                INDArray abs = Transforms.abs(x, true);
+                INDArray hit = abs.eq(norm).castTo(g.dataType());
+                local = sign.muli(hit).divi(Broadcast.expand(hit.sum(true, dims), s));
+            } else if (p == 1) {
+                local = sign;
+            } else {
+                // sign(x)·|x|^(p−1) / norm^(p−1), zero where norm = 0
+                INDArray num = p == 2 ? x.dup() : sign.muli(Transforms.pow(Transforms.abs(x, true), p - 1, false));
+                INDArray den = p == 2 ? norm.dup() : Transforms.pow(norm, p - 1, true);
+                INDArray zero = den.eq(0);
+                den.putWhereWithMask(zero, 1.0);
+                local = num.divi(den);
+                local.putWhereWithMask(zero, 0.0);
+            }
+            return new INDArray[] {gs.muli(local)};
+        }
+    }
+}

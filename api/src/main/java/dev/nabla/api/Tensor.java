@@ -1,0 +1,1065 @@
+package dev.nabla.api;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * An n-dimensional array with autograd, as PyTorch's {@code torch.Tensor}, over an ND4J {@link INDArray}.
+ *
+ * <p>Views ({@link #view}, {@link #narrow}, {@link #index(String)}, {@link #t()}, …) share storage with
+ * their base: a write through a view is seen by the base. Operations on tensors that require grad are
+ * recorded on a tape; {@link #backward()} walks it.
+ *
+ * <pre>{@code
+ * Tensor w = Tensor.randn(3, 1).requiresGrad_();
+ * Tensor loss = x.mm(w).sub(y).pow(2).mean();
+ * loss.backward();          // w.grad() now holds dloss/dw
+ * }</pre>
+ */
+public final class Tensor {
+    /** Version counter shared by a tensor and its views; bumped by every in-place change. */
+    static final class Version {
+        int value;
+    }
+
+    private final INDArray data;
+    private Version version;
+    private Tensor base;
+    private boolean requiresGrad;
+    private Tensor grad;
+    private Function gradFn;
+
+    private Tensor(INDArray data) {
+        this.data = data;
+        this.version = new Version();
+    }
+
+    static { Nabla.init(); }
+
+    // ---------------------------------------------------------------- creation
+
+    /** Wraps an ND4J array; the tensor shares its memory. */
+    public static Tensor from(INDArray array) {
+        if (array == null) throw new IllegalArgumentException("Tensor.from: array must not be null");
+        DType.of(array.dataType()); // rejects types Nabla does not have
+        return new Tensor(array);
+    }
+
+    static Tensor fromOp(INDArray out, Function f) {
+        Tensor t = new Tensor(out);
+        t.gradFn = f;
+        t.requiresGrad = true;
+        return t;
+    }
+
+    /** A 1-d tensor of the default dtype (float32), as {@code torch.tensor([…])}. */
+    public static Tensor of(double... values) { return of(Nabla.defaultDtype(), values); }
+
+    /** A 1-d tensor of the given dtype. */
+    public static Tensor of(DType dtype, double... values) {
+        return new Tensor(Nd4j.createFromArray(values.clone()).castTo(dtype.nd()));
+    }
+
+    /** A 2-d tensor of the default dtype from rows of equal length. */
+    public static Tensor of(double[]... rows) {
+        return new Tensor(Nd4j.createFromArray(rectangular(rows)).castTo(Nabla.defaultDtype().nd()));
+    }
+
+    /** A 1-d float32 tensor. */
+    public static Tensor of(float... values) { return new Tensor(Nd4j.createFromArray(values.clone())); }
+
+    /** A 2-d float32 tensor from rows of equal length. */
+    public static Tensor of(float[]... rows) {
+        for (float[] r : rows) check(rows[0].length == r.length, "Tensor.of: expected rows of equal length " + rows[0].length + ", got " + r.length);
+        return new Tensor(Nd4j.createFromArray(rows));
+    }
+
+    /** A 1-d int64 tensor, as {@code torch.tensor([1, 2, 3])}. */
+    public static Tensor of(long... values) { return new Tensor(Nd4j.createFromArray(values.clone())); }
+
+    /** A 1-d int64 tensor from int literals. */
+    public static Tensor of(int... values) {
+        return new Tensor(Nd4j.createFromArray(Arrays.stream(values).asLongStream().toArray()));
+    }
+
+    /** A 2-d int64 tensor from rows of equal length. */
+    public static Tensor of(long[]... rows) {
+        for (long[] r : rows) check(rows[0].length == r.length, "Tensor.of: expected rows of equal length " + rows[0].length + ", got " + r.length);
+        return new Tensor(Nd4j.createFromArray(rows));
+    }
+
+    /** A 1-d bool tensor. */
+    public static Tensor of(boolean... values) { return new Tensor(Nd4j.createFromArray(values.clone())); }
+
+    /** A 0-d tensor of the default dtype, as {@code torch.tensor(3.5)}. */
+    public static Tensor scalar(double value) { return scalar(Nabla.defaultDtype(), value); }
+
+    /** A 0-d tensor of the given dtype. */
+    public static Tensor scalar(DType dtype, double value) { return new Tensor(Nd4j.scalar(value).castTo(dtype.nd())); }
+
+    private static double[][] rectangular(double[][] rows) {
+        check(rows.length > 0, "Tensor.of: expected at least one row");
+        for (double[] r : rows) check(rows[0].length == r.length, "Tensor.of: expected rows of equal length " + rows[0].length + ", got " + r.length);
+        return rows;
+    }
+
+    /** Uninitialised memory of the default dtype. */
+    public static Tensor empty(long... shape) { return empty(Nabla.defaultDtype(), shape); }
+
+    public static Tensor empty(DType dtype, long... shape) { return new Tensor(Nd4j.createUninitialized(dtype.nd(), checkShape("empty", shape))); }
+
+    public static Tensor zeros(long... shape) { return zeros(Nabla.defaultDtype(), shape); }
+
+    public static Tensor zeros(DType dtype, long... shape) { return new Tensor(Nd4j.zeros(dtype.nd(), checkShape("zeros", shape))); }
+
+    public static Tensor ones(long... shape) { return ones(Nabla.defaultDtype(), shape); }
+
+    public static Tensor ones(DType dtype, long... shape) { return new Tensor(Nd4j.ones(dtype.nd(), checkShape("ones", shape))); }
+
+    public static Tensor full(long[] shape, double value) { return full(shape, value, Nabla.defaultDtype()); }
+
+    public static Tensor full(long[] shape, double value, DType dtype) {
+        return new Tensor(Nd4j.valueArrayOf(checkShape("full", shape), value, dtype.nd()));
+    }
+
+    /** The n×n identity. */
+    public static Tensor eye(long n) { return eye(n, n); }
+
+    public static Tensor eye(long n, long m) {
+        INDArray r = Nd4j.zeros(Nabla.defaultDtype().nd(), n, m);
+        for (long i = 0; i < Math.min(n, m); i++) r.putScalar(i, i, 1.0);
+        return new Tensor(r);
+    }
+
+    /** 0, 1, …, end − 1 as int64, as {@code torch.arange(end)}. */
+    public static Tensor arange(long end) { return arange(0, end, 1); }
+
+    /** start, start + step, … below end, int64 (as PyTorch for integer arguments). */
+    public static Tensor arange(long start, long end, long step) {
+        check(step != 0, "arange: step must be nonzero");
+        long n = Math.max(0, (end - start + step + (step > 0 ? -1 : 1)) / step);
+        long[] v = new long[Math.toIntExact(n)];
+        for (int i = 0; i < n; i++) v[i] = start + i * step;
+        return of(v);
+    }
+
+    /** start, start + step, … below end, in the default dtype (as PyTorch for floating arguments). */
+    public static Tensor arange(double start, double end, double step) {
+        check(step != 0, "arange: step must be nonzero");
+        long n = (long) Math.ceil((end - start) / step);
+        double[] v = new double[(int) Math.max(0, n)];
+        for (int i = 0; i < v.length; i++) v[i] = start + i * step;
+        return of(v);
+    }
+
+    /** {@code steps} points evenly spaced from start to end inclusive. */
+    public static Tensor linspace(double start, double end, int steps) {
+        check(steps >= 0, "linspace: number of steps must be non-negative, got " + steps);
+        double[] v = new double[steps];
+        double step = steps > 1 ? (end - start) / (steps - 1) : 0;
+        int half = steps / 2;
+        for (int i = 0; i < steps; i++) v[i] = i < half ? start + step * i : end - step * (steps - i - 1); // as PyTorch
+        return of(v);
+    }
+
+    /** Uniform on [0, 1), from the seeded generator. */
+    public static Tensor rand(long... shape) { return rand(Nabla.defaultDtype(), shape); }
+
+    public static Tensor rand(DType dtype, long... shape) {
+        checkFloat("rand", dtype);
+        return new Tensor(Nd4j.rand(dtype.nd(), checkShape("rand", shape)));
+    }
+
+    /** Standard normal, from the seeded generator. */
+    public static Tensor randn(long... shape) { return randn(Nabla.defaultDtype(), shape); }
+
+    public static Tensor randn(DType dtype, long... shape) {
+        checkFloat("randn", dtype);
+        return new Tensor(Nd4j.randn(dtype.nd(), checkShape("randn", shape)));
+    }
+
+    /** Integers uniform in [low, high) as int64, from the seeded generator. */
+    public static Tensor randint(long low, long high, long... shape) {
+        check(high > low, "randint: expected low < high, got low=" + low + ", high=" + high);
+        INDArray u = Nd4j.rand(DataType.DOUBLE, checkShape("randint", shape));
+        INDArray r = org.nd4j.linalg.ops.transforms.Transforms.floor(u.muli(high - low).addi(low), false);
+        return new Tensor(r.castTo(DataType.LONG));
+    }
+
+    /** A random permutation of 0 … n − 1 (int64), from the seeded generator. */
+    public static Tensor randperm(int n) {
+        long[] p = new long[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        java.util.Random r = Nabla.javaRandom();
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            long t = p[i]; p[i] = p[j]; p[j] = t;
+        }
+        return of(p);
+    }
+
+    /** A tensor of zeros with this one's shape and dtype. */
+    public Tensor zerosLike() { return zeros(dtype(), shape()); }
+
+    /** A tensor of ones with this one's shape and dtype. */
+    public Tensor onesLike() { return ones(dtype(), shape()); }
+
+    // ---------------------------------------------------------------- properties
+
+    /** The underlying ND4J array (shares memory). */
+    public INDArray nd() { return data; }
+
+    public long[] shape() { return data.shape(); }
+
+    /** The size of one dimension; negative counts from the end. */
+    public long size(int dim) { return data.size(wrapDim("size", dim, dim())); }
+
+    public int dim() { return data.rank(); }
+
+    public long numel() { return data.length(); }
+
+    public DType dtype() { return DType.of(data.dataType()); }
+
+    public Device device() { return Device.current(); }
+
+    /** A copy in another dtype (this tensor itself when it has it already). Differentiable between float types. */
+    public Tensor to(DType dtype) {
+        if (dtype == dtype()) return this;
+        if (requiresGrad && !dtype.isFloatingPoint()) return detach().to(dtype);
+        return Function.apply(new ViewOps.Cast(dtype.nd()), this);
+    }
+
+    /** This tensor when it is on {@code device}; ND4J has one backend per JVM, so any other device is an error. */
+    public Tensor to(Device device) {
+        Device here = device();
+        if (!here.equals(device)) {
+            throw new IllegalArgumentException("Tensor.to(" + device + "): this JVM runs ND4J's " + here.kind()
+                    + " backend and ND4J has one backend per JVM; build with " + (device.kind() == Device.Kind.CUDA
+                    ? "the cuda profile (mvn -Pcuda …)" : "the default CPU profile"));
+        }
+        return this;
+    }
+
+    /** The value of a one-element tensor. */
+    public double item() {
+        if (numel() != 1) {
+            throw new IllegalStateException("item(): a Tensor with " + numel() + " elements cannot be converted to a scalar");
+        }
+        return data.getDouble(0);
+    }
+
+    /** The elements in row-major order. */
+    public double[] toDoubleArray() { return flat().toDoubleVector(); }
+
+    public float[] toFloatArray() { return flat().toFloatVector(); }
+
+    public long[] toLongArray() { return flat().castTo(DataType.LONG).toLongVector(); }
+
+    private INDArray flat() {
+        INDArray c = data.dup('c');
+        if (c.dataType() == DataType.BOOL || c.dataType() == DataType.HALF) c = c.castTo(DataType.DOUBLE);
+        return c.reshape(c.length());
+    }
+
+    // ---------------------------------------------------------------- autograd state
+
+    public boolean requiresGrad() { return requiresGrad; }
+
+    /** Sets whether gradients are accumulated into this leaf; only floating-point tensors can require grad. */
+    public Tensor requiresGrad(boolean flag) {
+        if (!isLeaf()) {
+            throw new IllegalStateException("requiresGrad(): you can only change requires_grad flags of leaf variables; "
+                    + "use detach() to get a leaf from " + gradFn.name());
+        }
+        if (flag && !dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("requiresGrad(): only tensors of floating point dtype can require gradients, got " + dtype());
+        }
+        requiresGrad = flag;
+        return this;
+    }
+
+    /** {@code requiresGrad(true)}, as PyTorch's {@code requires_grad_()}. */
+    public Tensor requiresGrad_() { return requiresGrad(true); }
+
+    /** The accumulated gradient, or null before the first backward. */
+    public Tensor grad() { return grad; }
+
+    /** Replaces the gradient (null clears it). */
+    public void setGrad(Tensor g) {
+        if (g != null && !Arrays.equals(g.shape(), shape())) {
+            throw new IllegalArgumentException("setGrad: assigned grad has shape " + Arrays.toString(g.shape())
+                    + ", expected " + Arrays.toString(shape()));
+        }
+        grad = g;
+    }
+
+    /** True for tensors not made by a recorded op: user-created tensors and parameters. */
+    public boolean isLeaf() { return gradFn == null; }
+
+    /** The name of the op that made this tensor ({@code MulBackward}), or null for a leaf. */
+    public String gradFn() { return gradFn == null ? null : gradFn.name(); }
+
+    Function gradFnNode() { return gradFn; }
+
+    int version() { return version.value; }
+
+    /** Keeps this non-leaf's gradient in {@link #grad()} during backward, as PyTorch's {@code retain_grad()}. */
+    public Tensor retainGrad() {
+        if (!requiresGrad) throw new IllegalStateException("retainGrad(): can't retain_grad on Tensor that has requires_grad=False");
+        if (gradFn != null) gradFn.retainedOutput = this;
+        return this;
+    }
+
+    /** The same data, cut from the tape: no gradient flows through the result. Shares storage. */
+    public Tensor detach() {
+        Tensor t = new Tensor(data);
+        t.version = version;
+        t.base = base != null ? base : this;
+        return t;
+    }
+
+    void accumulateGrad(INDArray g) {
+        if (grad == null) {
+            grad = new Tensor(g.dataType() == data.dataType() ? g.dup('c') : g.castTo(data.dataType()));
+        } else {
+            grad.data.addi(g);
+        }
+    }
+
+    /** Backward from a one-element tensor (the loss): accumulates d(this)/d(leaf) into every leaf's grad. */
+    public void backward() { backward(null, false); }
+
+    /** Backward with the gradient of some scalar with respect to this tensor. */
+    public void backward(Tensor gradient) { backward(gradient, false); }
+
+    /** Backward; {@code retainGraph} keeps the tape so that backward can run through it again. */
+    public void backward(Tensor gradient, boolean retainGraph) {
+        INDArray seed;
+        if (gradient == null) {
+            if (numel() != 1) {
+                throw new IllegalStateException("backward(): grad can be implicitly created only for scalar outputs; this tensor has shape "
+                        + Arrays.toString(shape()) + ", so pass the gradient: backward(gradient)");
+            }
+            seed = Nd4j.ones(data.dataType(), shape());
+        } else {
+            if (!Arrays.equals(gradient.shape(), shape())) {
+                throw new IllegalArgumentException("backward(gradient): mismatch in shape: grad_output has a shape of "
+                        + Arrays.toString(gradient.shape()) + " and output has a shape of " + Arrays.toString(shape()));
+            }
+            seed = gradient.data.castTo(data.dataType());
+        }
+        Autograd.backward(this, seed, retainGraph);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    private Tensor asView(Tensor t) {
+        t.version = version;
+        t.base = base != null ? base : this;
+        return t;
+    }
+
+    /** The same data with another shape, never copying (one dimension may be −1). */
+    public Tensor view(long... shape) {
+        return asView(Function.apply(new ViewOps.Reshape(inferShape("view", shape), true), this));
+    }
+
+    /** Another shape: a view where the strides allow it, a copy otherwise (one dimension may be −1). */
+    public Tensor reshape(long... shape) {
+        Tensor r = Function.apply(new ViewOps.Reshape(inferShape("reshape", shape), false), this);
+        return r.data.data() == data.data() ? asView(r) : r;
+    }
+
+    private long[] inferShape(String op, long[] shape) {
+        long known = 1;
+        int unknown = -1;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == -1) {
+                check(unknown < 0, op + ": only one dimension can be inferred, got " + Arrays.toString(shape));
+                unknown = i;
+            } else {
+                check(shape[i] >= 0, op + ": invalid shape dimension " + shape[i] + " in " + Arrays.toString(shape));
+                known *= shape[i];
+            }
+        }
+        long[] r = shape.clone();
+        if (unknown >= 0) {
+            check(known != 0 && numel() % known == 0, op + ": shape " + Arrays.toString(shape) + " is invalid for input of size " + numel());
+            r[unknown] = numel() / known;
+        } else {
+            check(known == numel(), op + ": shape " + Arrays.toString(shape) + " is invalid for input of size " + numel());
+        }
+        return r;
+    }
+
+    /** The transpose of a matrix (a 1-d or 0-d tensor as it is). */
+    public Tensor t() {
+        check(dim() <= 2, "t(): expects a tensor with <= 2 dimensions, but self is " + dim() + "D");
+        return dim() < 2 ? this : transpose(0, 1);
+    }
+
+    /** Swaps two dimensions (a view). */
+    public Tensor transpose(int dim0, int dim1) {
+        int n = dim();
+        int a = wrapDim("transpose", dim0, n), b = wrapDim("transpose", dim1, n);
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        p[a] = b;
+        p[b] = a;
+        return permute(p);
+    }
+
+    /** Reorders the dimensions (a view). */
+    public Tensor permute(int... dims) {
+        int n = dim();
+        check(dims.length == n, "permute: number of dims don't match in permute: expected " + n + ", got " + dims.length);
+        int[] p = new int[n];
+        boolean[] seen = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = wrapDim("permute", dims[i], n);
+            check(!seen[p[i]], "permute: repeated dim " + dims[i] + " in " + Arrays.toString(dims));
+            seen[p[i]] = true;
+        }
+        if (n == 0) return asView(Function.apply(new ViewOps.Reshape(new long[0], true), this));
+        return asView(Function.apply(new ViewOps.Permute(p), this));
+    }
+
+    /** {@code length} entries of dimension {@code dim} from {@code start} (a view). */
+    public Tensor narrow(int dim, long start, long length) {
+        int d = wrapDim("narrow", dim, dim());
+        long size = data.size(d);
+        long s = start < 0 ? start + size : start;
+        check(s >= 0 && length >= 0 && s + length <= size, "narrow: start (" + start + ") + length (" + length
+                + ") exceeds dimension size (" + size + ") of dimension " + dim);
+        ViewOps.Part[] parts = allParts();
+        parts[d] = ViewOps.Part.range(s, s + length, 1);
+        return slice(parts);
+    }
+
+    /** Entry {@code index} of dimension {@code dim}, removing that dimension (a view). */
+    public Tensor select(int dim, long index) {
+        int d = wrapDim("select", dim, dim());
+        long size = data.size(d);
+        long i = index < 0 ? index + size : index;
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("select(): index " + index + " out of range for tensor of size "
+                    + Arrays.toString(shape()) + " at dimension " + dim);
+        }
+        ViewOps.Part[] parts = allParts();
+        parts[d] = ViewOps.Part.point(i);
+        return slice(parts);
+    }
+
+    private ViewOps.Part[] allParts() {
+        ViewOps.Part[] parts = new ViewOps.Part[dim()];
+        for (int i = 0; i < parts.length; i++) parts[i] = ViewOps.Part.all(data.size(i));
+        return parts;
+    }
+
+    Tensor slice(ViewOps.Part[] parts) { return asView(Function.apply(new ViewOps.Slice(parts), this)); }
+
+    /**
+     * Python slicing, as {@code x[":, 1:3"]}: comma-separated entries, each an index ({@code 0},
+     * {@code -1}), a slice {@code start:stop:step} with any part omitted and a positive step,
+     * {@code ...}, or {@code None} for a new axis. The result is a view that can be written to:
+     * {@code x.index(":, 1:3").fill_(-1)}.
+     */
+    public Tensor index(String spec) { return Indexing.apply(this, spec); }
+
+    /** The elements where a bool mask (broadcast to this shape) is true, as a 1-d copy ({@code x[mask]}). */
+    public Tensor index(Tensor mask) { return maskedSelect(mask); }
+
+    /** Broadcasts size-1 dimensions to a larger shape (a stride-0 view); −1 keeps a size. */
+    public Tensor expand(long... shape) {
+        long[] s = shape.clone();
+        int lead = s.length - dim();
+        check(lead >= 0, "expand: the number of sizes provided (" + s.length + ") must be greater or equal to the number of dimensions in the tensor (" + dim() + ")");
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1) {
+                check(i >= lead, "expand: -1 is not allowed in a leading, non-existing dimension " + i);
+                s[i] = data.size(i - lead);
+            }
+        }
+        return asView(Function.apply(new ViewOps.Expand(s), this));
+    }
+
+    /** Expands to another tensor's shape. */
+    public Tensor expandAs(Tensor other) { return expand(other.shape()); }
+
+    /** Removes every dimension of size 1. */
+    public Tensor squeeze() {
+        long[] s = Arrays.stream(shape()).filter(x -> x != 1).toArray();
+        return s.length == dim() ? this : view(s);
+    }
+
+    /** Removes dimension {@code dim} if its size is 1. */
+    public Tensor squeeze(int dim) {
+        if (dim() == 0) return this;
+        int d = wrapDim("squeeze", dim, dim());
+        if (data.size(d) != 1) return this;
+        long[] s = new long[dim() - 1];
+        for (int i = 0, k = 0; i < dim(); i++) if (i != d) s[k++] = data.size(i);
+        return view(s);
+    }
+
+    /** Inserts a dimension of size 1 at {@code dim} (−1 appends). */
+    public Tensor unsqueeze(int dim) {
+        int d = wrapDim("unsqueeze", dim, dim() + 1);
+        long[] s = new long[dim() + 1];
+        for (int i = 0, k = 0; i < s.length; i++) s[i] = i == d ? 1 : data.size(k++);
+        return reshape(s);
+    }
+
+    /** All dimensions as one. */
+    public Tensor flatten() { return flatten(0, -1); }
+
+    /** Dimensions {@code start} … {@code end} (inclusive) as one. */
+    public Tensor flatten(int start, int end) {
+        if (dim() == 0) return reshape(1);
+        int a = wrapDim("flatten", start, dim()), b = wrapDim("flatten", end, dim());
+        check(a <= b, "flatten: start_dim cannot come after end_dim");
+        long[] s = new long[dim() - (b - a)];
+        int k = 0;
+        for (int i = 0; i < a; i++) s[k++] = data.size(i);
+        long m = 1;
+        for (int i = a; i <= b; i++) m *= data.size(i);
+        s[k++] = m;
+        for (int i = b + 1; i < dim(); i++) s[k++] = data.size(i);
+        return reshape(s);
+    }
+
+    /** This tensor if it is C-contiguous, else a C-ordered copy. */
+    public Tensor contiguous() {
+        if (isContiguous()) return this;
+        return Function.apply(new ViewOps.Copy(), this);
+    }
+
+    /** Whether the elements are laid out densely in row-major order. */
+    public boolean isContiguous() {
+        long expected = 1;
+        for (int i = dim() - 1; i >= 0; i--) {
+            if (data.size(i) != 1 && data.stride(i) != expected) return false;
+            expected *= data.size(i);
+        }
+        return true;
+    }
+
+    /** A copy with its own storage (differentiable). */
+    public Tensor clone() { return Function.apply(new ViewOps.Copy(), this); }
+
+    // ---------------------------------------------------------------- joining and splitting
+
+    /** Concatenates along an existing dimension. */
+    public static Tensor cat(List<Tensor> tensors, int dim) {
+        check(!tensors.isEmpty(), "cat: expected a non-empty list of tensors");
+        Tensor first = tensors.get(0);
+        int d = wrapDim("cat", dim, first.dim());
+        for (int i = 1; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            boolean ok = t.dim() == first.dim();
+            for (int k = 0; ok && k < first.dim(); k++) ok = k == d || t.data.size(k) == first.data.size(k);
+            check(ok, "cat: sizes of tensors must match except in dimension " + dim + "; expected " + Arrays.toString(first.shape())
+                    + " but got " + Arrays.toString(t.shape()) + " for tensor number " + i + " in the list");
+        }
+        return Function.apply(new ViewOps.Cat(d), tensors.toArray(new Tensor[0]));
+    }
+
+    public static Tensor cat(int dim, Tensor... tensors) { return cat(List.of(tensors), dim); }
+
+    /** Stacks equal-shaped tensors along a new dimension. */
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        check(!tensors.isEmpty(), "stack: expected a non-empty list of tensors");
+        long[] s = tensors.get(0).shape();
+        int d = wrapDim("stack", dim, s.length + 1);
+        List<Tensor> u = new ArrayList<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            check(Arrays.equals(t.shape(), s), "stack: expects each tensor to be equal size, but got " + Arrays.toString(s)
+                    + " at entry 0 and " + Arrays.toString(t.shape()) + " at entry " + i);
+            u.add(t.unsqueeze(d));
+        }
+        return cat(u, d);
+    }
+
+    public static Tensor stack(int dim, Tensor... tensors) { return stack(List.of(tensors), dim); }
+
+    /** {@code chunks} views along {@code dim}, each of size ceil(n / chunks) but the last. */
+    public List<Tensor> chunk(int chunks, int dim) {
+        check(chunks > 0, "chunk: expects chunks to be greater than 0, got: " + chunks);
+        long n = size(dim);
+        return split(Math.max(1, (n + chunks - 1) / chunks), dim);
+    }
+
+    /** Views of {@code size} entries along {@code dim} (the last may be smaller). */
+    public List<Tensor> split(long size, int dim) {
+        check(size > 0, "split: expects split_size be non-negative, got " + size);
+        long n = size(dim);
+        List<Tensor> r = new ArrayList<>();
+        for (long at = 0; at < n; at += size) r.add(narrow(dim, at, Math.min(size, n - at)));
+        if (n == 0) r.add(this);
+        return r;
+    }
+
+    /** Views with the given sizes along {@code dim}; the sizes must add up to the dimension. */
+    public List<Tensor> split(long[] sizes, int dim) {
+        long n = size(dim), sum = 0;
+        for (long s : sizes) sum += s;
+        check(sum == n, "split_with_sizes expects split_sizes to sum exactly to " + n + " (input tensor's size at dimension "
+                + dim + "), but got split_sizes=" + Arrays.toString(sizes));
+        List<Tensor> r = new ArrayList<>();
+        long at = 0;
+        for (long s : sizes) { r.add(narrow(dim, at, s)); at += s; }
+        return r;
+    }
+
+    /** The entries of {@code dim} listed by a 1-d integer index, as a copy. */
+    public Tensor indexSelect(int dim, Tensor index) {
+        check(index.dim() <= 1 && !index.dtype().isFloatingPoint() && index.dtype() != DType.BOOL,
+                "indexSelect: expected a 1-d integer index, got " + index.dtype() + " of shape " + Arrays.toString(index.shape()));
+        return Function.apply(new ViewOps.IndexSelect(wrapDim("indexSelect", dim, dim()), index.toLongArray()), this);
+    }
+
+    /** As {@code torch.gather}: {@code out[i][j] = this[index[i][j]][j]} for dim 0, and so on. */
+    public Tensor gather(int dim, Tensor index) {
+        check(!index.dtype().isFloatingPoint() && index.dtype() != DType.BOOL, "gather: expected an integer index, got " + index.dtype());
+        return Function.apply(new ViewOps.Gather(wrapDim("gather", dim, dim()), index.data), this);
+    }
+
+    /** Elements of {@code a} where {@code cond} is true, of {@code b} elsewhere (all three broadcast). */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        check(cond.dtype() == DType.BOOL, "where: expected condition to be a bool tensor, got " + cond.dtype());
+        return Function.apply(new ViewOps.Where(cond.data), a, b);
+    }
+
+    /** The elements where the bool mask is true, as a 1-d tensor. */
+    public Tensor maskedSelect(Tensor mask) { return Function.apply(new ViewOps.MaskedSelect(mask.data), this); }
+
+    /** A copy with {@code value} where the bool mask is true. */
+    public Tensor maskedFill(Tensor mask, double value) {
+        check(mask.dtype() == DType.BOOL, "maskedFill: expected a bool mask, got " + mask.dtype());
+        return Function.apply(new ViewOps.MaskedFill(mask.data, value), this);
+    }
+
+    /** Writes {@code value} where the bool mask is true ({@code x[mask] = value}). */
+    public Tensor maskedFill_(Tensor mask, double value) {
+        check(mask.dtype() == DType.BOOL, "maskedFill_: expected a bool mask, got " + mask.dtype());
+        Broadcast.shape("maskedFill_", shape(), mask.shape());
+        return inPlace("maskedFill_", s -> s.maskedFill(mask, value));
+    }
+
+    // ---------------------------------------------------------------- in place
+
+    /**
+     * Runs an in-place op: the out-of-place result is computed from this tensor and written back
+     * through its storage; the version counter goes up; under autograd the tensor takes the op's
+     * place on the tape.
+     */
+    private Tensor inPlace(String op, UnaryOperator<Tensor> compute) {
+        boolean record = Grad.isEnabled();
+        if (record && requiresGrad && isLeaf()) {
+            throw new IllegalStateException(op + ": a leaf Variable that requires grad is being used in an in-place operation; "
+                    + "do it under Grad.disabled() or on a detach()ed tensor");
+        }
+        if (record && base != null && base.requiresGrad) {
+            throw new IllegalStateException(op + ": in-place change of a view of a tensor that requires grad is not supported; "
+                    + "clone() the base first");
+        }
+        Tensor self = this;
+        if (record && requiresGrad) { // the old value keeps the old place on the tape
+            self = new Tensor(data.dup());
+            self.requiresGrad = true;
+            self.gradFn = gradFn;
+            if (gradFn != null && gradFn.retainedOutput == this) gradFn.retainedOutput = self;
+        }
+        Tensor r = compute.apply(self);
+        check(Arrays.equals(r.shape(), shape()), op + ": output with shape " + Arrays.toString(shape())
+                + " doesn't match the broadcast shape " + Arrays.toString(r.shape()));
+        if (r.data.dataType() != data.dataType()) {
+            check(dtype().isFloatingPoint() || !r.dtype().isFloatingPoint(), op + ": result type " + r.dtype()
+                    + " can't be cast to the desired output type " + dtype());
+            data.assign(r.data.castTo(data.dataType()));
+        } else {
+            data.assign(r.data);
+        }
+        version.value++;
+        if (record && r.requiresGrad) {
+            requiresGrad = true;
+            gradFn = r.gradFn;
+            if (gradFn.retainedOutput == r) gradFn.retainedOutput = this;
+        }
+        return this;
+    }
+
+    /** Overwrites the elements without recording; used by fills. */
+    private Tensor overwrite(String op, INDArray values) {
+        if (Grad.isEnabled() && requiresGrad && isLeaf()) {
+            throw new IllegalStateException(op + ": a leaf Variable that requires grad is being used in an in-place operation; "
+                    + "do it under Grad.disabled() or on a detach()ed tensor");
+        }
+        data.assign(values.dataType() == data.dataType() ? values : values.castTo(data.dataType()));
+        version.value++;
+        if (!isLeaf()) { // the values no longer depend on the graph
+            gradFn = null;
+            requiresGrad = false;
+        }
+        return this;
+    }
+
+    public Tensor fill_(double value) {
+        if (Grad.isEnabled() && requiresGrad && isLeaf()) overwrite("fill_", data); // throws
+        data.assign(value);
+        version.value++;
+        if (!isLeaf()) { gradFn = null; requiresGrad = false; }
+        return this;
+    }
+
+    public Tensor zero_() { return fill_(0); }
+
+    /** Normal values with the given mean and standard deviation, from the seeded generator. */
+    public Tensor normal_(double mean, double std) {
+        check(std >= 0, "normal_: expects std >= 0.0, but found std " + std);
+        checkFloat("normal_", dtype());
+        return overwrite("normal_", Nd4j.randn(data.dataType(), shape()).muli(std).addi(mean));
+    }
+
+    /** Uniform values on [a, b), from the seeded generator. */
+    public Tensor uniform_(double a, double b) {
+        check(a <= b, "uniform_: expects from <= to, but got from=" + a + " > to=" + b);
+        checkFloat("uniform_", dtype());
+        return overwrite("uniform_", Nd4j.rand(data.dataType(), shape()).muli(b - a).addi(a));
+    }
+
+    /** Integers uniform on [0, n), from the seeded generator. */
+    public Tensor random_(long n) {
+        check(n > 0, "random_: expects 'from' to be less than 'to', but got from=0 >= to=" + n);
+        return overwrite("random_", randint(0, n, shape()).data);
+    }
+
+    /** 1 with probability p, else 0, from the seeded generator. */
+    public Tensor bernoulli_(double p) {
+        check(p >= 0 && p <= 1, "bernoulli_: expects 0 <= p <= 1, but got p=" + p);
+        return overwrite("bernoulli_", Nd4j.rand(DataType.DOUBLE, shape()).lt(p).castTo(data.dataType()));
+    }
+
+    /** Copies (broadcast) values from {@code src}; differentiable with respect to {@code src}. */
+    public Tensor copy_(Tensor src) {
+        Broadcast.shape("copy_", shape(), src.shape());
+        if (src.requiresGrad && Grad.isEnabled()) {
+            return inPlace("copy_", s -> src.to(dtype()).expand(shape()).clone());
+        }
+        return overwrite("copy_", Broadcast.expand(src.data, shape()));
+    }
+
+    public Tensor add_(Tensor o) { return inPlace("add_", s -> s.add(o)); }
+
+    public Tensor add_(double c) { return inPlace("add_", s -> s.add(c)); }
+
+    public Tensor sub_(Tensor o) { return inPlace("sub_", s -> s.sub(o)); }
+
+    public Tensor sub_(double c) { return inPlace("sub_", s -> s.sub(c)); }
+
+    public Tensor mul_(Tensor o) { return inPlace("mul_", s -> s.mul(o)); }
+
+    public Tensor mul_(double c) { return inPlace("mul_", s -> s.mul(c)); }
+
+    public Tensor div_(Tensor o) { return inPlace("div_", s -> s.div(o)); }
+
+    public Tensor div_(double c) { return inPlace("div_", s -> s.div(c)); }
+
+    public Tensor clamp_(double min, double max) { return inPlace("clamp_", s -> s.clamp(min, max)); }
+
+    // ---------------------------------------------------------------- pointwise
+
+    public Tensor add(Tensor o) { return Function.apply(new ArithmeticOps.Add(), this, o); }
+
+    /** this + alpha · o, as {@code torch.add(x, o, alpha=…)}. */
+    public Tensor add(Tensor o, double alpha) { return add(o.mul(alpha)); }
+
+    public Tensor add(double c) { return Function.apply(new ArithmeticOps.AddScalar(c), this); }
+
+    public Tensor sub(Tensor o) { return Function.apply(new ArithmeticOps.Sub(), this, o); }
+
+    public Tensor sub(double c) { return Function.apply(new ArithmeticOps.AddScalar(-c), this); }
+
+    /** c − this, as PyTorch's {@code rsub}. */
+    public Tensor rsub(double c) { return Function.apply(new ArithmeticOps.RSubScalar(c), this); }
+
+    public Tensor mul(Tensor o) { return Function.apply(new ArithmeticOps.Mul(), this, o); }
+
+    public Tensor mul(double c) { return Function.apply(new ArithmeticOps.MulScalar(c), this); }
+
+    /** True division (integers give the default float dtype). */
+    public Tensor div(Tensor o) { return Function.apply(new ArithmeticOps.Div(), this, o); }
+
+    public Tensor div(double c) { return Function.apply(new ArithmeticOps.DivScalar(c), this); }
+
+    /** c / this. */
+    public Tensor rdiv(double c) { return Function.apply(new ArithmeticOps.RDivScalar(c), this); }
+
+    public Tensor neg() { return Function.apply(new UnaryOps.Neg(), this); }
+
+    public Tensor pow(Tensor exponent) { return Function.apply(new ArithmeticOps.Pow(), this, exponent); }
+
+    public Tensor pow(double exponent) { return Function.apply(new ArithmeticOps.PowScalar(exponent), this); }
+
+    public Tensor exp() { return Function.apply(new UnaryOps.Exp(), this); }
+
+    public Tensor log() { return Function.apply(new UnaryOps.Log(), this); }
+
+    public Tensor sqrt() { return Function.apply(new UnaryOps.Sqrt(), this); }
+
+    public Tensor abs() { return Function.apply(new UnaryOps.Abs(), this); }
+
+    public Tensor sign() { return Function.apply(new UnaryOps.Sign(), this); }
+
+    public Tensor sin() { return Function.apply(new UnaryOps.Sin(), this); }
+
+    public Tensor cos() { return Function.apply(new UnaryOps.Cos(), this); }
+
+    public Tensor tanh() { return Function.apply(new UnaryOps.Tanh(), this); }
+
+    public Tensor sigmoid() { return Function.apply(new UnaryOps.Sigmoid(), this); }
+
+    public Tensor relu() { return Function.apply(new UnaryOps.Relu(), this); }
+
+    /** Limits to [min, max]; use ±infinity for a one-sided clamp. */
+    public Tensor clamp(double min, double max) {
+        check(!(min > max) || Double.isNaN(min), "clamp: min (" + min + ") must not be greater than max (" + max + ")");
+        return Function.apply(new UnaryOps.Clamp(min, max), this);
+    }
+
+    public Tensor eq(Tensor o) { return compare("eq", "equals", o); }
+
+    public Tensor ne(Tensor o) { return compare("ne", "not_equals", o); }
+
+    public Tensor gt(Tensor o) { return compare("gt", "greater", o); }
+
+    public Tensor ge(Tensor o) { return compare("ge", "greater_equal", o); }
+
+    public Tensor lt(Tensor o) { return compare("lt", "less", o); }
+
+    public Tensor le(Tensor o) { return compare("le", "less_equal", o); }
+
+    public Tensor eq(double c) { return eq(scalarLike(c)); }
+
+    public Tensor ne(double c) { return ne(scalarLike(c)); }
+
+    public Tensor gt(double c) { return gt(scalarLike(c)); }
+
+    public Tensor ge(double c) { return ge(scalarLike(c)); }
+
+    public Tensor lt(double c) { return lt(scalarLike(c)); }
+
+    public Tensor le(double c) { return le(scalarLike(c)); }
+
+    private Tensor scalarLike(double c) {
+        DType t = dtype().isFloatingPoint() || c == Math.rint(c) ? dtype() : Nabla.defaultDtype();
+        if (t == DType.BOOL) t = DType.FLOAT32;
+        return scalar(t, c);
+    }
+
+    private Tensor compare(String op, String libOp, Tensor o) {
+        DataType t = ArithmeticOps.resultType(data, o.data);
+        INDArray a = data.dataType() == t ? data : data.castTo(t);
+        INDArray b = o.data.dataType() == t ? o.data : o.data.castTo(t);
+        return new Tensor(Broadcast.pairwise(op, libOp, a, b, DataType.BOOL));
+    }
+
+    /** Logical not of a bool tensor. */
+    public Tensor logicalNot() {
+        check(dtype() == DType.BOOL, "logicalNot: expected a bool tensor, got " + dtype());
+        return new Tensor(data.castTo(DataType.INT).rsub(1).castTo(DataType.BOOL));
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    public Tensor sum() { return Function.apply(new ReduceOps.Sum(ReduceOps.dims("sum", null, dim()), false), this); }
+
+    public Tensor sum(int dim) { return sum(new int[] {dim}, false); }
+
+    public Tensor sum(int dim, boolean keepDim) { return sum(new int[] {dim}, keepDim); }
+
+    public Tensor sum(int[] dims, boolean keepDim) {
+        return Function.apply(new ReduceOps.Sum(ReduceOps.dims("sum", dims, dim()), keepDim), this);
+    }
+
+    public Tensor mean() { return Function.apply(new ReduceOps.Mean(ReduceOps.dims("mean", null, dim()), false), this); }
+
+    public Tensor mean(int dim) { return mean(new int[] {dim}, false); }
+
+    public Tensor mean(int dim, boolean keepDim) { return mean(new int[] {dim}, keepDim); }
+
+    public Tensor mean(int[] dims, boolean keepDim) {
+        return Function.apply(new ReduceOps.Mean(ReduceOps.dims("mean", dims, dim()), keepDim), this);
+    }
+
+    /** Unbiased variance of all elements (divides by N − 1), as PyTorch. */
+    public Tensor var() { return var(null, true, false); }
+
+    public Tensor var(int dim) { return var(new int[] {dim}, true, false); }
+
+    public Tensor var(int dim, boolean keepDim) { return var(new int[] {dim}, true, keepDim); }
+
+    public Tensor var(int[] dims, boolean unbiased, boolean keepDim) {
+        return Function.apply(new ReduceOps.Var(ReduceOps.dims("var", dims, dim()), unbiased, keepDim), this);
+    }
+
+    /** Unbiased standard deviation of all elements, as PyTorch. */
+    public Tensor std() { return var().sqrt(); }
+
+    public Tensor std(int dim) { return var(dim).sqrt(); }
+
+    public Tensor std(int dim, boolean keepDim) { return var(dim, keepDim).sqrt(); }
+
+    public Tensor std(int[] dims, boolean unbiased, boolean keepDim) { return var(dims, unbiased, keepDim).sqrt(); }
+
+    /** The largest element (ties share the gradient). */
+    public Tensor max() {
+        checkNonEmpty("max");
+        return Function.apply(new ReduceOps.Extreme(true, ReduceOps.dims("max", null, dim()), false), this);
+    }
+
+    public Tensor min() {
+        checkNonEmpty("min");
+        return Function.apply(new ReduceOps.Extreme(false, ReduceOps.dims("min", null, dim()), false), this);
+    }
+
+    /** Largest values along {@code dim} and their indices, as {@code torch.max(x, dim)}. */
+    public ValuesIndices max(int dim, boolean keepDim) { return extreme(true, dim, keepDim); }
+
+    public ValuesIndices max(int dim) { return extreme(true, dim, false); }
+
+    public ValuesIndices min(int dim, boolean keepDim) { return extreme(false, dim, keepDim); }
+
+    public ValuesIndices min(int dim) { return extreme(false, dim, false); }
+
+    private ValuesIndices extreme(boolean max, int dim, boolean keepDim) {
+        checkNonEmpty(max ? "max" : "min");
+        int d = wrapDim(max ? "max" : "min", dim, Math.max(1, dim()));
+        if (dim() == 0) return new ValuesIndices(clone(), zeros(DType.INT64));
+        INDArray idx = ReduceOps.argExtreme(data, max, d);
+        Tensor values = Function.apply(new ReduceOps.ExtremeDim(d, keepDim, idx), this);
+        INDArray i = keepDim ? idx : idx.reshape(ReduceOps.removedShape(shape(), new int[] {d}));
+        return new ValuesIndices(values, new Tensor(i));
+    }
+
+    /** Index of the largest element of the flattened tensor (int64, 0-d). */
+    public Tensor argmax() { return flatten().max(0).indices(); }
+
+    public Tensor argmax(int dim) { return max(dim).indices(); }
+
+    public Tensor argmax(int dim, boolean keepDim) { return max(dim, keepDim).indices(); }
+
+    public Tensor argmin() { return flatten().min(0).indices(); }
+
+    public Tensor argmin(int dim) { return min(dim).indices(); }
+
+    public Tensor argmin(int dim, boolean keepDim) { return min(dim, keepDim).indices(); }
+
+    /** The Euclidean norm of all elements. */
+    public Tensor norm() { return norm(2); }
+
+    /** The p-norm of all elements (p may be {@code Double.POSITIVE_INFINITY}). */
+    public Tensor norm(double p) { return Function.apply(new ReduceOps.Norm(p, ReduceOps.dims("norm", null, dim()), false), this); }
+
+    public Tensor norm(double p, int dim, boolean keepDim) {
+        return Function.apply(new ReduceOps.Norm(p, ReduceOps.dims("norm", new int[] {dim}, dim()), keepDim), this);
+    }
+
+    /** ‖this − other‖_p. */
+    public Tensor dist(Tensor other, double p) { return sub(other).norm(p); }
+
+    public Tensor dist(Tensor other) { return dist(other, 2); }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /** Matrix product of two 2-d tensors. */
+    public Tensor mm(Tensor o) { return Function.apply(new LinalgOps.Mm(), this, o); }
+
+    /** Batched matrix product of two 3-d tensors with the same batch size. */
+    public Tensor bmm(Tensor o) { return Function.apply(new LinalgOps.Bmm(), this, o); }
+
+    /** Matrix × vector. */
+    public Tensor mv(Tensor v) {
+        check(dim() == 2 && v.dim() == 1, "mv: expected a matrix and a vector, got shapes " + Arrays.toString(shape())
+                + " and " + Arrays.toString(v.shape()));
+        return mm(v.unsqueeze(1)).squeeze(1);
+    }
+
+    /** Inner product of two 1-d tensors of the same size. */
+    public Tensor dot(Tensor o) {
+        check(dim() == 1 && o.dim() == 1, "dot: 1D tensors expected, but got " + dim() + "D and " + o.dim() + "D tensors");
+        check(numel() == o.numel(), "dot: inconsistent tensor size, expected tensor [" + numel() + "] and src [" + o.numel()
+                + "] to have the same number of elements, but got " + numel() + " and " + o.numel() + " elements respectively");
+        return unsqueeze(0).mm(o.unsqueeze(1)).reshape();
+    }
+
+    /** As {@code torch.matmul} ({@code @}): dot, mv, mm, or a batched product with broadcast batch dims. */
+    public Tensor matmul(Tensor o) {
+        int a = dim(), b = o.dim();
+        check(a > 0 && b > 0, "matmul: both arguments to matmul need to be at least 1D, but they are " + a + "D and " + b + "D");
+        if (a == 1 && b == 1) return dot(o);
+        if (a == 2 && b == 1) return mv(o);
+        if (a == 1 && b == 2) return unsqueeze(0).mm(o).squeeze(0);
+        if (a == 2 && b == 2) return mm(o);
+        Tensor x = a == 1 ? unsqueeze(0) : this;
+        Tensor y = b == 1 ? o.unsqueeze(1) : o;
+        long[] xs = x.shape(), ys = y.shape();
+        long n = xs[xs.length - 2], k = xs[xs.length - 1], k2 = ys[ys.length - 2], m = ys[ys.length - 1];
+        check(k == k2, "matmul: shapes " + Arrays.toString(shape()) + " and " + Arrays.toString(o.shape()) + " cannot be multiplied ("
+                + k + " vs " + k2 + ")");
+        long[] batch = Broadcast.shape("matmul", Arrays.copyOf(xs, xs.length - 2), Arrays.copyOf(ys, ys.length - 2));
+        long nb = 1;
+        for (long s : batch) nb *= s;
+        Tensor xb = x.expand(concat(batch, n, k)).reshape(nb, n, k);
+        Tensor yb = y.expand(concat(batch, k, m)).reshape(nb, k, m);
+        long[] out = concat(batch, n, m);
+        Tensor r = xb.bmm(yb).reshape(out);
+        if (a == 1) r = r.squeeze(-2);
+        if (b == 1) r = r.squeeze(-1);
+        return r;
+    }
+
+    private static long[] concat(long[] a, long... b) {
+        long[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A dimension index in [−rank, rank) as a non-negative one. */
+    static int wrapDim(String op, int dim, int rank) {
+        int r = Math.max(rank, 1);
+        if (dim < -r || dim >= r) {
+            throw new IndexOutOfBoundsException(op + ": dimension out of range (expected to be in range of [" + (-r) + ", "
+                    + (r - 1) + "], but got " + dim + ")");
+        }
+        return dim < 0 ? dim + r : dim;
+    }
+
+    static void check(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException(message);
+    }
+
+    private void checkNonEmpty(String op) {
+        check(numel() > 0, op + "(): expected a non-empty tensor; this one has shape " + Arrays.toString(shape()));
+    }
+
+    private static void checkFloat(String op, DType dtype) {
+        check(dtype.isFloatingPoint(), op + ": expected a floating-point dtype, got " + dtype);
+    }
+
+    private static long[] checkShape(String op, long[] shape) {
+        for (long s : shape) check(s >= 0, op + ": negative dimension " + s + " in shape " + Arrays.toString(shape));
+        return shape;
+    }
+
+    /** Prints as PyTorch: {@code tensor([[1.1250, 1.1250]])}, with the dtype when not float32 and {@code requires_grad=True}. */
+    @Override public String toString() { return TensorFormatter.format(this); }
+}

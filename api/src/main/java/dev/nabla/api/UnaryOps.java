@@ -1,0 +1,96 @@
+package dev.nabla.api;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Pointwise functions of one tensor. One small class per op. */
+final class UnaryOps {
+    private UnaryOps() {}
+
+    /** Integer and bool inputs of floating-point functions are computed in the default dtype, as PyTorch. */
+    static INDArray fp(INDArray x) {
+        return x.dataType().isFPType() ? x : x.castTo(Nabla.defaultDtype().nd());
+    }
+
+    static final class Neg extends Function {
+        @Override protected INDArray forward(INDArray... x) { return x[0].neg(); }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.neg()}; }
+    }
+
+    static final class Exp extends Function {
+        @Override protected INDArray forward(INDArray... x) { saveOutput(); return Transforms.exp(fp(x[0]), true); }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(output())}; }
+    }
+
+    static final class Log extends Function {
+        @Override protected INDArray forward(INDArray... x) { return Transforms.log(fp(x[0]), true); }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.div(input(0).castTo(g.dataType()))}; }
+    }
+
+    static final class Sqrt extends Function {
+        @Override protected INDArray forward(INDArray... x) { saveOutput(); return Transforms.sqrt(fp(x[0]), true); }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.div(output().mul(2))}; }
+    }
+
+    static final class Abs extends Function {
+        @Override protected INDArray forward(INDArray... x) { return Transforms.abs(x[0], true); }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(Transforms.sign(input(0), true).castTo(g.dataType()))}; }
+    }
+
+    /** sign(x); its gradient is zero everywhere. */
+    static final class Sign extends Function {
+        @Override protected INDArray forward(INDArray... x) { return Transforms.sign(x[0], true); }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(0)}; }
+    }
+
+    static final class Sin extends Function {
+        @Override protected INDArray forward(INDArray... x) { return Transforms.sin(fp(x[0]), true); }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(Transforms.cos(input(0).castTo(g.dataType()), true))}; }
+    }
+
+    static final class Cos extends Function {
+        @Override protected INDArray forward(INDArray... x) { return Transforms.cos(fp(x[0]), true); }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(Transforms.sin(input(0).castTo(g.dataType()), true)).negi()}; }
+    }
+
+    static final class Tanh extends Function {
+        @Override protected INDArray forward(INDArray... x) { saveOutput(); return Transforms.tanh(fp(x[0]), true); }
+        @Override protected INDArray[] backward(INDArray g) { // g · (1 − y²)
+            INDArray y = output();
+            return new INDArray[] {g.mul(y.mul(y).rsubi(1))};
+        }
+    }
+
+    static final class Sigmoid extends Function {
+        @Override protected INDArray forward(INDArray... x) { saveOutput(); return Transforms.sigmoid(fp(x[0]), true); }
+        @Override protected INDArray[] backward(INDArray g) { // g · y · (1 − y)
+            INDArray y = output();
+            return new INDArray[] {g.mul(y).muli(y.rsub(1))};
+        }
+    }
+
+    static final class Relu extends Function {
+        @Override protected INDArray forward(INDArray... x) { saveOutput(); return Transforms.relu(x[0], true); }
+        @Override protected INDArray[] backward(INDArray g) {
+            return new INDArray[] {g.mul(output().gt(0).castTo(g.dataType()))};
+        }
+    }
+
+    /** clamp(x, min, max); the gradient passes where min ≤ x ≤ max, as PyTorch. */
+    static final class Clamp extends Function {
+        private final double min, max;
+        Clamp(double min, double max) { this.min = min; this.max = max; }
+        @Override protected INDArray forward(INDArray... x) {
+            INDArray a = ArithmeticOps.floatIfNeeded(x[0], (Double.isInfinite(min) ? 0 : min) + (Double.isInfinite(max) ? 0 : max));
+            INDArray r = a.dup();
+            if (!Double.isInfinite(min)) r = Transforms.max(r, min, false);
+            if (!Double.isInfinite(max)) r = Transforms.min(r, max, false);
+            return r;
+        }
+        @Override protected INDArray[] backward(INDArray g) {
+            INDArray x = input(0);
+            INDArray pass = x.gte(min).castTo(g.dataType()).muli(x.lte(max).castTo(g.dataType()));
+            return new INDArray[] {g.mul(pass)};
+        }
+    }
+}

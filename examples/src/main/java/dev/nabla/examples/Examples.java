@@ -1,0 +1,36 @@
+package dev.nabla.examples;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Runs one example by name: {@code mvn -q compile exec:java -Dexample=NAME}; {@code list} lists them. */
+public final class Examples {
+    private static final Map<String, Consumer<String[]>> EXAMPLES = new LinkedHashMap<>();
+    private static final Map<String, String> ABOUT = new LinkedHashMap<>();
+
+    static {
+        add("regression", Regression::main, "linear regression by gradient descent on the course's blood-pressure table");
+    }
+
+    private static void add(String name, Consumer<String[]> main, String about) {
+        EXAMPLES.put(name, main);
+        ABOUT.put(name, about);
+    }
+
+    private Examples() {}
+
+    public static void main(String[] args) {
+        String name = args.length == 0 ? "list" : args[0];
+        Consumer<String[]> main = EXAMPLES.get(name);
+        if (main == null) {
+            if (!name.equals("list")) System.out.println("Unknown example '" + name + "'. The examples are:");
+            ABOUT.forEach((k, v) -> System.out.printf("  %-12s %s%n", k, v));
+            if (!name.equals("list")) System.exit(2);
+            return;
+        }
+        String[] rest = new String[args.length - 1];
+        System.arraycopy(args, 1, rest, 0, rest.length);
+        main.accept(rest);
+    }
+}

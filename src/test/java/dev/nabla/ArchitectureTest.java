@@ -1,0 +1,42 @@
+package dev.nabla;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Holds the dependency direction of DESIGN.md: api ← layers ← training; datasets → api; examples → all. */
+class ArchitectureTest {
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.nabla");
+
+    @Test void apiDependsOnNoOtherPart() {
+        noClasses().that().resideInAPackage("dev.nabla.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.nabla.layers..", "dev.nabla.training..",
+                        "dev.nabla.datasets..", "dev.nabla.examples..")
+                .check(MAIN);
+    }
+
+    @Test void layersDependOnlyOnApi() {
+        noClasses().that().resideInAPackage("dev.nabla.layers..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.nabla.training..", "dev.nabla.datasets..",
+                        "dev.nabla.examples..")
+                .check(MAIN);
+    }
+
+    @Test void datasetsDependOnlyOnApi() {
+        noClasses().that().resideInAPackage("dev.nabla.datasets..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.nabla.layers..", "dev.nabla.training..",
+                        "dev.nabla.examples..")
+                .check(MAIN);
+    }
+
+    @Test void nothingDependsOnExamples() {
+        noClasses().that().resideOutsideOfPackage("dev.nabla.examples..")
+                .should().dependOnClassesThat().resideInAPackage("dev.nabla.examples..")
+                .check(MAIN);
+    }
+}
