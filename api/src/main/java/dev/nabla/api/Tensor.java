@@ -372,7 +372,7 @@ public final class Tensor {
     /** Another shape: a view where the strides allow it, a copy otherwise (one dimension may be −1). */
     public Tensor reshape(long... shape) {
         Tensor r = Function.apply(new ViewOps.Reshape(inferShape("reshape", shape), false), this);
-        return r.data.data() == data.data() ? asView(r) : r;
+        return sharesStorage(r.data, data) ? asView(r) : r;
     }
 
     private long[] inferShape(String op, long[] shape) {
@@ -1032,6 +1032,11 @@ public final class Tensor {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Whether two arrays are views of the same memory (ND4J wraps a view's buffer in a new object). */
+    static boolean sharesStorage(INDArray a, INDArray b) {
+        return a.data().address() == b.data().address();
+    }
 
     /** A dimension index in [−rank, rank) as a non-negative one. */
     static int wrapDim(String op, int dim, int rank) {

@@ -77,7 +77,7 @@ final class ViewOps {
         Reshape(long[] shape, boolean mustView) { this.shape = shape; this.mustView = mustView; }
         @Override protected INDArray forward(INDArray... x) {
             if (x[0].length() == 0 || shape.length == 0) return shape.length == 0 ? scalarView(x[0]) : Nd4j.create(x[0].dataType(), shape);
-            INDArray r = x[0].reshape('c', false, shape);
+            INDArray r = org.nd4j.linalg.api.shape.Shape.newShapeNoCopy(x[0], shape, false);
             if (r == null) {
                 if (mustView) {
                     throw new IllegalStateException("view size is not compatible with input tensor's size and stride (at least one "
