@@ -287,10 +287,7 @@ final class ViewOps {
         private final INDArray mask; private final double value;
         MaskedFill(INDArray mask, double value) { this.mask = mask; this.value = value; }
         @Override protected INDArray forward(INDArray... x) {
-            INDArray out = x[0].dup('c');
-            INDArray m = Broadcast.expand(mask.castTo(DataType.BOOL), out.shape()).dup();
-            out.putWhereWithMask(m, value);
-            return out;
+            return Broadcast.fill(x[0], mask, value);
         }
         @Override protected INDArray[] backward(INDArray g) {
             INDArray keep = Broadcast.expand(mask.castTo(g.dataType()), g.shape()).rsub(1);
