@@ -90,7 +90,7 @@ final class ArithmeticOps {
     static final class AddScalar extends Function {
         private final double c;
         AddScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return floatIfNeeded(x[0], c).add(c); }
+        @Override protected INDArray forward(INDArray... x) { return scalarOp(floatIfNeeded(x[0], c), a -> a.add(c)); }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g}; }
     }
 
@@ -98,14 +98,14 @@ final class ArithmeticOps {
     static final class RSubScalar extends Function {
         private final double c;
         RSubScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return floatIfNeeded(x[0], c).rsub(c); }
+        @Override protected INDArray forward(INDArray... x) { return scalarOp(floatIfNeeded(x[0], c), a -> a.rsub(c)); }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.neg()}; }
     }
 
     static final class MulScalar extends Function {
         private final double c;
         MulScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return floatIfNeeded(x[0], c).mul(c); }
+        @Override protected INDArray forward(INDArray... x) { return scalarOp(floatIfNeeded(x[0], c), a -> a.mul(c)); }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(c)}; }
     }
 
@@ -136,12 +136,21 @@ final class ArithmeticOps {
     static final class PowScalar extends Function {
         private final double p;
         PowScalar(double p) { this.p = p; }
-        @Override protected INDArray forward(INDArray... x) { return Transforms.pow(floatIfNeeded(x[0], p), p, true); }
+        @Override protected INDArray forward(INDArray... x) { return scalarOp(floatIfNeeded(x[0], p), a -> Transforms.pow(a, p, true)); }
         @Override protected INDArray[] backward(INDArray g) {
             if (p == 0) return new INDArray[] {g.mul(0)};
             INDArray x = input(0).castTo(g.dataType());
             return new INDArray[] {g.mul(Transforms.pow(x, p - 1, true)).muli(p)};
         }
+    }
+
+    /**
+     * Runs a scalar op; ND4J's scalar ops take floating-point arrays only, so an integer array goes
+     * through float64 and back (exact for integers below 2^53).
+     */
+    static INDArray scalarOp(INDArray x, java.util.function.UnaryOperator<INDArray> op) {
+        if (x.dataType().isFPType()) return op.apply(x);
+        return op.apply(x.castTo(DataType.DOUBLE)).castTo(x.dataType());
     }
 
     /** An integer tensor combined with a non-integral scalar becomes the default float dtype, as in PyTorch. */
