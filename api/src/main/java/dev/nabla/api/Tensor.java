@@ -21,22 +21,31 @@ import org.nd4j.linalg.factory.Nd4j;
  * loss.backward();          // w.grad() now holds dloss/dw
  * }</pre>
  */
-public final class Tensor {
+public class Tensor {
     /** Version counter shared by a tensor and its views; bumped by every in-place change. */
     static final class Version {
         int value;
     }
 
-    private final INDArray data;
+    private INDArray data;
     private Version version;
     private Tensor base;
     private boolean requiresGrad;
     private Tensor grad;
     private Function gradFn;
 
-    private Tensor(INDArray data) {
+    Tensor(INDArray data) {
         this.data = data;
         this.version = new Version();
+    }
+
+    /**
+     * Replaces the storage (as PyTorch's {@code param.data = …}); used by {@code Module.to(dtype)} and
+     * state-dict loading. Not recorded; bumps the version.
+     */
+    void setData(INDArray newData) {
+        this.data = newData;
+        this.version.value++;
     }
 
     static { Nabla.init(); }

@@ -1,0 +1,254 @@
+package dev.nabla.layers;
+
+import dev.nabla.api.DType;
+import dev.nabla.api.Function;
+import dev.nabla.api.Tensor;
+import java.util.Arrays;
+
+/**
+ * The functional API, as {@code torch.nn.functional}: the operations the modules call, usable
+ * directly on tensors.
+ *
+ * <pre>{@code
+ * Tensor loss = F.crossEntropy(F.linear(x, w, b), y);
+ * }</pre>
+ */
+public final class F {
+    private F() {}
+
+    // ---------------------------------------------------------------- linear
+
+    /** x·Wᵀ + b for x of shape [..., in], W [out, in], b [out] (or null). */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        long in = weight.size(1);
+        if (x.dim() == 0 || x.size(-1) != in) {
+            throw new IllegalArgumentException("Linear(in_features=" + in + ", out_features=" + weight.size(0) + "): expected input [..., "
+                    + in + "], got " + Arrays.toString(x.shape()) + (x.dim() > 2 ? "; add a Flatten before it?" : ""));
+        }
+        Tensor y = x.dim() == 2 ? x.mm(weight.t()) : x.matmul(weight.t());
+        return bias == null ? y : y.add(bias);
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    public static Tensor relu(Tensor x) { return x.relu(); }
+
+    public static Tensor tanh(Tensor x) { return x.tanh(); }
+
+    public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }
+
+    /** x where x > 0, slope·x elsewhere. */
+    public static Tensor leakyRelu(Tensor x, double slope) {
+        return Tensor.where(x.gt(0), x, x.mul(slope));
+    }
+
+    /** x where x > 0, α·(exp(x) − 1) elsewhere. */
+    public static Tensor elu(Tensor x, double alpha) {
+        Tensor neg = x.clamp(Double.NEGATIVE_INFINITY, 0).exp().sub(1).mul(alpha);
+        return Tensor.where(x.gt(0), x, neg);
+    }
+
+    /** The exact GELU, x·Φ(x) = x/2 · (1 + erf(x/√2)), PyTorch's default. */
+    public static Tensor gelu(Tensor x) {
+        return x.mul(Function.apply(new Erf(), x.mul(1 / Math.sqrt(2))).add(1)).mul(0.5);
+    }
+
+    /** (1/β)·log(1 + exp(β·x)), and x itself where β·x > threshold (PyTorch's defaults: β = 1, threshold = 20). */
+    public static Tensor softplus(Tensor x, double beta, double threshold) {
+        Tensor bx = x.mul(beta);
+        Tensor soft = bx.clamp(Double.NEGATIVE_INFINITY, threshold).exp().add(1).log().div(beta);
+        return Tensor.where(bx.gt(threshold), x, soft);
+    }
+
+    public static Tensor softplus(Tensor x) { return softplus(x, 1, 20); }
+
+    /** exp(x) / Σ exp(x) along dim, computed after subtracting the max for stability. */
+    public static Tensor softmax(Tensor x, int dim) {
+        Tensor e = x.sub(x.max(dim, true).values().detach()).exp();
+        return e.div(e.sum(dim, true));
+    }
+
+    /** log softmax along dim, by the log-sum-exp trick. */
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        Tensor s = x.sub(x.max(dim, true).values().detach());
+        return s.sub(s.exp().sum(dim, true).log());
+    }
+
+    // ---------------------------------------------------------------- dropout
+
+    /** Zeroes each element with probability p and scales the rest by 1/(1 − p) when training. */
+    public static Tensor dropout(Tensor x, double p, boolean training) {
+        checkP("dropout", p);
+        if (!training || p == 0) return x;
+        if (p == 1) return x.mul(0);
+        Tensor keep = Tensor.empty(x.dtype(), x.shape()).bernoulli_(1 - p);
+        return x.mul(keep).div(1 - p);
+    }
+
+    /** Zeroes whole channels (dim 1 of [N, C, …]) with probability p when training. */
+    public static Tensor dropout2d(Tensor x, double p, boolean training) {
+        checkP("dropout2d", p);
+        if (x.dim() != 3 && x.dim() != 4) {
+            throw new IllegalArgumentException("Dropout2d: expected input [N, C, H, W] or [C, H, W], got " + Arrays.toString(x.shape()));
+        }
+        if (!training || p == 0) return x;
+        long[] s = x.shape().clone();
+        for (int i = x.dim() == 4 ? 2 : 1; i < s.length; i++) s[i] = 1;
+        Tensor keep = Tensor.empty(x.dtype(), s).bernoulli_(1 - p);
+        return x.mul(keep).div(p == 1 ? 1 : 1 - p);
+    }
+
+    private static void checkP(String op, double p) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException(op + ": probability has to be between 0 and 1, but got " + p);
+    }
+
+    // ---------------------------------------------------------------- losses
+
+    public static Tensor mseLoss(Tensor input, Tensor target) { return mseLoss(input, target, Reduction.MEAN); }
+
+    public static Tensor mseLoss(Tensor input, Tensor target, Reduction r) {
+        sameShape("MSELoss", input, target);
+        return r.apply(input.sub(target).pow(2));
+    }
+
+    public static Tensor l1Loss(Tensor input, Tensor target, Reduction r) {
+        sameShape("L1Loss", input, target);
+        return r.apply(input.sub(target).abs());
+    }
+
+    /** 0.5·d²/β where |d| < β, |d| − 0.5·β elsewhere. */
+    public static Tensor smoothL1Loss(Tensor input, Tensor target, Reduction r, double beta) {
+        sameShape("SmoothL1Loss", input, target);
+        if (beta < 0) throw new IllegalArgumentException("SmoothL1Loss: beta must be non-negative, got " + beta);
+        Tensor d = input.sub(target).abs();
+        if (beta == 0) return r.apply(d);
+        return r.apply(Tensor.where(d.lt(beta), d.pow(2).mul(0.5 / beta), d.sub(0.5 * beta)));
+    }
+
+    public static Tensor crossEntropy(Tensor logits, Tensor target) { return crossEntropy(logits, target, null, -100, 0, Reduction.MEAN); }
+
+    /**
+     * Cross-entropy of class scores [N, C] (or [N, C, d…]) against class indices [N] (or [N, d…]),
+     * as {@code F.cross_entropy}: optional class weights, an ignored index, label smoothing.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor target, Tensor weight, long ignoreIndex, double labelSmoothing, Reduction r) {
+        if (labelSmoothing < 0 || labelSmoothing > 1) {
+            throw new IllegalArgumentException("CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0, got " + labelSmoothing);
+        }
+        Tensor logp = logSoftmax(logits, logits.dim() == 1 ? 0 : 1);
+        Tensor nll = nllLoss(logp, target, weight, ignoreIndex, r, "CrossEntropyLoss");
+        if (labelSmoothing == 0) return nll;
+        int classDim = logits.dim() == 1 ? 0 : 1;
+        long c = logits.size(classDim);
+        Tensor keep = target.ne(Tensor.scalar(DType.INT64, ignoreIndex));
+        Tensor w = weight == null ? null : classShaped(weight, logits.dim(), classDim);
+        Tensor smooth = (w == null ? logp : logp.mul(w)).sum(classDim).neg().maskedFill(keep.logicalNot(), 0);
+        Tensor smoothR = switch (r) {
+            case NONE -> smooth;
+            case SUM -> smooth.sum();
+            case MEAN -> weight == null ? smooth.sum().div(keep.sum().item())
+                                        : smooth.sum().div(weightOfTargets(weight, target, keep).sum());
+        };
+        return nll.mul(1 - labelSmoothing).add(smoothR.mul(labelSmoothing / c));
+    }
+
+    public static Tensor nllLoss(Tensor logProbs, Tensor target) { return nllLoss(logProbs, target, null, -100, Reduction.MEAN); }
+
+    /** −w[t]·logp[t] per sample; the mean divides by the total weight of the non-ignored targets. */
+    public static Tensor nllLoss(Tensor logProbs, Tensor target, Tensor weight, long ignoreIndex, Reduction r) {
+        return nllLoss(logProbs, target, weight, ignoreIndex, r, "NLLLoss");
+    }
+
+    private static Tensor nllLoss(Tensor logp, Tensor target, Tensor weight, long ignoreIndex, Reduction r, String who) {
+        int classDim = logp.dim() == 1 ? 0 : 1;
+        long c = logp.size(classDim);
+        checkTarget(who, logp, target, classDim, c, ignoreIndex);
+        if (weight != null && (weight.dim() != 1 || weight.size(0) != c)) {
+            throw new IllegalArgumentException(who + ": expected a weight of shape [" + c + "] (one per class), got " + Arrays.toString(weight.shape()));
+        }
+        Tensor keep = target.ne(Tensor.scalar(DType.INT64, ignoreIndex));
+        Tensor safeTarget = target.to(DType.INT64).maskedFill(keep.logicalNot(), 0);
+        Tensor picked = logp.gather(classDim, safeTarget.unsqueeze(classDim)).squeeze(classDim);   // [N, d…]
+        Tensor w = keep.to(logp.dtype());
+        if (weight != null) w = w.mul(weightOfTargets(weight, target, keep).to(logp.dtype()));
+        Tensor losses = picked.mul(w).neg();
+        return switch (r) {
+            case NONE -> losses;
+            case SUM -> losses.sum();
+            case MEAN -> losses.sum().div(w.sum());
+        };
+    }
+
+    /** weight[target] where kept, 0 elsewhere. */
+    private static Tensor weightOfTargets(Tensor weight, Tensor target, Tensor keep) {
+        Tensor safe = target.to(DType.INT64).maskedFill(keep.logicalNot(), 0);
+        return weight.detach().indexSelect(0, safe.flatten()).view(target.shape()).mul(keep.to(weight.dtype()));
+    }
+
+    private static Tensor classShaped(Tensor weight, int dims, int classDim) {
+        long[] s = new long[dims];
+        Arrays.fill(s, 1);
+        s[classDim] = weight.numel();
+        return weight.view(s);
+    }
+
+    private static void checkTarget(String who, Tensor input, Tensor target, int classDim, long c, long ignoreIndex) {
+        if (target.dtype().isFloatingPoint() || target.dtype() == DType.BOOL) {
+            throw new IllegalArgumentException(who + ": expected class-index targets of an integer dtype (int64), got " + target.dtype()
+                    + "; use target.to(DType.INT64)");
+        }
+        long[] expected = new long[input.dim() - 1];
+        for (int i = 0, k = 0; i < input.dim(); i++) if (i != classDim) expected[k++] = input.size(i);
+        if (!Arrays.equals(expected, target.shape())) {
+            throw new IllegalArgumentException(who + ": expected target of shape " + Arrays.toString(expected) + " for input "
+                    + Arrays.toString(input.shape()) + ", got " + Arrays.toString(target.shape()));
+        }
+        for (long t : target.toLongArray()) {
+            if (t != ignoreIndex && (t < 0 || t >= c)) {
+                throw new IllegalArgumentException(who + ": target " + t + " is out of bounds for " + c + " classes (expected 0.."
+                        + (c - 1) + (ignoreIndex < 0 || ignoreIndex >= c ? " or the ignore index " + ignoreIndex : "") + ")");
+            }
+        }
+    }
+
+    /** −w·(y·log p + (1 − y)·log(1 − p)), with the logs clamped at −100 as PyTorch. */
+    public static Tensor bce(Tensor p, Tensor y, Tensor weight, Reduction r) {
+        sameShape("BCELoss", p, y);
+        double min = p.numel() == 0 ? 0 : p.detach().min().item(), max = p.numel() == 0 ? 1 : p.detach().max().item();
+        if (min < 0 || max > 1) {
+            throw new IllegalArgumentException("BCELoss: all elements of input should be between 0 and 1, got values in [" + min + ", " + max
+                    + "]; apply a sigmoid first, or use BCEWithLogitsLoss");
+        }
+        Tensor logP = p.log().clamp(-100, Double.POSITIVE_INFINITY);
+        Tensor log1mP = p.rsub(1).log().clamp(-100, Double.POSITIVE_INFINITY);
+        Tensor l = y.mul(logP).add(y.rsub(1).mul(log1mP)).neg();
+        return r.apply(weight == null ? l : l.mul(weight));
+    }
+
+    /** Sigmoid + BCE in one stable expression; {@code posWeight} (or null) weighs the positive term per class. */
+    public static Tensor bceWithLogits(Tensor x, Tensor y, Tensor weight, Tensor posWeight, Reduction r) {
+        sameShape("BCEWithLogitsLoss", x, y);
+        // log(1 + exp(−|x|)) + max(−x, 0) = −log σ(x), computed without overflow
+        Tensor logSigNeg = x.abs().neg().exp().add(1).log().add(x.neg().clamp(0, Double.POSITIVE_INFINITY));
+        Tensor l = posWeight == null
+                ? y.rsub(1).mul(x).add(logSigNeg)
+                : y.rsub(1).mul(x).add(posWeight.sub(1).mul(y).add(1).mul(logSigNeg));
+        return r.apply(weight == null ? l : l.mul(weight));
+    }
+
+    /** The course's SVM hinge loss max(0, 1 − y·f(x)) for labels y in {−1, 1}. */
+    public static Tensor hingeLoss(Tensor scores, Tensor y, Reduction r) {
+        sameShape("HingeLoss", scores, y);
+        for (double v : y.toDoubleArray()) {
+            if (v != 1 && v != -1) throw new IllegalArgumentException("HingeLoss: labels must be -1 or 1, got " + v);
+        }
+        return r.apply(y.mul(scores).rsub(1).relu());
+    }
+
+    private static void sameShape(String who, Tensor input, Tensor target) {
+        if (!Arrays.equals(input.shape(), target.shape())) {
+            throw new IllegalArgumentException(who + ": expected target of the input's shape " + Arrays.toString(input.shape())
+                    + ", got " + Arrays.toString(target.shape()));
+        }
+    }
+}

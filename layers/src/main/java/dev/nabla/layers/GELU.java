@@ -1,0 +1,12 @@
+package dev.nabla.layers;
+
+import dev.nabla.api.Module;
+import dev.nabla.api.Tensor;
+
+/** x·Φ(x) elementwise (exact, erf form), as {@code nn.GELU}. Shape: any, unchanged. */
+public final class GELU extends Module {
+    public GELU() {}
+
+    @Override public Tensor forward(Tensor x) { return F.gelu(x); }
+
+}

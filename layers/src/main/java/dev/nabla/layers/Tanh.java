@@ -1,0 +1,12 @@
+package dev.nabla.layers;
+
+import dev.nabla.api.Module;
+import dev.nabla.api.Tensor;
+
+/** tanh(x) elementwise, as {@code nn.Tanh}. Shape: any, unchanged. */
+public final class Tanh extends Module {
+    public Tanh() {}
+
+    @Override public Tensor forward(Tensor x) { return x.tanh(); }
+
+}
