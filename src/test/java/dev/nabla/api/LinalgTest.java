@@ -161,6 +161,14 @@ class LinalgTest {
         }, b);
     }
 
+    @Test void eigenvalueGradientIsFiniteAtRepeatedEigenvalues() {
+        Tensor a = Tensor.eye(3).to(DType.FLOAT64).mul(2).requiresGrad_();
+        Eigh e = a.eigh();
+        assertThat(e.eigenvalues().toDoubleArray()).containsExactly(new double[] {2, 2, 2}, within(1e-15));
+        e.eigenvalues().mul(Tensor.of(DType.FLOAT64, 1, 1, 1)).sum().backward(); // d trace(A) / dA = I
+        assertClose(a.grad(), Tensor.eye(3).to(DType.FLOAT64), 1e-12, "gradient of the eigenvalues' sum");
+    }
+
     // ---------------------------------------------------------------- values
 
     @Test void bloodPressureLeastSquaresAsTheCoursesGels() throws IOException {
@@ -270,6 +278,13 @@ class LinalgTest {
                 .hasMessageStartingWith("linalg.solve: the size of tensor a (2) must match the size of tensor b (4)");
         assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 5, 2).lstsq(Tensor.zeros(DType.FLOAT64, 4, 1)))
                 .hasMessageStartingWith("linalg.lstsq: A.size(-2) should match B.size(-2): A is 5x2 and B is 4x1");
+    }
+
+    @Test void eighOfNaNFailsToConvergeAsPyTorch() {
+        Tensor a = Tensor.of(new double[][] {{1, Double.NaN}, {Double.NaN, 1}}).to(DType.FLOAT64);
+        assertThatThrownBy(a::eigh).isInstanceOf(IllegalArgumentException.class).hasMessage("linalg.eigh: The algorithm failed "
+                + "to converge because the input matrix is ill-conditioned or has too many repeated eigenvalues; it contains NaN "
+                + "or infinite values");
     }
 
     @Test void lstsqRejectsRankDeficientAndWideA() {

@@ -112,7 +112,7 @@ final class LinalgOps {
             double[][][] ga = new double[a.length][][], gb = new double[a.length][][];
             for (int i = 0; i < a.length; i++) {
                 gb[i] = LinalgKernels.luSolve(LinalgKernels.lu(transpose(a[i])), gx[i]);
-                ga[i] = LinalgKernels.scale(matmul(gb[i], transpose(xs[i])), -1);
+                if (needsGrad(0)) ga[i] = LinalgKernels.scale(matmul(gb[i], transpose(xs[i])), -1);
             }
             return new INDArray[] {needsGrad(0) ? like(ga, input(0)) : null, needsGrad(1) ? like(gb, g) : null};
         }
@@ -143,6 +143,7 @@ final class LinalgOps {
             for (int i = 0; i < a.length; i++) {
                 double[][] z = LinalgKernels.normalSolve(LinalgKernels.qrR(a[i]), gx[i]);
                 gb[i] = matmul(a[i], z);
+                if (!needsGrad(0)) continue;
                 double[][] residual = LinalgKernels.sub(b[i], matmul(a[i], xs[i]));
                 ga[i] = LinalgKernels.sub(matmul(residual, transpose(z)), matmul(gb[i], transpose(xs[i])));
             }
@@ -162,7 +163,14 @@ final class LinalgOps {
             int n = (int) x[0].size(-1);
             double[][][] packed = new double[a.length][][];
             for (int i = 0; i < a.length; i++) {
-                LinalgKernels.EighResult e = LinalgKernels.eigh(a[i]);
+                LinalgKernels.EighResult e;
+                try {
+                    e = LinalgKernels.eigh(a[i]);
+                } catch (org.apache.commons.math3.exception.MaxCountExceededException ex) {
+                    throw new IllegalArgumentException("linalg.eigh: " + batchElement(i, a.length) + "The algorithm failed to "
+                            + "converge because the input matrix is ill-conditioned or has too many repeated eigenvalues"
+                            + (allFinite(a[i]) ? "" : "; it contains NaN or infinite values"), ex);
+                }
                 packed[i] = new double[n + 1][];
                 packed[i][0] = e.values();
                 System.arraycopy(e.vectors(), 0, packed[i], 1, n);
@@ -181,7 +189,8 @@ final class LinalgOps {
                 double[][] inner = new double[n][n];
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < n; j++) {
-                        inner[i][j] = i == j ? glambda[i] : (m[i][j] - m[j][i]) / 2 / (lambda[j] - lambda[i]);
+                        double skew = (m[i][j] - m[j][i]) / 2; // 0 when only the eigenvalues are used: no 0/0 at ties
+                        inner[i][j] = i == j ? glambda[i] : skew == 0 ? 0 : skew / (lambda[j] - lambda[i]);
                     }
                 }
                 ga[b] = matmul(matmul(v, inner), transpose(v));
@@ -194,6 +203,11 @@ final class LinalgOps {
     private static IllegalArgumentException singular(String op, String what, LinalgKernels.Lu f, int element, int count) {
         return new IllegalArgumentException(op + ": " + batchElement(element, count) + "The diagonal element " + f.zeroPivot()
                 + " is zero, the " + what + " could not be completed because the input matrix is singular.");
+    }
+
+    private static boolean allFinite(double[][] m) {
+        for (double[] row : m) for (double v : row) if (!Double.isFinite(v)) return false;
+        return true;
     }
 
     private static String batchElement(int i, int count) { return count > 1 ? "(Batch element " + i + "): " : ""; }
