@@ -29,19 +29,23 @@ def symmetric(*shape):
     return a + a.transpose(-2, -1)
 
 
+def eigh_reconstruct(a):
+    """V diag(1..n) V^T: invariant to the eigenvectors' signs, and independent of the eigenvalues."""
+    v = torch.linalg.eigh(a).eigenvectors
+    return (v * torch.arange(1, v.shape[-1] + 1, dtype=D)) @ v.transpose(-2, -1)
+
+
 OPS = {
     "inverse": lambda a: torch.linalg.inv(a),
     "det": lambda a: torch.det(a),
     "solve": lambda a, b: torch.linalg.solve(a, b),
-    "lstsq": lambda a, b: torch.linalg.lstsq(a, b).solution,
+    # driver gels (QR, as the course's torch.gels): the default gelsy differs in the last bit from run to run
+    "lstsq": lambda a, b: torch.linalg.lstsq(a, b, driver="gels").solution,
     # torch 1.13 has no backward for a 1-d B; Nabla's a.lstsq(b) treats it as one column
-    "lstsq_vector": lambda a, b: torch.linalg.lstsq(a, b.unsqueeze(-1)).solution.squeeze(-1),
+    "lstsq_vector": lambda a, b: torch.linalg.lstsq(a, b.unsqueeze(-1), driver="gels").solution.squeeze(-1),
     "eigh_values": lambda a: torch.linalg.eigh(a).eigenvalues,
     "eigh_vectors_squared": lambda a: torch.linalg.eigh(a).eigenvectors ** 2,
-    # V diag(1..n) V^T: sign-invariant, depends on eigenvalues only through the eigenvectors
-    "eigh_reconstruct": lambda a: (lambda v: v @ torch.diag_embed(
-        torch.arange(1, v.shape[-1] + 1, dtype=D).expand(v.shape[:-1])) @ v.transpose(-2, -1))(
-            torch.linalg.eigh(a).eigenvectors),
+    "eigh_reconstruct": lambda a: eigh_reconstruct(a),
 }
 
 
