@@ -27,12 +27,17 @@ final class LinalgKernels {
         long[] s = a.shape();
         int rows = (int) s[s.length - 2], cols = (int) s[s.length - 1];
         int count = (int) batchCount(s);
-        double[] flat = a.length() == 0 ? new double[0] : a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] flat = doubles(a);
         double[][][] m = new double[count][rows][cols];
         for (int b = 0, k = 0; b < count; b++) {
             for (int i = 0; i < rows; i++, k += cols) System.arraycopy(flat, k, m[b][i], 0, cols);
         }
         return m;
+    }
+
+    /** The elements in row-major order, as float64. */
+    static double[] doubles(INDArray a) {
+        return a.length() == 0 ? new double[0] : a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
     }
 
     /** An array of shape {@code batch + [rows, cols]} and dtype {@code type} holding the matrices. */
@@ -46,7 +51,7 @@ final class LinalgKernels {
         return create(flat, shape, type);
     }
 
-    /** An array of shape {@code batch} and dtype {@code type}. */
+    /** An array of the given shape (row-major) and dtype. */
     static INDArray create(double[] flat, long[] shape, DataType type) {
         INDArray r = shape.length == 0 ? Nd4j.scalar(flat[0]) : Nd4j.create(flat, shape, 'c');
         return r.castTo(type);

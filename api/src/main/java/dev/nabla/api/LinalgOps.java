@@ -86,11 +86,12 @@ final class LinalgOps {
             return LinalgKernels.create(d, LinalgKernels.batchShape(x[0].shape()), x[0].dataType());
         }
         @Override protected INDArray[] backward(INDArray g) {
-            double[][][] a = read(input(0));
-            double[] gd = g.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup('c').data().asDouble();
-            double[][][] ga = new double[a.length][][];
-            for (int i = 0; i < a.length; i++) ga[i] = LinalgKernels.scale(LinalgKernels.cofactor(a[i], LinalgKernels.lu(a[i])), gd[i]);
-            return new INDArray[] {write(ga, g.shape(), a.length == 0 ? 0 : a[0].length, a.length == 0 ? 0 : a[0].length, g.dataType())};
+            INDArray a = input(0);
+            double[][][] m = read(a);
+            double[] gd = LinalgKernels.doubles(g);
+            double[][][] ga = new double[m.length][][];
+            for (int i = 0; i < m.length; i++) ga[i] = LinalgKernels.scale(LinalgKernels.cofactor(m[i], LinalgKernels.lu(m[i])), gd[i]);
+            return new INDArray[] {like(ga, a)};
         }
     }
 
