@@ -1034,6 +1034,35 @@ public class Tensor {
         return r;
     }
 
+    /** The inverse of a square matrix or of each in a batch [..., n, n], as {@code torch.linalg.inv}. */
+    public Tensor inverse() { return LinalgOps.inverse(this); }
+
+    /** The determinant of a square matrix [n, n] (0-d) or of each in a batch [..., n, n], as {@code torch.det}. */
+    public Tensor det() { return LinalgOps.det(this); }
+
+    /**
+     * X with {@code this · X = b}, as {@code torch.linalg.solve(A, B)}: A [..., n, n], b a vector [n] (giving [n])
+     * or matrices [..., n, k]; batch dimensions broadcast.
+     */
+    public Tensor solve(Tensor b) { return LinalgOps.solve(this, b); }
+
+    /**
+     * The least-squares solution X of {@code this · X ≈ b}, as {@code torch.linalg.lstsq(A, B).solution}, for a
+     * full-rank A [..., m, n] with m ≥ n and b [..., m, k] or [m].
+     *
+     * <pre>{@code
+     * Tensor a = Tensor.stack(1, age, Tensor.ones(age.shape()));
+     * Tensor slopeIntercept = a.lstsq(pressure);    // [2]
+     * }</pre>
+     */
+    public Tensor lstsq(Tensor b) { return LinalgOps.lstsq(this, b); }
+
+    /**
+     * Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix [..., n, n], as
+     * {@code torch.linalg.eigh}; only the lower triangle is read.
+     */
+    public Eigh eigh() { return LinalgOps.eigh(this); }
+
     private static long[] concat(long[] a, long... b) {
         long[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
