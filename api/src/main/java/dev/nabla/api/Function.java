@@ -117,7 +117,11 @@ public abstract class Function {
         freed = true;
         inputs = null;
         output = null;
+        releaseSaved();
     }
+
+    /** Called when the tape frees this op: drop any array the op kept for its backward (e.g. an im2col buffer). */
+    protected void releaseSaved() {}
 
     private IllegalStateException modified(Tensor t, int expected) {
         return new IllegalStateException("One of the variables needed for gradient computation has been modified by an "

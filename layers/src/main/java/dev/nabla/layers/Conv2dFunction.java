@@ -1,0 +1,111 @@
+package dev.nabla.layers;
+
+import dev.nabla.api.Function;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The project's 2-d convolution (cross-correlation, as PyTorch): im2col to {@code [C·kh·kw, N·OH·OW]}
+ * and one GEMM per group; the GEMM output stays channel-major, so the backward is two GEMMs
+ * (dW = dZ·colᵀ, dcol = Wᵀ·dZ) and a col2im. Inputs: x [N, C, H, W], weight [Co, C/groups, kh, kw],
+ * optional bias [Co].
+ */
+final class Conv2dFunction extends Function {
+    private final int sh, sw, padTop, padLeft, padBottom, padRight, dh, dw, groups;
+    private ConvGeometry g;
+    private INDArray col;
+    private long co;
+
+    Conv2dFunction(int sh, int sw, int padTop, int padLeft, int padBottom, int padRight, int dh, int dw, int groups) {
+        this.sh = sh; this.sw = sw; this.padTop = padTop; this.padLeft = padLeft; this.padBottom = padBottom;
+        this.padRight = padRight; this.dh = dh; this.dw = dw; this.groups = groups;
+    }
+
+    @Override protected INDArray forward(INDArray... in) {
+        INDArray x = in[0], w = in[1];
+        int n = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), wd = (int) x.size(3);
+        int kh = (int) w.size(2), kw = (int) w.size(3);
+        co = w.size(0);
+        int oh = ConvGeometry.outSize(h, kh, sh, padTop + padBottom, dh);
+        int ow = ConvGeometry.outSize(wd, kw, sw, padLeft + padRight, dw);
+        g = new ConvGeometry(n, c, h, wd, kh, kw, sh, sw, padTop, padLeft, dh, dw, oh, ow);
+        INDArray cols = im2col(g, x);
+        INDArray y = gemm(weight2d(w), false, cols, false, groups);   // [Co, N·P]
+        if (in.length > 2 && in[2] != null) y.addiColumnVector(in[2].reshape(co, 1));
+        if (needsGrad(1)) col = cols;
+        return channelMajorToNchw(y, n, co, oh, ow);
+    }
+
+    @Override protected INDArray[] backward(INDArray gOut) {
+        INDArray dz = nchwToChannelMajor(gOut);                          // [Co, N·P]
+        INDArray[] r = new INDArray[inputCount()];
+        if (needsGrad(0)) {
+            INDArray dcol = gemm(weight2d(input(1)), true, dz, false, groups);   // [K, N·P]
+            r[0] = col2im(g, dcol);
+        }
+        if (needsGrad(1)) r[1] = gemm(dz, false, col, true, groups).reshape(inputShape(1));
+        if (inputCount() > 2 && needsGrad(2)) r[2] = dz.sum(1);
+        return r;
+    }
+
+    @Override protected void releaseSaved() { col = null; }
+
+    private INDArray weight2d(INDArray w) { return w.reshape('c', w.size(0), w.length() / w.size(0)); }
+
+    /**
+     * op(A)·op(B) for each of {@code groups} diagonal blocks: A and B are split into row blocks
+     * (transposed after splitting where asked), and the block products are stacked by rows.
+     */
+    static INDArray gemm(INDArray a, boolean ta, INDArray b, boolean tb, int groups) {
+        if (groups == 1) return (ta ? a.transpose() : a).mmul(tb ? b.transpose() : b);
+        INDArray[] parts = new INDArray[groups];
+        for (int i = 0; i < groups; i++) {
+            INDArray ai = rows(a, i, groups), bi = rows(b, i, groups);
+            parts[i] = (ta ? ai.transpose() : ai).mmul(tb ? bi.transpose() : bi);
+        }
+        return Nd4j.vstack(parts);
+    }
+
+    /** Row block i of {@code groups} of a matrix (a view). */
+    private static INDArray rows(INDArray m, int i, int groups) {
+        long size = m.size(0) / groups;
+        return m.get(NDArrayIndex.interval(i * size, (i + 1) * size), NDArrayIndex.all());
+    }
+
+    static INDArray im2col(ConvGeometry g, INDArray x) {
+        long rows = g.k(), cols = (long) g.n() * g.p();
+        if (x.dataType() == DataType.DOUBLE) {
+            double[] c = new double[(int) (rows * cols)];
+            g.im2col(Heap.doubles(x), c);
+            return Heap.array(c, rows, cols);
+        }
+        float[] c = new float[(int) (rows * cols)];
+        g.im2col(Heap.floats(x), c);
+        return Heap.array(c, rows, cols);
+    }
+
+    static INDArray col2im(ConvGeometry g, INDArray dcol) {
+        long[] shape = {g.n(), g.c(), g.h(), g.w()};
+        if (dcol.dataType() == DataType.DOUBLE) {
+            double[] dx = new double[g.n() * g.chw()];
+            g.col2im(Heap.doubles(dcol), dx);
+            return Heap.array(dx, shape);
+        }
+        float[] dx = new float[g.n() * g.chw()];
+        g.col2im(Heap.floats(dcol), dx);
+        return Heap.array(dx, shape);
+    }
+
+    /** [Co, N·P] → [N, Co, OH, OW]. */
+    static INDArray channelMajorToNchw(INDArray y, long n, long co, long oh, long ow) {
+        return y.reshape(co, n, oh * ow).permute(1, 0, 2).dup('c').reshape(n, co, oh, ow);
+    }
+
+    /** [N, Co, OH, OW] → [Co, N·P]. */
+    static INDArray nchwToChannelMajor(INDArray g) {
+        long n = g.size(0), co = g.size(1), p = g.size(2) * g.size(3);
+        return g.reshape('c', n, co, p).permute(1, 0, 2).dup('c').reshape(co, n * p);
+    }
+}
