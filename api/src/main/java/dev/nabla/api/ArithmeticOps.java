@@ -79,9 +79,7 @@ final class ArithmeticOps {
                 ga = binary("mul", "multiply", binary("mul", "multiply", g, b, g.dataType()), p, g.dataType());
             }
             if (needsGrad(1)) { // g * a^b * log(a), 0 where a == 0 and b >= 0 (as PyTorch)
-                INDArray logA = Transforms.log(a, true);
-                INDArray zeroA = a.eq(0);
-                logA.putWhereWithMask(zeroA, 0.0);
+                INDArray logA = ViewOps.fillWhere(Transforms.log(a, true), a.eq(0), 0.0);
                 gb = binary("mul", "multiply", binary("mul", "multiply", g, output(), g.dataType()), logA, g.dataType());
             }
             return new INDArray[] {ga, gb};

@@ -194,9 +194,7 @@ final class ReduceOps {
                 INDArray num = p == 2 ? x.dup() : sign.muli(Transforms.pow(Transforms.abs(x, true), p - 1, false));
                 INDArray den = p == 2 ? norm.dup() : Transforms.pow(norm, p - 1, true);
                 INDArray zero = den.eq(0);
-                den.putWhereWithMask(zero, 1.0);
-                local = num.divi(den);
-                local.putWhereWithMask(zero, 0.0);
+                local = ViewOps.fillWhere(num.divi(ViewOps.fillWhere(den, zero, 1.0)), zero, 0.0);
             }
             return new INDArray[] {gs.muli(local)};
         }

@@ -287,15 +287,26 @@ final class ViewOps {
         private final INDArray mask; private final double value;
         MaskedFill(INDArray mask, double value) { this.mask = mask; this.value = value; }
         @Override protected INDArray forward(INDArray... x) {
-            INDArray out = x[0].dup('c');
-            INDArray m = Broadcast.expand(mask.castTo(DataType.BOOL), out.shape()).dup();
-            out.putWhereWithMask(m, value);
-            return out;
+            INDArray m = Broadcast.expand(mask.castTo(DataType.BOOL), x[0].shape()).dup();
+            return fillWhere(x[0], m, value);
         }
         @Override protected INDArray[] backward(INDArray g) {
             INDArray keep = Broadcast.expand(mask.castTo(g.dataType()), g.shape()).rsub(1);
             return new INDArray[] {g.mul(keep)};
         }
+    }
+
+    /**
+     * A copy of {@code x} with {@code value} where the bool {@code mask} (same shape) is true. (ND4J's
+     * {@code putWhereWithMask} returns a new array and leaves its receiver as it was.)
+     */
+    static INDArray fillWhere(INDArray x, INDArray mask, double value) {
+        if (x.length() == 0) return x.dup();
+        INDArray m = mask.dataType() == DataType.BOOL ? mask.dup('c') : mask.castTo(DataType.BOOL);
+        INDArray fill = Nd4j.valueArrayOf(x.shape(), value, x.dataType());
+        INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
+        Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("select").addInputs(m, fill, x.dup('c')).addOutputs(out).build());
+        return out;
     }
 
     static boolean[] flags(INDArray mask, long[] shape) {
