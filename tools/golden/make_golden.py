@@ -165,9 +165,12 @@ for op, fn in SCALAR.items():
         case(f"{op}/{c}", op, lambda x, c=c, fn=fn: fn(x, c), [gen(2, 3)], {"c": c})
     case(f"{op}/0d", op, lambda x, fn=fn: fn(x, 2.0), [pos(dtype=F64)], {"c": 2.0})
     case(f"{op}/float32", op, lambda x, fn=fn: fn(x, 3.0), [pos(4, dtype=F32)], {"c": 3.0}, grad=False)
-    for c in [2.0, 0.5]:
+    # Java has one add(double): Nabla takes an integral scalar as a Python int, a fractional one as a float
+    for c in [2, 0.5]:
         case(f"{op}/int64 {c}", op, lambda x, c=c, fn=fn: fn(x, c), [ints(4, lo=1, hi=6)], {"c": c}, grad=False)
-case("add_scalar/bool", "add_scalar", lambda x: x + 1.0, [torch.tensor([True, False])], {"c": 1.0}, grad=False)
+case("add_scalar/bool int", "add_scalar", lambda x: x + 1, [torch.tensor([True, False])], {"c": 1}, grad=False)
+case("mul_scalar/bool float", "mul_scalar", lambda x: x * 1.5, [torch.tensor([True, False])], {"c": 1.5}, grad=False)
+case("pow_scalar/error int64 negative", "pow_scalar", lambda x: x ** -1, [ints(3, lo=1, hi=4)], {"c": -1}, grad=False, error=True)
 
 # ------------------------------------------------------------------ unary
 UNARY = {
@@ -187,6 +190,7 @@ INF = float("inf")
 for lo, hi in [(-0.5, 0.5), (-INF, 0.3), (-0.3, INF), (0.2, 0.2)]:
     case(f"clamp/{lo},{hi}", "clamp", lambda x, lo=lo, hi=hi: torch.clamp(x, lo, hi), [randn(3, 4)], {"min": lo, "max": hi})
 case("clamp/int64", "clamp", lambda x: torch.clamp(x, -2, 3), [ints(6)], {"min": -2.0, "max": 3.0}, grad=False)
+case("clamp/int64 one-sided", "clamp", lambda x: torch.clamp(x, max=1), [ints(6)], {"min": -INF, "max": 1}, grad=False)
 case("clamp/int64 fractional", "clamp", lambda x: torch.clamp(x, -2.5, 3.5), [ints(6)], {"min": -2.5, "max": 3.5}, grad=False)
 case("clamp/float32", "clamp", lambda x: torch.clamp(x, -0.5, 0.5), [randn(5, dtype=F32)], {"min": -0.5, "max": 0.5}, grad=False)
 
@@ -351,7 +355,7 @@ def inplace(name, op, fn, inputs, args=None):
 
 inplace("2x3 += 3", "add_", lambda x, o: x.add_(o), [randn(2, 3), randn(3)])
 inplace("scalar", "add__scalar", lambda x: x.add_(1.5), [randn(2, 3)], {"c": 1.5})
-inplace("int64 scalar", "add__scalar", lambda x: x.add_(2), [ints(3)], {"c": 2.0})
+inplace("int64 scalar", "add__scalar", lambda x: x.add_(2), [ints(3)], {"c": 2})
 inplace("float32 += int64", "add_", lambda x, o: x.add_(o), [randn(3, dtype=F32), ints(3)])
 inplace("2x3 -= 2x1", "sub_", lambda x, o: x.sub_(o), [randn(2, 3), randn(2, 1)])
 inplace("scalar", "sub__scalar", lambda x: x.sub_(0.25), [randn(4)], {"c": 0.25})
@@ -364,7 +368,7 @@ case("add_/error broadcast to self", "add_", lambda x, o: x.add_(o), [randn(3), 
 inplace("-0.5,0.5", "clamp_", lambda x: x.clamp_(-0.5, 0.5), [randn(3, 3)], {"min": -0.5, "max": 0.5})
 inplace("-inf,0", "clamp_", lambda x: x.clamp_(max=0.0), [randn(4)], {"min": -INF, "max": 0.0})
 inplace("3.25", "fill_", lambda x: x.fill_(3.25), [randn(2, 2)], {"value": 3.25})
-inplace("int64", "fill_", lambda x: x.fill_(7), [ints(3)], {"value": 7.0})
+inplace("int64", "fill_", lambda x: x.fill_(7), [ints(3)], {"value": 7})
 inplace("2x2", "zero_", lambda x: x.zero_(), [randn(2, 2)])
 inplace("broadcast 3 into 2x3", "copy_", lambda x, o: x.copy_(o), [randn(2, 3), randn(3)])
 inplace("float64 into float32", "copy_", lambda x, o: x.copy_(o), [randn(3, dtype=F32), randn(3)])

@@ -90,7 +90,7 @@ final class ArithmeticOps {
     static final class AddScalar extends Function {
         private final double c;
         AddScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return floatIfNeeded(x[0], c).add(c); }
+        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> a.add(c)); }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g}; }
     }
 
@@ -98,14 +98,14 @@ final class ArithmeticOps {
     static final class RSubScalar extends Function {
         private final double c;
         RSubScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return floatIfNeeded(x[0], c).rsub(c); }
+        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> a.rsub(c)); }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.neg()}; }
     }
 
     static final class MulScalar extends Function {
         private final double c;
         MulScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return floatIfNeeded(x[0], c).mul(c); }
+        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> a.mul(c)); }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(c)}; }
     }
 
@@ -136,7 +136,13 @@ final class ArithmeticOps {
     static final class PowScalar extends Function {
         private final double p;
         PowScalar(double p) { this.p = p; }
-        @Override protected INDArray forward(INDArray... x) { return Transforms.pow(floatIfNeeded(x[0], p), p, true); }
+        @Override protected INDArray forward(INDArray... x) {
+            INDArray a = floatIfNeeded(x[0], p);
+            if (!a.dataType().isFPType() && p < 0) {
+                throw new IllegalArgumentException("pow: integers to negative integer powers are not allowed; convert with to(DType.FLOAT32) first");
+            }
+            return viaDouble(a, d -> Transforms.pow(d, p, true));
+        }
         @Override protected INDArray[] backward(INDArray g) {
             if (p == 0) return new INDArray[] {g.mul(0)};
             INDArray x = input(0).castTo(g.dataType());
@@ -144,10 +150,23 @@ final class ArithmeticOps {
         }
     }
 
-    /** An integer tensor combined with a non-integral scalar becomes the default float dtype, as in PyTorch. */
+    /**
+     * {@code f(x)} for an ND4J scalar op, which takes only floating-point arrays: an integer array
+     * goes through float64 and back (exact below 2^53).
+     */
+    static INDArray viaDouble(INDArray x, java.util.function.UnaryOperator<INDArray> f) {
+        if (x.dataType().isFPType()) return f.apply(x);
+        return f.apply(x.castTo(DataType.DOUBLE)).castTo(x.dataType());
+    }
+
+    /**
+     * The array an op with the scalar {@code c} computes in, as PyTorch with an integral {@code c} taken
+     * as a Python int: an integer tensor stays integer (bool becomes int64); a non-integral scalar
+     * makes an integer or bool tensor the default float dtype.
+     */
     static INDArray floatIfNeeded(INDArray x, double c) {
         if (x.dataType().isFPType()) return x;
-        if (x.dataType() == DataType.BOOL || c != Math.rint(c)) return x.castTo(Nabla.defaultDtype().nd());
-        return x;
+        if (c != Math.rint(c)) return x.castTo(Nabla.defaultDtype().nd());
+        return x.dataType() == DataType.BOOL ? x.castTo(DataType.LONG) : x;
     }
 }
