@@ -24,9 +24,22 @@ final class ArithmeticOps {
         return Broadcast.pairwise(op, libOp, a, b, type);
     }
 
+    /**
+     * PyTorch's result type of two tensor operands: a 0-d tensor next to a dimensioned one only
+     * counts when its category (bool < integer < floating point) is higher, so float32[3] + float64
+     * 0-d is float32, and int64[3] + float64 0-d is float64.
+     */
     static DataType resultType(INDArray a, INDArray b) {
-        return DType.promote(DType.of(a.dataType()), DType.of(b.dataType())).nd();
+        DType ta = DType.of(a.dataType()), tb = DType.of(b.dataType());
+        boolean za = a.rank() == 0, zb = b.rank() == 0;
+        if (za != zb) {
+            DType dimensioned = za ? tb : ta, zeroDim = za ? ta : tb;
+            return (category(zeroDim) > category(dimensioned) ? zeroDim : dimensioned).nd();
+        }
+        return DType.promote(ta, tb).nd();
     }
+
+    private static int category(DType t) { return t == DType.BOOL ? 0 : t.isFloatingPoint() ? 2 : 1; }
 
     static final class Add extends Function {
         @Override protected INDArray forward(INDArray... x) { return binary("add", "add", x[0], x[1], resultType(x[0], x[1])); }
