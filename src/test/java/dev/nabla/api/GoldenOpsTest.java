@@ -30,7 +30,13 @@ class GoldenOpsTest {
     private static final Map<String, Op> OPS = new HashMap<>();
 
     @TestFactory Stream<DynamicTest> ops() {
-        return Golden.cases("ops.json").stream().map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> check(c)));
+        return Golden.cases("ops.json").stream().map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> {
+            try {
+                check(c);
+            } catch (RuntimeException e) { // name the case: surefire reports dynamic tests by number
+                throw new AssertionError(c.get("name").asText() + ": " + e, e);
+            }
+        }));
     }
 
     static void check(JsonNode c) {

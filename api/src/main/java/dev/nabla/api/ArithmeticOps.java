@@ -2,6 +2,7 @@ package dev.nabla.api;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Binary arithmetic with broadcasting, and its scalar forms. One small class per op. */
@@ -12,6 +13,7 @@ final class ArithmeticOps {
     static INDArray binary(String op, String libOp, INDArray a, INDArray b, DataType type) {
         if (a.dataType() != type) a = a.castTo(type);
         if (b.dataType() != type) b = b.castTo(type);
+        if (a.length() == 0 || b.length() == 0) return Nd4j.create(type, Broadcast.shape(op, a.shape(), b.shape())); // ND4J refuses empties
         if (java.util.Arrays.equals(a.shape(), b.shape())) {
             return switch (libOp) {
                 case "add" -> a.add(b);
