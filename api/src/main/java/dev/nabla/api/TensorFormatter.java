@@ -56,7 +56,7 @@ final class TensorFormatter {
         long n = a.size(0);
         for (long i = 0; i < n; i++) {
             if (summarize && n > 2 * EDGE && i == EDGE) i = n - EDGE;
-            if (a.rank() == 1) out.add(a.getDouble(i)); else collect(a.slice(i), summarize, out);
+            if (a.rank() == 1) out.add(a.getDouble(i)); else collect(ViewOps.row(a, i), summarize, out);
         }
     }
 
@@ -71,7 +71,7 @@ final class TensorFormatter {
                 slices.add("...");
                 i = n - EDGE;
             }
-            slices.add(tensorStr(a.slice(i), fmt, indent + 1, summarize));
+            slices.add(tensorStr(ViewOps.row(a, i), fmt, indent + 1, summarize));
         }
         String sep = "," + "\n".repeat(dim - 1) + " ".repeat(indent + 1);
         return "[" + String.join(sep, slices) + "]";

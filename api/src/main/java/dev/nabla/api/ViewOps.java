@@ -33,6 +33,17 @@ final class ViewOps {
         return r;
     }
 
+    /**
+     * Entry {@code i} of dimension 0, as a view. (ND4J's {@code slice(i)} is wrong for i > 0 on the
+     * strided views that {@link #slice} makes: it fails or reads another dtype.)
+     */
+    static INDArray row(INDArray x, long i) {
+        Part[] parts = new Part[x.rank()];
+        parts[0] = Part.point(i);
+        for (int d = 1; d < parts.length; d++) parts[d] = Part.all(x.size(d));
+        return slice(x, parts);
+    }
+
     /** A strided view of x for one part per dimension (no new axes). */
     static INDArray slice(INDArray x, Part[] parts) {
         long[] shape = new long[parts.length];
