@@ -74,8 +74,20 @@ CASES = []
 NAMES = set()
 
 
+def pre_view(x, pre):
+    """The non-contiguous view args["pre"] names: "t" or an index spec."""
+    return x.t() if pre == "t" else eval("x[" + pre + "]", {"x": x})
+
+
 def case(name, op, fn, inputs, args=None, grad=True, error=False):
-    """fn(*inputs) is the PyTorch reference of Nabla's `op` with `args`; float64 inputs get grads when grad is set."""
+    """fn(*inputs) is the PyTorch reference of Nabla's `op` with `args`; float64 inputs get grads when grad is set.
+
+    With args["pre"], the op sees a view of the first input (its transpose, or an index like "::2"),
+    so that ops are checked on non-contiguous data; the gradient is still that of the leaf input.
+    """
+    if args and "pre" in args:
+        inner, pre = fn, args["pre"]
+        fn = lambda x, *rest: inner(pre_view(x, pre), *rest)
     assert name not in NAMES, name
     NAMES.add(name)
     ins = []
@@ -404,9 +416,55 @@ inplace("clamp_ through view", "index_clamp_", through("1", lambda v: v.clamp_(-
         {"spec": "1", "min": -0.1, "max": 0.1})
 
 
+# ------------------------------------------------------------------ non-contiguous inputs (transposed, strided, expanded)
+T = {"pre": "t"}
+case("exp/transposed", "exp", torch.exp, [randn(3, 2)], T)
+case("sigmoid/strided", "sigmoid", torch.sigmoid, [randn(4, 5)], {"pre": "::2, 1::2"})
+case("abs/strided", "abs", torch.abs, [nonzero(6)], {"pre": "1::2"})
+case("add/transposed + 3", "add", lambda a, b: a + b, [randn(3, 2), randn(3)], T)
+case("mul/transposed * 2x3", "mul", lambda a, b: a * b, [randn(3, 2), randn(2, 3)], T)
+case("div/strided / 0d", "div", lambda a, b: a / b, [randn(4, 4), nonzero()], {"pre": "::2, ::3"})
+case("mul/expanded", "mul", lambda a, b: a * b, [randn(3), randn(2, 3)], {"pre": "None, :"})
+case("pow_scalar/transposed", "pow_scalar", lambda x: x ** 2.0, [randn(3, 2)], {"pre": "t", "c": 2.0})
+case("clamp/transposed", "clamp", lambda x: x.clamp(-0.5, 0.5), [randn(3, 2)], {"pre": "t", "min": -0.5, "max": 0.5})
+case("gt/transposed", "gt", torch.gt, [small(3, 2), small(3)], T, grad=False)
+case("sum/transposed dim 0", "sum", lambda x: x.sum(0), [randn(3, 2)], {"pre": "t", "dims": [0], "keepdim": False})
+case("sum/strided all", "sum", torch.sum, [randn(4, 5)], {"pre": "1:, ::2"})
+case("mean/transposed dim 1 keepdim", "mean", lambda x: x.mean(1, keepdim=True), [randn(3, 2)], {"pre": "t", "dims": [1], "keepdim": True})
+case("var/transposed dim 0", "var", lambda x: x.var(0), [randn(3, 4)], {"pre": "t", "dims": [0], "keepdim": False})
+case("max_dim/transposed", "max_dim", lambda x: tuple(x.max(1)), [distinct(3, 2)], {"pre": "t", "dim": 1, "keepdim": False})
+case("argmax/transposed dim 0", "argmax", lambda x: x.argmax(0), [distinct(3, 2)], {"pre": "t", "dim": 0, "keepdim": False}, grad=False)
+case("argmin/strided all", "argmin", lambda x: x.argmin(), [distinct(4, 5)], {"pre": "::2, 1:"}, grad=False)
+case("norm/transposed dim 1", "norm", lambda x: x.norm(2, 1), [randn(3, 2)], {"pre": "t", "p": 2.0, "dim": 1, "keepdim": False})
+case("mm/transposed", "mm", torch.mm, [randn(3, 2), randn(3, 4)], T)
+case("matmul/strided 3d", "matmul", torch.matmul, [randn(2, 3, 8), randn(4, 5)], {"pre": "..., ::2"})
+case("mv/transposed", "mv", torch.mv, [randn(4, 3), randn(4)], T)
+case("mm/strided", "mm", torch.mm, [randn(4, 6), randn(3, 2)], {"pre": "::2, ::2"})
+case("bmm/strided", "bmm", torch.bmm, [randn(2, 3, 8), randn(2, 4, 5)], {"pre": "..., 1::2"})
+case("dot/strided", "dot", torch.dot, [randn(8), randn(4)], {"pre": "::2"})
+case("cat/transposed first", "cat", lambda *t: torch.cat(t, 0), [randn(3, 2), randn(1, 3)], {"pre": "t", "dim": 0})
+case("index_select/transposed", "index_select", lambda x, i: x.index_select(0, i), [randn(3, 4), torch.tensor([3, 0])], {"pre": "t", "dim": 0})
+case("gather/transposed", "gather", lambda x, i: x.gather(1, i), [randn(3, 2), torch.tensor([[2, 0], [1, 1]])], {"pre": "t", "dim": 1})
+case("masked_fill/transposed", "masked_fill", lambda x, m: x.masked_fill(m, 0.5), [randn(3, 2), randn(2, 3) > 0], {"pre": "t", "value": 0.5})
+case("masked_select/transposed", "masked_select", torch.masked_select, [randn(3, 2), randn(2, 3) > 0], T)
+case("index/transposed [:, 1:]", "index", lambda x: x[:, 1:], [randn(3, 2)], {"pre": "t", "spec": ":, 1:"})
+case("clone/transposed", "clone", torch.clone, [randn(3, 2)], T)
+case("contiguous/strided", "contiguous", lambda x: x.contiguous(), [randn(4, 5)], {"pre": "::2, ::2"})
+case("reshape/strided", "reshape", lambda x: x.reshape(-1), [randn(4, 5)], {"pre": "::2, 1:", "shape": [-1]})
+case("view/error transposed", "view", lambda x: x.view(-1), [randn(3, 2)], {"pre": "t", "shape": [-1]}, grad=False, error=True)
+case("squeeze/expanded", "sum", lambda x: x.sum(), [randn(3, 1)], {"pre": "None, :, :"})
+case("cat/dtype float32,float64", "cat", lambda *t: torch.cat(t, 0), [randn(2, dtype=F32), randn(3)], {"dim": 0}, grad=False)
+case("stack/dtype int64,float32", "stack", lambda *t: torch.stack(t, 0), [ints(2), randn(2, dtype=F32)], {"dim": 0}, grad=False)
+case("where/dtype int64,float32", "where", torch.where, [randn(3) > 0, ints(3), randn(3, dtype=F32)], grad=False)
+case("where/dtype int64,float64 0d", "where", torch.where, [randn(3) > 0, ints(3), torch.tensor(0.5, dtype=F64)], grad=False)
+
 # ------------------------------------------------------------------ printing
-def fmt_case(name, t):
-    return {"name": name, "tensor": enc(t), "str": str(t)}
+def fmt_case(name, t, pre=None):
+    """With pre (an index spec), the printed tensor is that view of the given one."""
+    c = {"name": name, "tensor": enc(t), "str": str(pre_view(t, pre) if pre else t)}
+    if pre:
+        c["pre"] = pre
+    return c
 
 
 big = torch.arange(2000, dtype=F32).reshape(40, 50) / 7
@@ -451,6 +509,16 @@ FORMAT = [
     ("nan and zero", torch.tensor([float("nan"), 0.0])),
     ("randn", randn(3, 4, dtype=F32)),
     ("randn float64", randn(2, 3)),
+    ("summarized int64", torch.arange(2000)),
+    ("summarized 3-d", torch.arange(2 * 30 * 40, dtype=F32).reshape(2, 30, 40)),
+    ("float16", torch.tensor([0.5, 1.25], dtype=torch.float16)),
+    ("int mode sci", torch.tensor([1.0, 1e9])),
+    ("fixed half even", torch.tensor([1.23455, 0.12345, 2.00005], dtype=F64)),
+]
+VIEWS = [  # printing non-contiguous views
+    ("strided 3-d view", torch.arange(48, dtype=F32).reshape(2, 4, 6) / 8, "1:, ::2, 1::2"),
+    ("strided 2-d view", torch.arange(30).reshape(5, 6), "::2, 1::3"),
+    ("transposed-like view", torch.arange(24, dtype=F32).reshape(2, 3, 4), "..., 2:"),
 ]
 
 
@@ -460,9 +528,9 @@ def main():
         lines = [json.dumps(c, separators=(",", ":")) for c in CASES]
         f.write('{"torch":' + json.dumps(torch.__version__) + ',"cases":[\n' + ",\n".join(lines) + "\n]}\n")
     with open(os.path.join(ROOT, "format.json"), "w") as f:  # one case a line, so that diffs stay readable
-        lines = [json.dumps(fmt_case(n, t), separators=(",", ":")) for n, t in FORMAT]
+        lines = [json.dumps(fmt_case(*c), separators=(",", ":")) for c in FORMAT + VIEWS]
         f.write('{"torch":' + json.dumps(torch.__version__) + ',"cases":[\n' + ",\n".join(lines) + "\n]}\n")
-    print(f"{len(CASES)} op cases, {len(FORMAT)} format cases written to {ROOT}")
+    print(f"{len(CASES)} op cases, {len(FORMAT) + len(VIEWS)} format cases written to {ROOT}")
 
 
 if __name__ == "__main__":
