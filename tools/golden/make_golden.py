@@ -458,6 +458,29 @@ case("stack/dtype int64,float32", "stack", lambda *t: torch.stack(t, 0), [ints(2
 case("where/dtype int64,float32", "where", torch.where, [randn(3) > 0, ints(3), randn(3, dtype=F32)], grad=False)
 case("where/dtype int64,float64 0d", "where", torch.where, [randn(3) > 0, ints(3), torch.tensor(0.5, dtype=F64)], grad=False)
 
+# ------------------------------------------------------------------ special values (nan, inf, empty), values only
+NAN = float("nan")
+SPECIAL = torch.tensor([NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0], dtype=F64)
+for op in ["exp", "log", "sqrt", "abs", "sign", "sigmoid", "tanh", "relu", "neg"]:
+    case(f"{op}/special values", op, UNARY[op][0], [SPECIAL], grad=False)
+case("clamp/nan", "clamp", lambda x: x.clamp(-0.5, 0.5), [SPECIAL], {"min": -0.5, "max": 0.5}, grad=False)
+case("div/by zero", "div", lambda a, b: a / b, [torch.tensor([1.0, -1.0, 0.0]), torch.tensor([0.0, 0.0, 0.0])], grad=False)
+case("div/int64 by zero", "div", lambda a, b: a / b, [torch.tensor([1, -1, 0]), torch.tensor([0, 0, 0])], grad=False)
+case("pow/zero to zero", "pow", lambda a, b: a ** b, [torch.tensor([0.0, 0.0, -8.0]), torch.tensor([0.0, -1.0, 1.0 / 3])], grad=False)
+case("eq/nan", "eq", torch.eq, [SPECIAL, SPECIAL], grad=False)
+case("ne/nan", "ne", torch.ne, [SPECIAL, SPECIAL], grad=False)
+case("max/nan", "max", torch.max, [torch.tensor([1.0, NAN, 3.0])], grad=False)
+case("max_dim/nan", "max_dim", lambda x: tuple(x.max(1)), [torch.tensor([[1.0, NAN, 3.0], [4.0, 2.0, 0.0]])], {"dim": 1, "keepdim": False}, grad=False)
+case("sum/empty", "sum", torch.sum, [torch.zeros(0, 3)], grad=False)
+case("sum/empty dim 0", "sum", lambda x: x.sum(0), [torch.zeros(0, 3)], {"dims": [0], "keepdim": False}, grad=False)
+case("mean/empty", "mean", torch.mean, [torch.zeros(0)], grad=False)
+case("max/error empty", "max", torch.max, [torch.zeros(0)], grad=False, error=True)
+case("exp/overflow float32", "exp", torch.exp, [torch.tensor([100.0, -200.0])], grad=False)
+
+# ------------------------------------------------------------------ in place under autograd (the op replaces its input on the tape)
+case("inplace_chain/add_ mul_", "inplace_chain", lambda x, b, c: (x * 1.0).add_(b).mul_(c), [randn(2, 3), randn(3), randn(2, 3)])
+case("inplace_chain/sub_ div_ scalar", "inplace_chain_scalar", lambda x: (x * 1.0).sub_(0.5).div_(4.0).clamp_(-0.1, 0.1), [randn(2, 3)])
+
 # ------------------------------------------------------------------ printing
 def fmt_case(name, t, pre=None):
     """With pre (an index spec), the printed tensor is that view of the given one."""

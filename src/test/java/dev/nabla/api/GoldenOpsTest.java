@@ -239,6 +239,8 @@ class GoldenOpsTest {
         one("contiguous", Tensor::contiguous);
         one("t_contiguous", t -> t.t().contiguous());
 
+        put("inplace_chain", (x, a) -> List.of(x.get(0).mul(1.0).add_(x.get(1)).mul_(x.get(2))));
+        put("inplace_chain_scalar", (x, a) -> List.of(x.get(0).mul(1.0).sub_(0.5).div_(4.0).clamp_(-0.1, 0.1)));
         inPlace("add_", (x, a) -> List.of(x.get(0).add_(x.get(1))));
         inPlace("add__scalar", (x, a) -> List.of(x.get(0).add_(a.get("c").asDouble())));
         inPlace("sub_", (x, a) -> List.of(x.get(0).sub_(x.get(1))));
