@@ -37,6 +37,8 @@ final class ReduceOps {
         return s;
     }
 
+    private static int[] allDims(int rank) { return dims("", null, rank); }
+
     static long count(long[] shape, int[] dims) {
         long n = 1;
         for (int d : dims) n *= shape[d];
@@ -72,6 +74,10 @@ final class ReduceOps {
             if (!x[0].dataType().isFPType()) {
                 throw new IllegalArgumentException("mean(): could not infer output dtype. Input dtype must be either a floating "
                         + "point or complex dtype. Got: " + DType.of(x[0].dataType()));
+            }
+            if (x[0].length() == 0) { // the mean of nothing is nan, as PyTorch (ND4J refuses empties)
+                long[] s = keepDim ? keptShape(x[0].shape(), dims) : removedShape(x[0].shape(), dims);
+                return count(s, allDims(s.length)) == 0 ? Nd4j.create(x[0].dataType(), s) : Nd4j.valueArrayOf(s, Double.NaN, x[0].dataType());
             }
             return reshapeResult(x[0].mean(keepDim, dims), x[0].shape(), dims, keepDim);
         }
