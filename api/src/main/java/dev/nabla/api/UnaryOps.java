@@ -87,7 +87,7 @@ final class UnaryOps {
             INDArray r = a.dup();
             if (!Double.isInfinite(min)) r = Transforms.max(r, min, false);
             if (!Double.isInfinite(max)) r = Transforms.min(r, max, false);
-            return r;
+            return a.dataType().isFPType() ? ViewOps.select(a.isNaN(), a, r) : r; // nan stays nan, as PyTorch
         }
         @Override protected INDArray[] backward(INDArray g) {
             INDArray x = input(0);

@@ -313,10 +313,15 @@ final class ViewOps {
      */
     static INDArray fillWhere(INDArray x, INDArray mask, double value) {
         if (x.length() == 0) return x.dup();
-        INDArray m = mask.dataType() == DataType.BOOL ? mask.dup('c') : mask.castTo(DataType.BOOL);
-        INDArray fill = Nd4j.valueArrayOf(x.shape(), value, x.dataType());
-        INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
-        Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("select").addInputs(m, fill, x.dup('c')).addOutputs(out).build());
+        return select(mask, Nd4j.valueArrayOf(x.shape(), value, x.dataType()), x);
+    }
+
+    /** {@code cond ? a : b} elementwise, for a bool {@code cond} and arrays of one shape and dtype. */
+    static INDArray select(INDArray cond, INDArray a, INDArray b) {
+        if (a.length() == 0) return a.dup();
+        INDArray c = cond.dataType() == DataType.BOOL ? cond.dup('c') : cond.castTo(DataType.BOOL);
+        INDArray out = Nd4j.createUninitialized(a.dataType(), a.shape());
+        Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("select").addInputs(c, a.dup('c'), b.dup('c')).addOutputs(out).build());
         return out;
     }
 
