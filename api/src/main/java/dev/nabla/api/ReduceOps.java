@@ -113,8 +113,10 @@ final class ReduceOps {
         Extreme(boolean max, int[] dims, boolean keepDim) { this.max = max; this.dims = dims; this.keepDim = keepDim; }
         @Override protected INDArray forward(INDArray... x) {
             saveOutput();
-            INDArray r = max ? x[0].max(keepDim, dims) : x[0].min(keepDim, dims);
-            return reshapeResult(r, x[0].shape(), dims, keepDim);
+            INDArray r = reshapeResult(max ? x[0].max(keepDim, dims) : x[0].min(keepDim, dims), x[0].shape(), dims, keepDim);
+            if (!x[0].dataType().isFPType()) return r;
+            INDArray nan = x[0].isNaN().castTo(DataType.DOUBLE).sum(keepDim, dims).gt(0); // nan wins, as PyTorch
+            return ViewOps.fillWhere(r, reshapeResult(nan, x[0].shape(), dims, keepDim), Double.NaN);
         }
         @Override protected INDArray[] backward(INDArray g) {
             INDArray x = input(0);
@@ -144,7 +146,12 @@ final class ReduceOps {
     static INDArray argExtreme(INDArray x, boolean max, int dim) {
         INDArray idx = max ? Nd4j.argMax(x, dim) : Nd4j.getExecutioner().exec(
                 new org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMin(x, false, new int[] {dim}))[0];
-        return idx.castTo(DataType.LONG).reshape(keptShape(x.shape(), new int[] {dim}));
+        long[] kept = keptShape(x.shape(), new int[] {dim});
+        idx = idx.castTo(DataType.LONG).reshape(kept);
+        if (!x.dataType().isFPType()) return idx;
+        INDArray nan = x.isNaN().castTo(DataType.DOUBLE); // the first nan wins, as PyTorch
+        INDArray firstNan = Nd4j.argMax(nan, dim).castTo(DataType.LONG).reshape(kept);
+        return ViewOps.select(nan.max(true, dim).reshape(kept).gt(0), firstNan, idx);
     }
 
     /** For keep-dims indices along dim, a 0/1 array of the input's shape marking them. */
