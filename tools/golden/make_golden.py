@@ -16,7 +16,9 @@ An op case is
 where a tensor is {"shape", "dtype", "data" (flat, row-major), "requires_grad"}; bools are 0/1.
 The gradients are those of sum_i sum(outputs[i] * weights[i]) with respect to each input that
 requires grad (float64 inputs, so the Java side compares at ~1e-10). "op" and "args" name a Nabla
-call; GoldenOpsTest maps each op id to a lambda.
+call; GoldenOpsTest maps each op id to a lambda. args["pre"] ("t" or an index spec) makes the op
+see a non-contiguous view of its first input. Java has one add(double) for Python's int and float
+scalars: Nabla takes an integral scalar as a Python int, so the cases here pass those as ints.
 """
 import json
 import math
