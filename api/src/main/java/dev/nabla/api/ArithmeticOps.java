@@ -2,6 +2,7 @@ package dev.nabla.api;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Binary arithmetic with broadcasting, and its scalar forms. One small class per op. */
@@ -12,6 +13,7 @@ final class ArithmeticOps {
     static INDArray binary(String op, String libOp, INDArray a, INDArray b, DataType type) {
         if (a.dataType() != type) a = a.castTo(type);
         if (b.dataType() != type) b = b.castTo(type);
+        if (a.length() == 0 || b.length() == 0) return Nd4j.create(type, Broadcast.shape(op, a.shape(), b.shape())); // ND4J refuses empties
         if (java.util.Arrays.equals(a.shape(), b.shape())) {
             return switch (libOp) {
                 case "add" -> a.add(b);
@@ -24,9 +26,22 @@ final class ArithmeticOps {
         return Broadcast.pairwise(op, libOp, a, b, type);
     }
 
+    /**
+     * PyTorch's result type of two tensor operands: a 0-d tensor next to a dimensioned one only
+     * counts when its category (bool < integer < floating point) is higher, so float32[3] + float64
+     * 0-d is float32, and int64[3] + float64 0-d is float64.
+     */
     static DataType resultType(INDArray a, INDArray b) {
-        return DType.promote(DType.of(a.dataType()), DType.of(b.dataType())).nd();
+        DType ta = DType.of(a.dataType()), tb = DType.of(b.dataType());
+        boolean za = a.rank() == 0, zb = b.rank() == 0;
+        if (za != zb) {
+            DType dimensioned = za ? tb : ta, zeroDim = za ? ta : tb;
+            return (category(zeroDim) > category(dimensioned) ? zeroDim : dimensioned).nd();
+        }
+        return DType.promote(ta, tb).nd();
     }
+
+    private static int category(DType t) { return t == DType.BOOL ? 0 : t.isFloatingPoint() ? 2 : 1; }
 
     static final class Add extends Function {
         @Override protected INDArray forward(INDArray... x) { return binary("add", "add", x[0], x[1], resultType(x[0], x[1])); }
@@ -79,7 +94,7 @@ final class ArithmeticOps {
                 ga = binary("mul", "multiply", binary("mul", "multiply", g, b, g.dataType()), p, g.dataType());
             }
             if (needsGrad(1)) { // g * a^b * log(a), 0 where a == 0 and b >= 0 (as PyTorch)
-                INDArray logA = Broadcast.fill(Transforms.log(a, true), a.eq(0), 0.0);
+                INDArray logA = ViewOps.fillWhere(Transforms.log(a, true), a.eq(0), 0.0);
                 gb = binary("mul", "multiply", binary("mul", "multiply", g, output(), g.dataType()), logA, g.dataType());
             }
             return new INDArray[] {ga, gb};
@@ -90,7 +105,7 @@ final class ArithmeticOps {
     static final class AddScalar extends Function {
         private final double c;
         AddScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return scalarOp(floatIfNeeded(x[0], c), a -> a.add(c)); }
+        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> a.add(c)); }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g}; }
     }
 
@@ -98,14 +113,14 @@ final class ArithmeticOps {
     static final class RSubScalar extends Function {
         private final double c;
         RSubScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return scalarOp(floatIfNeeded(x[0], c), a -> a.rsub(c)); }
+        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> a.rsub(c)); }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.neg()}; }
     }
 
     static final class MulScalar extends Function {
         private final double c;
         MulScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return scalarOp(floatIfNeeded(x[0], c), a -> a.mul(c)); }
+        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> a.mul(c)); }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(c)}; }
     }
 
@@ -136,7 +151,13 @@ final class ArithmeticOps {
     static final class PowScalar extends Function {
         private final double p;
         PowScalar(double p) { this.p = p; }
-        @Override protected INDArray forward(INDArray... x) { return scalarOp(floatIfNeeded(x[0], p), a -> Transforms.pow(a, p, true)); }
+        @Override protected INDArray forward(INDArray... x) {
+            INDArray a = floatIfNeeded(x[0], p);
+            if (!a.dataType().isFPType() && p < 0) {
+                throw new IllegalArgumentException("pow: integers to negative integer powers are not allowed; convert with to(DType.FLOAT32) first");
+            }
+            return viaDouble(a, d -> Transforms.pow(d, p, true));
+        }
         @Override protected INDArray[] backward(INDArray g) {
             if (p == 0) return new INDArray[] {g.mul(0)};
             INDArray x = input(0).castTo(g.dataType());
@@ -145,18 +166,22 @@ final class ArithmeticOps {
     }
 
     /**
-     * Runs a scalar op; ND4J's scalar ops take floating-point arrays only, so an integer array goes
-     * through float64 and back (exact for integers below 2^53).
+     * {@code f(x)} for an ND4J scalar op, which takes only floating-point arrays: an integer array
+     * goes through float64 and back (exact below 2^53).
      */
-    static INDArray scalarOp(INDArray x, java.util.function.UnaryOperator<INDArray> op) {
-        if (x.dataType().isFPType()) return op.apply(x);
-        return op.apply(x.castTo(DataType.DOUBLE)).castTo(x.dataType());
+    static INDArray viaDouble(INDArray x, java.util.function.UnaryOperator<INDArray> f) {
+        if (x.dataType().isFPType()) return f.apply(x);
+        return f.apply(x.castTo(DataType.DOUBLE)).castTo(x.dataType());
     }
 
-    /** An integer tensor combined with a non-integral scalar becomes the default float dtype, as in PyTorch. */
+    /**
+     * The array an op with the scalar {@code c} computes in, as PyTorch with an integral {@code c} taken
+     * as a Python int: an integer tensor stays integer (bool becomes int64); a non-integral scalar
+     * makes an integer or bool tensor the default float dtype.
+     */
     static INDArray floatIfNeeded(INDArray x, double c) {
         if (x.dataType().isFPType()) return x;
-        if (x.dataType() == DataType.BOOL || c != Math.rint(c)) return x.castTo(Nabla.defaultDtype().nd());
-        return x;
+        if (c != Math.rint(c)) return x.castTo(Nabla.defaultDtype().nd());
+        return x.dataType() == DataType.BOOL ? x.castTo(DataType.LONG) : x;
     }
 }

@@ -70,18 +70,6 @@ final class Broadcast {
         return Nd4j.create(a.data(), target, newStride, a.offset(), 'c', a.dataType());
     }
 
-    /**
-     * A copy of {@code x} with {@code value} where the bool {@code mask} (broadcast to x) is true.
-     * (ND4J's {@code putWhereWithMask} leaves the array unchanged in 1.0.0-M2.1.)
-     */
-    static INDArray fill(INDArray x, INDArray mask, double value) {
-        INDArray m = expand(mask.dataType() == DataType.BOOL ? mask : mask.castTo(DataType.BOOL), x.shape()).dup();
-        INDArray v = Nd4j.valueArrayOf(x.shape(), value, x.dataType());
-        INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
-        Nd4j.exec(DynamicCustomOp.builder("select").addInputs(m, v, x.dup('c')).addOutputs(out).build());
-        return out;
-    }
-
     /** Sums a gradient of a broadcast result back to {@code shape}. */
     static INDArray sumTo(INDArray g, long[] shape) {
         long[] gs = g.shape();

@@ -323,7 +323,7 @@ final class LinalgOps {
         long cols = tb ? b.size(1) : b.size(2);
         INDArray out = Nd4j.create(a.dataType(), n, rows, cols);
         for (long i = 0; i < n; i++) {
-            INDArray ai = a.slice(i), bi = b.slice(i);
+            INDArray ai = ViewOps.row(a, i), bi = ViewOps.row(b, i);
             out.slice(i).assign((ta ? ai.transpose() : ai).mmul(tb ? bi.transpose() : bi));
         }
         return out;

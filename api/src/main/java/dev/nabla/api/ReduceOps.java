@@ -37,6 +37,8 @@ final class ReduceOps {
         return s;
     }
 
+    private static int[] allDims(int rank) { return dims("", null, rank); }
+
     static long count(long[] shape, int[] dims) {
         long n = 1;
         for (int d : dims) n *= shape[d];
@@ -73,6 +75,10 @@ final class ReduceOps {
                 throw new IllegalArgumentException("mean(): could not infer output dtype. Input dtype must be either a floating "
                         + "point or complex dtype. Got: " + DType.of(x[0].dataType()));
             }
+            if (x[0].length() == 0) { // the mean of nothing is nan, as PyTorch (ND4J refuses empties)
+                long[] s = keepDim ? keptShape(x[0].shape(), dims) : removedShape(x[0].shape(), dims);
+                return count(s, allDims(s.length)) == 0 ? Nd4j.create(x[0].dataType(), s) : Nd4j.valueArrayOf(s, Double.NaN, x[0].dataType());
+            }
             return reshapeResult(x[0].mean(keepDim, dims), x[0].shape(), dims, keepDim);
         }
         @Override protected INDArray[] backward(INDArray g) {
@@ -107,8 +113,10 @@ final class ReduceOps {
         Extreme(boolean max, int[] dims, boolean keepDim) { this.max = max; this.dims = dims; this.keepDim = keepDim; }
         @Override protected INDArray forward(INDArray... x) {
             saveOutput();
-            INDArray r = max ? x[0].max(keepDim, dims) : x[0].min(keepDim, dims);
-            return reshapeResult(r, x[0].shape(), dims, keepDim);
+            INDArray r = reshapeResult(max ? x[0].max(keepDim, dims) : x[0].min(keepDim, dims), x[0].shape(), dims, keepDim);
+            if (!x[0].dataType().isFPType()) return r;
+            INDArray nan = x[0].isNaN().castTo(DataType.DOUBLE).sum(keepDim, dims).gt(0); // nan wins, as PyTorch
+            return ViewOps.fillWhere(r, reshapeResult(nan, x[0].shape(), dims, keepDim), Double.NaN);
         }
         @Override protected INDArray[] backward(INDArray g) {
             INDArray x = input(0);
@@ -138,7 +146,12 @@ final class ReduceOps {
     static INDArray argExtreme(INDArray x, boolean max, int dim) {
         INDArray idx = max ? Nd4j.argMax(x, dim) : Nd4j.getExecutioner().exec(
                 new org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMin(x, false, new int[] {dim}))[0];
-        return idx.castTo(DataType.LONG).reshape(keptShape(x.shape(), new int[] {dim}));
+        long[] kept = keptShape(x.shape(), new int[] {dim});
+        idx = idx.castTo(DataType.LONG).reshape(kept);
+        if (!x.dataType().isFPType()) return idx;
+        INDArray nan = x.isNaN().castTo(DataType.DOUBLE); // the first nan wins, as PyTorch
+        INDArray firstNan = Nd4j.argMax(nan, dim).castTo(DataType.LONG).reshape(kept);
+        return ViewOps.select(nan.max(true, dim).reshape(kept).gt(0), firstNan, idx);
     }
 
     /** For keep-dims indices along dim, a 0/1 array of the input's shape marking them. */
@@ -194,7 +207,7 @@ final class ReduceOps {
                 INDArray num = p == 2 ? x.dup() : sign.muli(Transforms.pow(Transforms.abs(x, true), p - 1, false));
                 INDArray den = p == 2 ? norm.dup() : Transforms.pow(norm, p - 1, true);
                 INDArray zero = den.eq(0);
-                local = Broadcast.fill(num.divi(Broadcast.fill(den, zero, 1.0)), zero, 0.0);
+                local = ViewOps.fillWhere(num.divi(ViewOps.fillWhere(den, zero, 1.0)), zero, 0.0);
             }
             return new INDArray[] {gs.muli(local)};
         }

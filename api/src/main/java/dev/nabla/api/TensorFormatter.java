@@ -18,16 +18,18 @@ final class TensorFormatter {
         DType dtype = t.dtype();
         StringBuilder suffix = new StringBuilder();
         String body;
+        boolean impliedDtype = dtype == Nabla.defaultDtype() || dtype == DType.INT64 || dtype == DType.BOOL;
         if (a.length() == 0) {
             body = "[]";
             if (a.rank() != 1) suffix.append(", size=(").append(join(a.shape())).append(")");
+            impliedDtype = dtype == Nabla.defaultDtype(); // no elements to tell int64 or bool from
         } else {
             boolean summarize = a.length() > THRESHOLD;
             double[] vals = sample(a, summarize);
             Element fmt = new Element(vals, dtype);
             body = tensorStr(a, fmt, PREFIX.length(), summarize);
         }
-        if (dtype != DType.FLOAT32 && dtype != DType.INT64 && dtype != DType.BOOL) suffix.append(", dtype=").append(dtype);
+        if (!impliedDtype) suffix.append(", dtype=").append(dtype);
         if (t.gradFn() != null) suffix.append(", grad_fn=<").append(t.gradFn()).append(">");
         else if (t.requiresGrad()) suffix.append(", requires_grad=True");
         return PREFIX + body + suffix + ")";
@@ -54,7 +56,7 @@ final class TensorFormatter {
         long n = a.size(0);
         for (long i = 0; i < n; i++) {
             if (summarize && n > 2 * EDGE && i == EDGE) i = n - EDGE;
-            if (a.rank() == 1) out.add(a.getDouble(i)); else collect(a.slice(i), summarize, out);
+            if (a.rank() == 1) out.add(a.getDouble(i)); else collect(ViewOps.row(a, i), summarize, out);
         }
     }
 
@@ -69,7 +71,7 @@ final class TensorFormatter {
                 slices.add("...");
                 i = n - EDGE;
             }
-            slices.add(tensorStr(a.slice(i), fmt, indent + 1, summarize));
+            slices.add(tensorStr(ViewOps.row(a, i), fmt, indent + 1, summarize));
         }
         String sep = "," + "\n".repeat(dim - 1) + " ".repeat(indent + 1);
         return "[" + String.join(sep, slices) + "]";
@@ -104,7 +106,7 @@ final class TensorFormatter {
     static final class Element implements Fmt {
         private final DType dtype;
         private boolean intMode = true, sciMode;
-        private int width;
+        private int width = 1;
 
         Element(double[] vals, DType dtype) {
             this.dtype = dtype;
@@ -123,16 +125,14 @@ final class TensorFormatter {
                     if (v != Math.ceil(v)) intMode = false;
                 }
             }
-            if (!any) {
-                for (double v : vals) width = Math.max(width, raw(v).length());
-                return;
-            }
+            if (!any) return; // only zeros, nan and inf: no padding, as PyTorch
             if (intMode) {
                 if (max / min > 1000 || max > 1e8) sciMode = true;
             } else if (max / min > 1000 || max > 1e8 || min < 1e-4) {
                 sciMode = true;
             }
-            for (double v : vals) width = Math.max(width, raw(v).length());
+            // as PyTorch, only the nonzero finite values set the width: nan, inf and 0 do not
+            for (double v : vals) if (Double.isFinite(v) && v != 0) width = Math.max(width, raw(v).length());
         }
 
         private String raw(double v) {

@@ -81,11 +81,13 @@ final class UnaryOps {
         private final double min, max;
         Clamp(double min, double max) { this.min = min; this.max = max; }
         @Override protected INDArray forward(INDArray... x) {
-            INDArray a = ArithmeticOps.floatIfNeeded(x[0], (Double.isInfinite(min) ? 0 : min) + (Double.isInfinite(max) ? 0 : max));
+            // an infinite bound is one-sided and keeps an integer tensor integer; a fractional one makes it float
+            INDArray a = ArithmeticOps.floatIfNeeded(ArithmeticOps.floatIfNeeded(x[0], Double.isInfinite(min) ? 0 : min),
+                    Double.isInfinite(max) ? 0 : max);
             INDArray r = a.dup();
             if (!Double.isInfinite(min)) r = Transforms.max(r, min, false);
             if (!Double.isInfinite(max)) r = Transforms.min(r, max, false);
-            return r;
+            return a.dataType().isFPType() ? ViewOps.select(a.isNaN(), a, r) : r; // nan stays nan, as PyTorch
         }
         @Override protected INDArray[] backward(INDArray g) {
             INDArray x = input(0);

@@ -33,6 +33,17 @@ final class ViewOps {
         return r;
     }
 
+    /**
+     * Entry {@code i} of dimension 0, as a view. (ND4J's {@code slice(i)} is wrong for i > 0 on the
+     * strided views that {@link #slice} makes: it fails or reads another dtype.)
+     */
+    static INDArray row(INDArray x, long i) {
+        Part[] parts = new Part[x.rank()];
+        parts[0] = Part.point(i);
+        for (int d = 1; d < parts.length; d++) parts[d] = Part.all(x.size(d));
+        return slice(x, parts);
+    }
+
     /** A strided view of x for one part per dimension (no new axes). */
     static INDArray slice(INDArray x, Part[] parts) {
         long[] shape = new long[parts.length];
@@ -287,12 +298,31 @@ final class ViewOps {
         private final INDArray mask; private final double value;
         MaskedFill(INDArray mask, double value) { this.mask = mask; this.value = value; }
         @Override protected INDArray forward(INDArray... x) {
-            return Broadcast.fill(x[0], mask, value);
+            INDArray m = Broadcast.expand(mask.castTo(DataType.BOOL), x[0].shape()).dup();
+            return fillWhere(x[0], m, value);
         }
         @Override protected INDArray[] backward(INDArray g) {
             INDArray keep = Broadcast.expand(mask.castTo(g.dataType()), g.shape()).rsub(1);
             return new INDArray[] {g.mul(keep)};
         }
+    }
+
+    /**
+     * A copy of {@code x} with {@code value} where the bool {@code mask} (same shape) is true. (ND4J's
+     * {@code putWhereWithMask} returns a new array and leaves its receiver as it was.)
+     */
+    static INDArray fillWhere(INDArray x, INDArray mask, double value) {
+        if (x.length() == 0) return x.dup();
+        return select(mask, Nd4j.valueArrayOf(x.shape(), value, x.dataType()), x);
+    }
+
+    /** {@code cond ? a : b} elementwise, for a bool {@code cond} and arrays of one shape and dtype. */
+    static INDArray select(INDArray cond, INDArray a, INDArray b) {
+        if (a.length() == 0) return a.dup();
+        INDArray c = cond.dataType() == DataType.BOOL ? cond.dup('c') : cond.castTo(DataType.BOOL);
+        INDArray out = Nd4j.createUninitialized(a.dataType(), a.shape());
+        Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("select").addInputs(c, a.dup('c'), b.dup('c')).addOutputs(out).build());
+        return out;
     }
 
     static boolean[] flags(INDArray mask, long[] shape) {
