@@ -29,6 +29,157 @@ public final class F {
         return bias == null ? y : y.add(bias);
     }
 
+    // ---------------------------------------------------------------- convolution and pooling
+
+    /**
+     * 2-d cross-correlation of x [N, C, H, W] (or [C, H, W]) with weight [Co, C/groups, kh, kw], by the
+     * project's im2col + GEMM kernel. {@code padding} is {top, left, bottom, right}.
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        boolean unbatched = x.dim() == 3;
+        Tensor in = unbatched ? x.unsqueeze(0) : x;
+        long[] w = weight.shape();
+        String who = "conv2d(weight " + Arrays.toString(w) + ", groups=" + groups + ")";
+        if (in.dim() != 4) {
+            throw new IllegalArgumentException(who + ": expected input [N, " + w[1] * groups + ", H, W], got " + Arrays.toString(x.shape()));
+        }
+        if (in.size(1) != w[1] * groups) {
+            throw new IllegalArgumentException(who + ": expected input [N, " + w[1] * groups + ", H, W] (" + w[1] * groups
+                    + " channels), got " + Arrays.toString(x.shape()));
+        }
+        if (w[0] % groups != 0) throw new IllegalArgumentException(who + ": out_channels must be divisible by groups");
+        checkFloat("conv2d", in, weight);
+        long effH = in.size(2) + padding[0] + padding[2], effW = in.size(3) + padding[1] + padding[3];
+        long kh = dilation[0] * (w[2] - 1) + 1, kw = dilation[1] * (w[3] - 1) + 1;
+        if (effH < kh || effW < kw) {
+            throw new IllegalArgumentException(who + ": input of " + in.size(2) + "x" + in.size(3) + " (padded " + effH + "x" + effW
+                    + ") is smaller than the (dilated) kernel " + kh + "x" + kw);
+        }
+        Conv2dFunction f = new Conv2dFunction(stride[0], stride[1], padding[0], padding[1], padding[2], padding[3], dilation[0], dilation[1], groups);
+        Tensor y = bias == null ? Function.apply(f, in, weight) : Function.apply(f, in, weight, bias);
+        return unbatched ? y.squeeze(0) : y;
+    }
+
+    /** conv2d with stride 1, no padding, dilation 1, one group. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) {
+        return conv2d(x, weight, bias, new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 1);
+    }
+
+    /** 1-d cross-correlation of x [N, C, L] with weight [Co, C/groups, k]; {@code padding} is {left, right}. */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, int[] padding, int dilation, int groups) {
+        boolean unbatched = x.dim() == 2;
+        Tensor in = unbatched ? x.unsqueeze(0) : x;
+        if (in.dim() != 3) {
+            throw new IllegalArgumentException("conv1d(weight " + Arrays.toString(weight.shape()) + "): expected input [N, C, L], got "
+                    + Arrays.toString(x.shape()));
+        }
+        Tensor y = conv2d(in.unsqueeze(2), weight.unsqueeze(2), bias, new int[] {1, stride}, new int[] {0, padding[0], 0, padding[1]},
+                new int[] {1, dilation}, groups).squeeze(2);
+        return unbatched ? y.squeeze(0) : y;
+    }
+
+    /** Transposed 2-d convolution of x [N, Cin, H, W] with weight [Cin, Cout/groups, kh, kw]. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding,
+                                         int[] dilation, int groups) {
+        boolean unbatched = x.dim() == 3;
+        Tensor in = unbatched ? x.unsqueeze(0) : x;
+        long[] w = weight.shape();
+        if (in.dim() != 4 || in.size(1) != w[0]) {
+            throw new IllegalArgumentException("conv_transpose2d(weight " + Arrays.toString(w) + "): expected input [N, " + w[0]
+                    + ", H, W], got " + Arrays.toString(x.shape()));
+        }
+        for (int i = 0; i < 2; i++) {
+            if (outputPadding[i] >= Math.max(stride[i], dilation[i])) {
+                throw new IllegalArgumentException("conv_transpose2d: output padding must be smaller than either stride or dilation, got "
+                        + "output_padding=" + outputPadding[i] + ", stride=" + stride[i] + ", dilation=" + dilation[i]);
+            }
+        }
+        checkFloat("conv_transpose2d", in, weight);
+        ConvTranspose2dFunction f = new ConvTranspose2dFunction(stride[0], stride[1], padding[0], padding[1], outputPadding[0],
+                outputPadding[1], dilation[0], dilation[1], groups);
+        Tensor y = bias == null ? Function.apply(f, in, weight) : Function.apply(f, in, weight, bias);
+        return unbatched ? y.squeeze(0) : y;
+    }
+
+    /** Max over windows of x [N, C, H, W] (or [C, H, W]); kernel, stride, padding, dilation as {h, w}. */
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        Tensor in = pool4d("max_pool2d", x);
+        for (int i = 0; i < 2; i++) {
+            if (padding[i] > kernel[i] / 2) {
+                throw new IllegalArgumentException("max_pool2d: pad should be at most half of effective kernel size, but got pad="
+                        + padding[i] + ", kernel_size=" + kernel[i]);
+            }
+        }
+        checkPoolOutput("max_pool2d", in, kernel, stride, padding, dilation, ceilMode);
+        Tensor y = Function.apply(new MaxPool2dFunction(kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1], dilation[0],
+                dilation[1], ceilMode), in);
+        return x.dim() == 3 ? y.squeeze(0) : y;
+    }
+
+    /** Max over windows of x [N, C, L]. */
+    public static Tensor maxPool1d(Tensor x, int kernel, int stride, int padding, int dilation, boolean ceilMode) {
+        if (x.dim() != 2 && x.dim() != 3) {
+            throw new IllegalArgumentException("max_pool1d: expected input [N, C, L] or [C, L], got " + Arrays.toString(x.shape()));
+        }
+        return maxPool2d(x.unsqueeze(-2), new int[] {1, kernel}, new int[] {1, stride}, new int[] {0, padding}, new int[] {1, dilation},
+                ceilMode).squeeze(-2);
+    }
+
+    /** Mean over windows of x [N, C, H, W], PyTorch's divisor rules ({@code divisorOverride} ≤ 0 for none). */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad,
+                                   int divisorOverride) {
+        Tensor in = pool4d("avg_pool2d", x);
+        for (int i = 0; i < 2; i++) {
+            if (padding[i] > kernel[i] / 2) {
+                throw new IllegalArgumentException("avg_pool2d: pad should be at most half of kernel size, but got pad=" + padding[i]
+                        + ", kernel_size=" + kernel[i]);
+            }
+        }
+        checkPoolOutput("avg_pool2d", in, kernel, stride, padding, new int[] {1, 1}, ceilMode);
+        Tensor y = Function.apply(AvgPool2dFunction.fixed((int) in.size(0), (int) in.size(1), kernel[0], kernel[1], stride[0], stride[1],
+                padding[0], padding[1], ceilMode, countIncludePad, divisorOverride), in);
+        return x.dim() == 3 ? y.squeeze(0) : y;
+    }
+
+    /** Mean over adaptive windows to an [oh, ow] output. */
+    public static Tensor adaptiveAvgPool2d(Tensor x, int oh, int ow) {
+        Tensor in = pool4d("adaptive_avg_pool2d", x);
+        if (oh <= 0 || ow <= 0) throw new IllegalArgumentException("adaptive_avg_pool2d: output size must be positive, got " + oh + "x" + ow);
+        Tensor y = Function.apply(AvgPool2dFunction.adaptive((int) in.size(0), (int) in.size(1), oh, ow), in);
+        return x.dim() == 3 ? y.squeeze(0) : y;
+    }
+
+    private static Tensor pool4d(String op, Tensor x) {
+        if (x.dim() != 3 && x.dim() != 4) {
+            throw new IllegalArgumentException(op + ": expected input [N, C, H, W] or [C, H, W], got " + Arrays.toString(x.shape()));
+        }
+        if (!x.dtype().isFloatingPoint() || x.dtype() == DType.FLOAT16) {
+            throw new IllegalArgumentException(op + ": expected a float32 or float64 input, got " + x.dtype());
+        }
+        return x.dim() == 3 ? x.unsqueeze(0) : x;
+    }
+
+    private static void checkPoolOutput(String op, Tensor in, int[] k, int[] s, int[] p, int[] d, boolean ceil) {
+        for (int i = 0; i < 2; i++) {
+            if (k[i] <= 0 || s[i] <= 0 || d[i] <= 0 || p[i] < 0) {
+                throw new IllegalArgumentException(op + ": kernel, stride and dilation must be positive and padding non-negative, got kernel="
+                        + Arrays.toString(k) + ", stride=" + Arrays.toString(s) + ", padding=" + Arrays.toString(p) + ", dilation=" + Arrays.toString(d));
+            }
+            int out = PoolGeometry.outSize((int) in.size(2 + i), k[i], p[i], s[i], d[i], ceil);
+            if (out <= 0) {
+                throw new IllegalArgumentException(op + ": input " + Arrays.toString(in.shape()) + " is too small for kernel "
+                        + Arrays.toString(k) + " with padding " + Arrays.toString(p) + " (output size " + out + ")");
+            }
+        }
+    }
+
+    private static void checkFloat(String op, Tensor x, Tensor w) {
+        if ((x.dtype() != DType.FLOAT32 && x.dtype() != DType.FLOAT64) || x.dtype() != w.dtype()) {
+            throw new IllegalArgumentException(op + ": expected float32 or float64 input and weight of one dtype, got input " + x.dtype()
+                    + " and weight " + w.dtype());
+        }
+    }
+
     // ---------------------------------------------------------------- activations
 
     public static Tensor relu(Tensor x) { return x.relu(); }

@@ -1,0 +1,47 @@
+package dev.nabla.layers;
+
+import dev.nabla.api.Function;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The project's 2-d max pooling over [N, C, H, W]; the argmax of each window is kept for the backward. */
+final class MaxPool2dFunction extends Function {
+    private final int kh, kw, sh, sw, ph, pw, dh, dw;
+    private final boolean ceil;
+    private PoolGeometry g;
+    private int[] arg;
+
+    MaxPool2dFunction(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean ceil) {
+        this.kh = kh; this.kw = kw; this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw; this.dh = dh; this.dw = dw; this.ceil = ceil;
+    }
+
+    @Override protected INDArray forward(INDArray... in) {
+        INDArray x = in[0];
+        int n = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
+        int oh = PoolGeometry.outSize(h, kh, ph, sh, dh, ceil), ow = PoolGeometry.outSize(w, kw, pw, sw, dw, ceil);
+        g = new PoolGeometry(n * c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+        arg = new int[n * c * oh * ow];
+        if (x.dataType() == DataType.DOUBLE) {
+            double[] y = new double[arg.length];
+            g.maxForward(Heap.doubles(x), y, arg);
+            return Heap.array(y, n, c, oh, ow);
+        }
+        float[] y = new float[arg.length];
+        g.maxForward(Heap.floats(x), y, arg);
+        return Heap.array(y, n, c, oh, ow);
+    }
+
+    @Override protected INDArray[] backward(INDArray gOut) {
+        long[] s = inputShape(0);
+        if (gOut.dataType() == DataType.DOUBLE) {
+            double[] dx = new double[g.planes() * g.h() * g.w()];
+            g.maxBackward(Heap.doubles(gOut), arg, dx);
+            return new INDArray[] {Heap.array(dx, s)};
+        }
+        float[] dx = new float[g.planes() * g.h() * g.w()];
+        g.maxBackward(Heap.floats(gOut), arg, dx);
+        return new INDArray[] {Heap.array(dx, s)};
+    }
+
+    @Override protected void releaseSaved() { arg = null; }
+}

@@ -1,0 +1,145 @@
+package dev.nabla.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nabla.api.DType;
+import dev.nabla.api.GradCheck;
+import dev.nabla.api.Nabla;
+import dev.nabla.api.Tensor;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The project's conv/pool kernels against libnd4j's conv2d / conv2d_bp / maxpool2d / maxpool2d_bp / avgpool2d, and finite differences. */
+class ConvKernelTest {
+    /**
+     * n, c, h, w, co, kh, kw, sh, sw, ph, pw, dh, dw. No dilation here: the onednn build's conv2d refuses dilated
+     * convolutions ("could not create a descriptor for a dilated convolution"); dilation is checked against
+     * finite differences below and against PyTorch in the golden tests.
+     */
+    private static final int[][] CONV_GRID = {
+        {2, 1, 28, 28, 4, 5, 5, 1, 1, 0, 0, 1, 1},     // the course's first layer, small batch
+        {3, 5, 8, 8, 6, 5, 5, 1, 1, 0, 0, 1, 1},       // the course's second layer shape
+        {2, 3, 9, 7, 4, 3, 3, 2, 2, 1, 1, 1, 1},
+        {1, 2, 10, 11, 3, 3, 2, 1, 3, 2, 0, 1, 1},
+        {2, 4, 6, 6, 2, 1, 1, 1, 1, 0, 0, 1, 1},
+        {2, 3, 12, 12, 5, 3, 3, 3, 2, 1, 2, 1, 1},
+    };
+
+    private static INDArray[] libConv(INDArray x, INDArray w, INDArray b, int[] g, INDArray gradOut) {
+        int[] iargs = {g[5], g[6], g[7], g[8], g[9], g[10], g[11], g[12], 0, 0, 1};
+        if (gradOut == null) {
+            int oh = (g[2] + 2 * g[9] - g[11] * (g[5] - 1) - 1) / g[7] + 1, ow = (g[3] + 2 * g[10] - g[12] * (g[6] - 1) - 1) / g[8] + 1;
+            INDArray out = Nd4j.create(x.dataType(), x.size(0), w.size(0), oh, ow);
+            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, w, b).addOutputs(out).addIntegerArguments(iargs).build());
+            return new INDArray[] {out};
+        }
+        INDArray gi = Nd4j.create(x.dataType(), x.shape()), gw = Nd4j.create(w.dataType(), w.shape()), gb = Nd4j.create(b.dataType(), b.shape());
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, w, b, gradOut).addOutputs(gi, gw, gb).addIntegerArguments(iargs).build());
+        return new INDArray[] {gi, gw, gb};
+    }
+
+    @TestFactory Stream<DynamicTest> conv2dEqualsLibnd4j() {
+        return Stream.of(CONV_GRID).map(g -> DynamicTest.dynamicTest(java.util.Arrays.toString(g), () -> {
+            Nabla.manualSeed(11);
+            Tensor x = Tensor.randn(g[0], g[1], g[2], g[3]).requiresGrad_();
+            Tensor w = Tensor.randn(g[4], g[1], g[5], g[6]).requiresGrad_();
+            Tensor b = Tensor.randn(g[4]).requiresGrad_();
+            Tensor y = F.conv2d(x, w, b, new int[] {g[7], g[8]}, new int[] {g[9], g[10], g[9], g[10]}, new int[] {g[11], g[12]}, 1);
+            INDArray ref = libConv(x.nd(), w.nd(), b.nd(), g, null)[0];
+            assertThat(y.shape()).containsExactly(ref.shape());
+            assertClose(y.nd(), ref, 1e-4);
+            Tensor go = Tensor.randn(y.shape());
+            y.backward(go);
+            INDArray[] bp = libConv(x.nd(), w.nd(), b.nd(), g, go.nd());
+            assertClose(x.grad().nd(), bp[0], 1e-4);
+            assertClose(w.grad().nd(), bp[1], 1e-3);
+            assertClose(b.grad().nd(), bp[2], 1e-3);
+        }));
+    }
+
+    /** kh, kw, sh, sw, ph, pw, h, w */
+    private static final int[][] POOL_GRID = {{3, 3, 3, 3, 0, 0, 24, 24}, {2, 2, 2, 2, 0, 0, 4, 4}, {3, 2, 2, 1, 1, 1, 9, 8}, {2, 2, 1, 1, 0, 0, 5, 5}};
+
+    @TestFactory Stream<DynamicTest> maxPoolEqualsLibnd4j() {
+        return Stream.of(POOL_GRID).map(p -> DynamicTest.dynamicTest(java.util.Arrays.toString(p), () -> {
+            Nabla.manualSeed(5);
+            Tensor x = Tensor.randn(3, 4, p[6], p[7]).requiresGrad_();
+            Tensor y = F.maxPool2d(x, new int[] {p[0], p[1]}, new int[] {p[2], p[3]}, new int[] {p[4], p[5]}, new int[] {1, 1}, false);
+            int[] iargs = {p[0], p[1], p[2], p[3], p[4], p[5], 1, 1, 0, 0, 0};
+            INDArray ref = Nd4j.create(DataType.FLOAT, y.shape());
+            Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x.nd()).addOutputs(ref).addIntegerArguments(iargs).build());
+            assertClose(y.nd(), ref, 0);
+            Tensor go = Tensor.randn(y.shape());
+            y.backward(go);
+            INDArray gi = Nd4j.create(DataType.FLOAT, x.shape());
+            Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x.nd(), go.nd()).addOutputs(gi).addIntegerArguments(iargs).build());
+            assertClose(x.grad().nd(), gi, 1e-6);
+        }));
+    }
+
+    @TestFactory Stream<DynamicTest> avgPoolEqualsLibnd4j() {
+        return Stream.of(POOL_GRID).map(p -> DynamicTest.dynamicTest(java.util.Arrays.toString(p), () -> {
+            Nabla.manualSeed(6);
+            Tensor x = Tensor.randn(2, 3, p[6], p[7]);
+            Tensor y = F.avgPool2d(x, new int[] {p[0], p[1]}, new int[] {p[2], p[3]}, new int[] {p[4], p[5]}, false, true, 0);
+            int[] iargs = {p[0], p[1], p[2], p[3], p[4], p[5], 1, 1, 0, 1, 0};   // extraParam0 = 1: padding counts
+            INDArray ref = Nd4j.create(DataType.FLOAT, y.shape());
+            Nd4j.exec(DynamicCustomOp.builder("avgpool2d").addInputs(x.nd()).addOutputs(ref).addIntegerArguments(iargs).build());
+            assertClose(y.nd(), ref, 1e-6);
+        }));
+    }
+
+    private static Tensor r(long... shape) { return Tensor.randn(DType.FLOAT64, shape).requiresGrad_(); }
+
+    @Test void gradientsMatchFiniteDifferences() {
+        Nabla.manualSeed(3);
+        GradCheck.check(in -> F.conv2d(in.get(0), in.get(1), in.get(2), new int[] {2, 1}, new int[] {1, 0, 2, 1}, new int[] {1, 2}, 2),
+                r(2, 4, 6, 7), r(6, 2, 3, 2), r(6));
+        GradCheck.check(in -> F.conv1d(in.get(0), in.get(1), null, 2, new int[] {1, 1}, 1, 1), r(2, 3, 9), r(4, 3, 3));
+        GradCheck.check(in -> F.convTranspose2d(in.get(0), in.get(1), in.get(2), new int[] {2, 2}, new int[] {1, 0}, new int[] {1, 0},
+                new int[] {1, 1}, 1), r(2, 3, 4, 3), r(3, 2, 3, 3), r(2));
+        GradCheck.check(in -> F.convTranspose2d(in.get(0), in.get(1), null, new int[] {1, 2}, new int[] {0, 1}, new int[] {0, 1},
+                new int[] {2, 1}, 2), r(1, 4, 3, 3), r(4, 3, 2, 3));
+        GradCheck.check(in -> F.maxPool2d(in.get(0), new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 1}, new int[] {1, 2}, true), r(2, 2, 7, 6));
+        GradCheck.check(in -> F.maxPool1d(in.get(0), 3, 2, 1, 1, false), r(2, 3, 8));
+        GradCheck.check(in -> F.avgPool2d(in.get(0), new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, true, false, 0), r(2, 2, 7, 6));
+        GradCheck.check(in -> F.adaptiveAvgPool2d(in.get(0), 3, 2), r(2, 2, 7, 5));
+    }
+
+    @Test void transposedConvolutionIsTheAdjointOfConvolution() {
+        // <conv(x), y> = <x, convT(y)> for the same weight
+        Nabla.manualSeed(9);
+        Tensor x = Tensor.randn(DType.FLOAT64, 2, 3, 9, 8), w = Tensor.randn(DType.FLOAT64, 4, 3, 3, 2);
+        int[] s = {2, 3}, p = {1, 1}, d = {1, 2};
+        Tensor y = F.conv2d(x, w, null, s, new int[] {1, 1, 1, 1}, d, 1);
+        Tensor z = Tensor.randn(DType.FLOAT64, y.shape());
+        int oph = 9 - ((int) y.size(2) - 1) * 2 + 2 - 2 - 1, opw = 8 - ((int) y.size(3) - 1) * 3 + 2 - 2 - 1;
+        Tensor xt = F.convTranspose2d(z, w, null, s, p, new int[] {oph, opw}, d, 1);
+        assertThat(xt.shape()).containsExactly(x.shape());
+        assertThat(y.mul(z).sum().item()).isCloseTo(x.mul(xt).sum().item(), org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test void wrongShapesAreNamedErrors() {
+        assertThatThrownBy(() -> F.conv2d(Tensor.zeros(8, 784), Tensor.zeros(32, 1, 5, 5), null))
+                .hasMessageContaining("expected input [N, 1, H, W]").hasMessageContaining("[8, 784]");
+        assertThatThrownBy(() -> F.conv2d(Tensor.zeros(1, 1, 3, 3), Tensor.zeros(2, 1, 5, 5), null)).hasMessageContaining("smaller than");
+        assertThatThrownBy(() -> F.maxPool2d(Tensor.zeros(1, 1, 4, 4), new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 2}, new int[] {1, 1}, false))
+                .hasMessageContaining("pad should be at most half");
+    }
+
+    static void assertClose(INDArray actual, INDArray expected, double tol) {
+        assertThat(actual.shape()).containsExactly(expected.shape());
+        double[] a = actual.castTo(DataType.DOUBLE).dup('c').reshape(-1).toDoubleVector();
+        double[] e = expected.castTo(DataType.DOUBLE).dup('c').reshape(-1).toDoubleVector();
+        for (int i = 0; i < a.length; i++) {
+            assertThat(a[i]).as("element %d", i).isCloseTo(e[i], org.assertj.core.data.Offset.offset(tol * Math.max(1, Math.abs(e[i]))));
+        }
+    }
+}
