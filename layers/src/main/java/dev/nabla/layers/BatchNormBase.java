@@ -1,0 +1,73 @@
+package dev.nabla.layers;
+
+import dev.nabla.api.DType;
+import dev.nabla.api.Grad;
+import dev.nabla.api.Module;
+import dev.nabla.api.Parameter;
+import dev.nabla.api.Tensor;
+import java.util.Arrays;
+
+/** What BatchNorm1d and BatchNorm2d share, as PyTorch's {@code _BatchNorm}: parameters, running statistics, forward, repr. */
+abstract class BatchNormBase extends Module {
+    private final int numFeatures;
+    private final BatchNormOptions options;
+    private final Parameter weight, bias;
+    private final Tensor runningMean, runningVar, numBatchesTracked;
+
+    BatchNormBase(int numFeatures, BatchNormOptions options) {
+        if (numFeatures <= 0) throw new IllegalArgumentException(name() + ": num_features must be positive, got " + numFeatures);
+        if (options == null) throw new IllegalArgumentException(name() + ": options must not be null");
+        this.numFeatures = numFeatures;
+        this.options = options;
+        this.weight = options.affine() ? param("weight", Tensor.ones(numFeatures)) : null;
+        this.bias = options.affine() ? param("bias", Tensor.zeros(numFeatures)) : null;
+        boolean track = options.trackRunningStats();
+        this.runningMean = track ? buffer("running_mean", Tensor.zeros(numFeatures)) : null;
+        this.runningVar = track ? buffer("running_var", Tensor.ones(numFeatures)) : null;
+        this.numBatchesTracked = track ? buffer("num_batches_tracked", Tensor.scalar(DType.INT64, 0)) : null;
+    }
+
+    /** The input ranks this layer takes and how it names them, e.g. "[N, C] or [N, C, L]". */
+    abstract boolean rankOk(int rank);
+
+    abstract String expectedShape();
+
+    /** A likely fix for a wrong rank. */
+    abstract String rankHint(int rank);
+
+    public Parameter weight() { return weight; }
+
+    public Parameter bias() { return bias; }
+
+    public Tensor runningMean() { return runningMean; }
+
+    public Tensor runningVar() { return runningVar; }
+
+    public Tensor numBatchesTracked() { return numBatchesTracked; }
+
+    @Override public Tensor forward(Tensor x) {
+        String expected = expectedShape().replace("C", Integer.toString(numFeatures));
+        if (!rankOk(x.dim())) {
+            throw new IllegalArgumentException(repr() + ": expected input " + expected + ", got " + x.dim() + "-d input "
+                    + Arrays.toString(x.shape()) + "; " + rankHint(x.dim()));
+        }
+        if (x.size(1) != numFeatures) {
+            throw new IllegalArgumentException(repr() + ": expected input " + expected + ", got " + Arrays.toString(x.shape())
+                    + "; the input has " + x.size(1) + " channels in dim 1: use " + name() + "(" + x.size(1)
+                    + "), or check the layer before it");
+        }
+        boolean training = isTraining();
+        Tensor y = F.batchNorm(x, runningMean, runningVar, weight, bias, training, options.momentum(), options.eps());
+        if (training && numBatchesTracked != null) {
+            try (var g = Grad.disabled()) { numBatchesTracked.add_(1); }
+        }
+        return y;
+    }
+
+    @Override protected String extraRepr() {
+        return numFeatures + ", eps=" + Format.num(options.eps()) + ", momentum=" + Format.num(options.momentum()) + ", affine="
+                + py(options.affine()) + ", track_running_stats=" + py(options.trackRunningStats());
+    }
+
+    private static String py(boolean b) { return b ? "True" : "False"; }
+}
