@@ -130,6 +130,8 @@ L(layer_case("BatchNorm1d train [N, C, L]", "BatchNorm1d", {"num_features": 3}, 
              stats=True))
 L(layer_case("BatchNorm1d train momentum 0.3 eps 1e-3", "BatchNorm1d", {"num_features": 4, "momentum": 0.3, "eps": 1e-3},
              nn.BatchNorm1d(4, eps=1e-3, momentum=0.3), randn(5, 4), train=True, stats=True))
+L(layer_case("BatchNorm1d train momentum None (cumulative average)", "BatchNorm1d", {"num_features": 4, "momentum": None},
+             nn.BatchNorm1d(4, momentum=None), randn(5, 4), train=True, stats=True))
 L(layer_case("BatchNorm1d train no affine", "BatchNorm1d", {"num_features": 4, "affine": False},
              nn.BatchNorm1d(4, affine=False), randn(5, 4), train=True))
 L(layer_case("BatchNorm1d eval", "BatchNorm1d", {"num_features": 4}, nn.BatchNorm1d(4), randn(6, 4), train=False, stats=True))
@@ -213,6 +215,7 @@ reprs = {
                                  nn.Dropout2d(0.3)),
     "shapes": nn.Sequential(nn.Flatten(), nn.Unflatten(1, (1, 28, 28)), nn.Linear(3, 2, bias=False)),
     "norms": nn.Sequential(nn.BatchNorm2d(32), nn.BatchNorm1d(8, eps=1e-3, momentum=0.01, affine=False, track_running_stats=False),
+                           nn.BatchNorm1d(4, momentum=None),
                            nn.LayerNorm(10), nn.LayerNorm((3, 4), eps=1e-6, elementwise_affine=False)),
     "embeddings": nn.Sequential(nn.Embedding(10, 3), nn.Embedding(10, 3, padding_idx=-1)),
     "losses": nn.Sequential(nn.MSELoss(), nn.L1Loss(reduction="sum"), nn.SmoothL1Loss(), nn.CrossEntropyLoss(label_smoothing=0.1),

@@ -87,7 +87,7 @@ class GoldenLayersTest {
 
     private static BatchNormOptions bnOptions(JsonNode c) {
         JsonNode a = c.get("args");
-        return BatchNormOptions.DEFAULT.withEps(a.path("eps").asDouble(1e-5)).withMomentum(a.path("momentum").asDouble(0.1))
+        return BatchNormOptions.DEFAULT.withEps(a.path("eps").asDouble(1e-5)).withMomentum(a.has("momentum") && a.get("momentum").isNull() ? null : a.path("momentum").asDouble(0.1))
                 .withAffine(a.path("affine").asBoolean(true)).withTrackRunningStats(a.path("track_running_stats").asBoolean(true));
     }
 
@@ -169,6 +169,7 @@ class GoldenLayersTest {
             "shapes", () -> new Sequential(new Flatten(), new Unflatten(1, 1, 28, 28), new Linear(3, 2, false)),
             "norms", () -> new Sequential(new BatchNorm2d(32),
                     new BatchNorm1d(8, BatchNormOptions.DEFAULT.withEps(1e-3).withMomentum(0.01).withAffine(false).withTrackRunningStats(false)),
+                    new BatchNorm1d(4, BatchNormOptions.DEFAULT.withMomentum(null)),
                     new LayerNorm(10), new LayerNorm(new long[] {3, 4}, 1e-6, false)),
             "embeddings", () -> new Sequential(new Embedding(10, 3), new Embedding(10, 3, -1)),
             "losses", () -> new Sequential(new MSELoss(), new L1Loss(Reduction.SUM), new SmoothL1Loss(),

@@ -57,7 +57,9 @@ abstract class BatchNormBase extends Module {
                     + "), or check the layer before it");
         }
         boolean training = isTraining();
-        Tensor y = F.batchNorm(x, runningMean, runningVar, weight, bias, training, options.momentum(), options.eps());
+        double momentum = options.momentum() != null ? options.momentum()
+                : numBatchesTracked == null ? 0 : 1.0 / (numBatchesTracked.toLongArray()[0] + 1);   // cumulative average
+        Tensor y = F.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, options.eps());
         if (training && numBatchesTracked != null) {
             try (var g = Grad.disabled()) { numBatchesTracked.add_(1); }
         }
@@ -65,7 +67,7 @@ abstract class BatchNormBase extends Module {
     }
 
     @Override protected String extraRepr() {
-        return numFeatures + ", eps=" + Format.num(options.eps()) + ", momentum=" + Format.num(options.momentum()) + ", affine="
+        return numFeatures + ", eps=" + Format.num(options.eps()) + ", momentum=" + (options.momentum() == null ? "None" : Format.num(options.momentum())) + ", affine="
                 + py(options.affine()) + ", track_running_stats=" + py(options.trackRunningStats());
     }
 
