@@ -27,9 +27,10 @@ abstract class BatchNormBase extends Module {
         this.numBatchesTracked = track ? buffer("num_batches_tracked", Tensor.scalar(DType.INT64, 0)) : null;
     }
 
-    /** The input ranks this layer takes and how it names them, e.g. "[N, C] or [N, C, L]". */
+    /** Whether this layer takes input of this rank. */
     abstract boolean rankOk(int rank);
 
+    /** The shapes it takes, as shown in errors, e.g. "[N, C] or [N, C, L]". */
     abstract String expectedShape();
 
     /** A likely fix for a wrong rank. */
@@ -46,13 +47,12 @@ abstract class BatchNormBase extends Module {
     public Tensor numBatchesTracked() { return numBatchesTracked; }
 
     @Override public Tensor forward(Tensor x) {
-        String expected = expectedShape().replace("C", Integer.toString(numFeatures));
         if (!rankOk(x.dim())) {
-            throw new IllegalArgumentException(repr() + ": expected input " + expected + ", got " + x.dim() + "-d input "
+            throw new IllegalArgumentException(repr() + ": expected input " + expected() + ", got " + x.dim() + "-d input "
                     + Arrays.toString(x.shape()) + "; " + rankHint(x.dim()));
         }
         if (x.size(1) != numFeatures) {
-            throw new IllegalArgumentException(repr() + ": expected input " + expected + ", got " + Arrays.toString(x.shape())
+            throw new IllegalArgumentException(repr() + ": expected input " + expected() + ", got " + Arrays.toString(x.shape())
                     + "; the input has " + x.size(1) + " channels in dim 1: use " + name() + "(" + x.size(1)
                     + "), or check the layer before it");
         }
@@ -66,8 +66,11 @@ abstract class BatchNormBase extends Module {
         return y;
     }
 
+    private String expected() { return expectedShape().replace("C", Integer.toString(numFeatures)); }
+
     @Override protected String extraRepr() {
-        return numFeatures + ", eps=" + Format.num(options.eps()) + ", momentum=" + (options.momentum() == null ? "None" : Format.num(options.momentum())) + ", affine="
+        Double m = options.momentum();
+        return numFeatures + ", eps=" + Format.num(options.eps()) + ", momentum=" + (m == null ? "None" : Format.num(m)) + ", affine="
                 + py(options.affine()) + ", track_running_stats=" + py(options.trackRunningStats());
     }
 
