@@ -49,8 +49,4 @@ public final class CrossEntropyLoss extends Loss {
     @Override public Tensor forward(Tensor input, Tensor target) {
         return F.crossEntropy(input, target, weight, ignoreIndex, labelSmoothing, reduction);
     }
-
-    @Override protected String extraRepr() {
-        return labelSmoothing == 0 ? super.extraRepr() : "label_smoothing=" + labelSmoothing;
-    }
 }

@@ -2,6 +2,7 @@ package dev.nabla.layers;
 
 import dev.nabla.api.DType;
 import dev.nabla.api.Function;
+import dev.nabla.api.Grad;
 import dev.nabla.api.Tensor;
 import java.util.Arrays;
 
@@ -223,6 +224,86 @@ public final class F {
     public static Tensor logSoftmax(Tensor x, int dim) {
         Tensor s = x.sub(x.max(dim, true).values().detach());
         return s.sub(s.exp().sum(dim, true).log());
+    }
+
+    // ---------------------------------------------------------------- normalisation and embedding
+
+    /**
+     * Batch normalisation over dim 1 of [N, C, …], as {@code F.batch_norm}: with {@code training} (or
+     * without running statistics) it normalises by the batch's mean and biased variance and, given
+     * running statistics, updates them in place with {@code momentum} (the variance unbiased);
+     * otherwise it normalises by the running statistics. Weight and bias [C] may be null.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps) {
+        if (x.dim() < 2) throw new IllegalArgumentException("batchNorm: expected input [N, C, …], got " + Arrays.toString(x.shape()));
+        long c = x.size(1);
+        long[] perChannel = new long[x.dim()];
+        Arrays.fill(perChannel, 1);
+        perChannel[1] = c;
+        Tensor mean, var;
+        if (training || runningMean == null) {
+            int[] dims = new int[x.dim() - 1];
+            for (int i = 0, k = 0; i < x.dim(); i++) if (i != 1) dims[k++] = i;
+            long n = x.numel() / Math.max(c, 1);
+            if (training && n <= 1) {
+                throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got input "
+                        + Arrays.toString(x.shape()) + "; use a batch of at least 2, or eval() mode");
+            }
+            mean = x.mean(dims, true);
+            var = x.var(dims, false, true);
+            if (training && runningMean != null) {
+                try (var g = Grad.disabled()) {
+                    Tensor m = mean.detach().view(c).to(runningMean.dtype());
+                    Tensor v = var.detach().view(c).mul((double) n / (n - 1)).to(runningVar.dtype());
+                    runningMean.mul_(1 - momentum).add_(m.mul(momentum));
+                    runningVar.mul_(1 - momentum).add_(v.mul(momentum));
+                }
+            }
+        } else {
+            mean = runningMean.view(perChannel);
+            var = runningVar.view(perChannel);
+        }
+        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
+        if (weight != null) y = y.mul(weight.view(perChannel));
+        if (bias != null) y = y.add(bias.view(perChannel));
+        return y;
+    }
+
+    /**
+     * Layer normalisation over the last {@code normalizedShape.length} dimensions, as
+     * {@code F.layer_norm}: mean and biased variance per sample; weight and bias (or null) of shape
+     * {@code normalizedShape}.
+     */
+    public static Tensor layerNorm(Tensor x, long[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        int k = normalizedShape.length;
+        int d = x.dim();
+        boolean ok = d >= k;
+        for (int i = 0; ok && i < k; i++) ok = x.size(d - k + i) == normalizedShape[i];
+        if (!ok) {
+            throw new IllegalArgumentException("LayerNorm(" + Format.tuple(normalizedShape) + "): expected input [*, "
+                    + Arrays.toString(normalizedShape).replaceAll("[\\[\\]]", "") + "], got " + Arrays.toString(x.shape())
+                    + "; normalized_shape must equal the input's last dimensions");
+        }
+        int[] dims = new int[k];
+        for (int i = 0; i < k; i++) dims[i] = d - k + i;
+        Tensor mean = x.mean(dims, true);
+        Tensor var = x.var(dims, false, true);
+        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
+        if (weight != null) y = y.mul(weight);
+        if (bias != null) y = y.add(bias);
+        return y;
+    }
+
+    /**
+     * Rows of {@code weight} [num, dim] picked by the integer {@code indices} of any shape, giving
+     * [..., dim], as {@code F.embedding}; the gradient accumulates into the rows used, except the row
+     * {@code paddingIdx} (or −1 for none).
+     */
+    public static Tensor embedding(Tensor indices, Tensor weight, long paddingIdx) {
+        if (weight.dim() != 2) throw new IllegalArgumentException("embedding: expected a weight [num, dim], got " + Arrays.toString(weight.shape()));
+        String who = "Embedding(" + weight.size(0) + ", " + weight.size(1) + (paddingIdx >= 0 ? ", padding_idx=" + paddingIdx : "") + ")";
+        return Function.apply(new EmbeddingLookup(indices, weight.size(0), paddingIdx, who), weight);
     }
 
     // ---------------------------------------------------------------- dropout

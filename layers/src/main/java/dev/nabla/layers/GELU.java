@@ -9,4 +9,6 @@ public final class GELU extends Module {
 
     @Override public Tensor forward(Tensor x) { return F.gelu(x); }
 
+    @Override protected String extraRepr() { return "approximate='none'"; }
+
 }

@@ -3,7 +3,7 @@ package dev.nabla.layers;
 import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
-/** A loss module: {@code forward(input, target)}, with PyTorch's reduction (mean by default). */
+/** A loss module: {@code forward(input, target)}, with PyTorch's reduction (mean by default); its repr is bare, as PyTorch's ({@code MSELoss()}). */
 public abstract class Loss extends Module {
     protected final Reduction reduction;
 
@@ -23,6 +23,4 @@ public abstract class Loss extends Module {
     @Override public Tensor forward(Tensor x) {
         throw new IllegalArgumentException(name() + ": forward takes (input, target), got one tensor");
     }
-
-    @Override protected String extraRepr() { return reduction == Reduction.MEAN ? "" : "reduction=" + reduction; }
 }
