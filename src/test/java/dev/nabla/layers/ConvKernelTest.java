@@ -132,6 +132,11 @@ class ConvKernelTest {
         assertThatThrownBy(() -> F.conv2d(Tensor.zeros(1, 1, 3, 3), Tensor.zeros(2, 1, 5, 5), null)).hasMessageContaining("smaller than");
         assertThatThrownBy(() -> F.maxPool2d(Tensor.zeros(1, 1, 4, 4), new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 2}, new int[] {1, 1}, false))
                 .hasMessageContaining("pad should be at most half");
+        assertThatThrownBy(() -> new MaxPool2d(3).forward(Tensor.zeros(8, 784)))
+                .hasMessageContaining("MaxPool2d(kernel_size=3, stride=3").hasMessageContaining("[8, 784]").hasMessageContaining("view(");
+        assertThatThrownBy(() -> new Conv2d(1, 32, 5).forward(Tensor.zeros(8, 784)))
+                .hasMessageContaining("Conv2d(1, 32, kernel_size=(5, 5), stride=(1, 1))").hasMessageContaining("expected input [N, 1, H, W]")
+                .hasMessageContaining("view(-1, 1, H, W)");
     }
 
     static void assertClose(INDArray actual, INDArray expected, double tol) {

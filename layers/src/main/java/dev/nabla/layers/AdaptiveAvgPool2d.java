@@ -25,7 +25,13 @@ public final class AdaptiveAvgPool2d extends Module {
         this.oh = oh; this.ow = ow; this.square = square;
     }
 
-    @Override public Tensor forward(Tensor x) { return F.adaptiveAvgPool2d(x, oh, ow); }
+    @Override public Tensor forward(Tensor x) {
+        if (x.dim() != 4 && x.dim() != 3) {
+            throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + java.util.Arrays.toString(x.shape())
+                    + (x.dim() == 2 ? "; reshape it with view(N, C, H, W)?" : ""));
+        }
+        return F.adaptiveAvgPool2d(x, oh, ow);
+    }
 
     @Override protected String extraRepr() { return "output_size=" + (square ? Integer.toString(oh) : Format.tuple(oh, ow)); }
 }

@@ -28,7 +28,12 @@ public final class MaxPool1d extends Module {
         this.kernel = kernel; this.stride = stride; this.padding = padding; this.dilation = dilation; this.ceilMode = ceilMode;
     }
 
-    @Override public Tensor forward(Tensor x) { return F.maxPool1d(x, kernel, stride, padding, dilation, ceilMode); }
+    @Override public Tensor forward(Tensor x) {
+        if (x.dim() != 3 && x.dim() != 2) {
+            throw new IllegalArgumentException(repr() + ": expected input [N, C, L] or [C, L], got " + java.util.Arrays.toString(x.shape()));
+        }
+        return F.maxPool1d(x, kernel, stride, padding, dilation, ceilMode);
+    }
 
     @Override protected String extraRepr() {
         return "kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding + ", dilation=" + dilation + ", ceil_mode="
