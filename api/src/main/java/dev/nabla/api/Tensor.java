@@ -317,6 +317,12 @@ public class Tensor {
 
     int version() { return version.value; }
 
+    /**
+     * Records an in-place change made directly on {@link #nd()} (as optimizers do), so that the tape's
+     * version check sees it, as every in-place op of Nabla does.
+     */
+    public void markModified() { version.value++; }
+
     /** Keeps this non-leaf's gradient in {@link #grad()} during backward, as PyTorch's {@code retain_grad()}. */
     public Tensor retainGrad() {
         if (!requiresGrad) throw new IllegalStateException("retainGrad(): can't retain_grad on Tensor that has requires_grad=False");

@@ -1,0 +1,79 @@
+package dev.nabla.training;
+
+import dev.nabla.api.Optimizer;
+import dev.nabla.api.Parameter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Stochastic gradient descent with momentum, dampening, Nesterov and weight decay: PyTorch 1.13's update.
+ *
+ * <pre>{@code
+ * Optimizer opt = new SGD(model.parameters(), 0.1);
+ * Optimizer opt2 = new SGD(model.parameters(), 0.01, 0.9, 0, 5e-4, true);   // lr, momentum, dampening, weight decay, nesterov
+ * }</pre>
+ */
+public final class SGD extends Optimizer {
+    public SGD(List<Parameter> params, double lr) { this(params, lr, 0, 0, 0, false); }
+
+    public SGD(List<Parameter> params, double lr, double momentum) { this(params, lr, momentum, 0, 0, false); }
+
+    public SGD(List<Parameter> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        this(single(params), defaults(lr, momentum, dampening, weightDecay, nesterov));
+    }
+
+    /** Parameter groups (each may override options with {@code ParamGroup.with}) over these defaults. */
+    public static SGD withGroups(List<ParamGroup> groups, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        return new SGD(groups, defaults(lr, momentum, dampening, weightDecay, nesterov));
+    }
+
+    private SGD(List<ParamGroup> groups, Map<String, Object> defaults) { super(groups, defaults); }
+
+    private static Map<String, Object> defaults(double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("lr", lr);
+        d.put("momentum", momentum);
+        d.put("dampening", dampening);
+        d.put("weight_decay", weightDecay);
+        d.put("nesterov", nesterov);
+        d.put("maximize", false);
+        return d;
+    }
+
+    @Override protected void validate(ParamGroup g) {
+        if (!(g.number("lr") >= 0)) throw new IllegalArgumentException("Invalid learning rate: " + g.number("lr"));
+        if (!(g.number("momentum") >= 0)) throw new IllegalArgumentException("Invalid momentum value: " + g.number("momentum"));
+        if (!(g.number("weight_decay") >= 0)) throw new IllegalArgumentException("Invalid weight_decay value: " + g.number("weight_decay"));
+        if (g.flag("nesterov") && (g.number("momentum") <= 0 || g.number("dampening") != 0)) {
+            throw new IllegalArgumentException("Nesterov momentum requires a momentum and zero dampening");
+        }
+    }
+
+    @Override public void step() {
+        for (ParamGroup g : paramGroups()) {
+            double lr = g.lr(), momentum = g.number("momentum"), dampening = g.number("dampening"), wd = g.number("weight_decay");
+            boolean nesterov = g.flag("nesterov"), maximize = g.flag("maximize");
+            for (Parameter p : g.params()) {
+                if (p.grad() == null) continue;
+                INDArray param = p.nd();
+                INDArray d = maximize ? p.grad().nd().neg() : p.grad().nd();
+                if (wd != 0) d = d.add(param.mul(wd));
+                if (momentum != 0) {
+                    Map<String, Object> s = state(p);
+                    INDArray buf = (INDArray) s.get("momentum_buffer");
+                    if (buf == null) {
+                        buf = d.dup();
+                        s.put("momentum_buffer", buf);
+                    } else {
+                        buf.muli(momentum).addi(dampening == 0 ? d : d.mul(1 - dampening));
+                    }
+                    d = nesterov ? d.add(buf.mul(momentum)) : buf;
+                }
+                param.subi(d.mul(lr));
+                p.markModified();
+            }
+        }
+    }
+}
