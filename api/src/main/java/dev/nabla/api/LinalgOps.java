@@ -25,12 +25,12 @@ final class LinalgOps {
                 throw new IllegalArgumentException("mm: expected both matrices to have the same dtype, but got "
                         + DType.of(a.dataType()) + " != " + DType.of(b.dataType()));
             }
-            return a.mmul(b);
+            return Gemm.mm(a, b);
         }
         @Override protected INDArray[] backward(INDArray g) {
             return new INDArray[] {
-                needsGrad(0) ? g.mmul(input(1).transpose()) : null,
-                needsGrad(1) ? input(0).transpose().mmul(g) : null};
+                needsGrad(0) ? Gemm.mm(g, false, input(1), true) : null,
+                needsGrad(1) ? Gemm.mm(input(0), true, g, false) : null};
         }
     }
 
@@ -324,7 +324,7 @@ final class LinalgOps {
         INDArray out = Nd4j.create(a.dataType(), n, rows, cols);
         for (long i = 0; i < n; i++) {
             INDArray ai = ViewOps.row(a, i), bi = ViewOps.row(b, i);
-            out.slice(i).assign((ta ? ai.transpose() : ai).mmul(tb ? bi.transpose() : bi));
+            ViewOps.row(out, i).assign(Gemm.mm(ai, ta, bi, tb));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package dev.nabla.layers;
 
 import dev.nabla.api.Function;
+import dev.nabla.api.Gemm;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -59,12 +60,9 @@ final class Conv2dFunction extends Function {
      * (transposed after splitting where asked), and the block products are stacked by rows.
      */
     static INDArray gemm(INDArray a, boolean ta, INDArray b, boolean tb, int groups) {
-        if (groups == 1) return (ta ? a.transpose() : a).mmul(tb ? b.transpose() : b);
+        if (groups == 1) return Gemm.mm(a, ta, b, tb);
         INDArray[] parts = new INDArray[groups];
-        for (int i = 0; i < groups; i++) {
-            INDArray ai = rows(a, i, groups), bi = rows(b, i, groups);
-            parts[i] = (ta ? ai.transpose() : ai).mmul(tb ? bi.transpose() : bi);
-        }
+        for (int i = 0; i < groups; i++) parts[i] = Gemm.mm(rows(a, i, groups), ta, rows(b, i, groups), tb);
         return Nd4j.vstack(parts);
     }
 
@@ -100,12 +98,12 @@ final class Conv2dFunction extends Function {
 
     /** [Co, N·P] → [N, Co, OH, OW]. */
     static INDArray channelMajorToNchw(INDArray y, long n, long co, long oh, long ow) {
-        return y.reshape(co, n, oh * ow).permute(1, 0, 2).dup('c').reshape(n, co, oh, ow);
+        return Layout.swap01(y, co, n, oh * ow).reshape(n, co, oh, ow);
     }
 
     /** [N, Co, OH, OW] → [Co, N·P]. */
     static INDArray nchwToChannelMajor(INDArray g) {
         long n = g.size(0), co = g.size(1), p = g.size(2) * g.size(3);
-        return g.reshape('c', n, co, p).permute(1, 0, 2).dup('c').reshape(co, n * p);
+        return Layout.swap01(g, n, co, p).reshape(co, n * p);
     }
 }
