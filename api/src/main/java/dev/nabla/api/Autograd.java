@@ -31,7 +31,9 @@ final class Autograd {
                 if (gOut == null) continue; // no path to the root carries a gradient here
                 Tensor retained = f.retainedOutput;
                 if (retained != null) retained.accumulateGrad(gOut);
+                long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
                 INDArray[] gIn = f.backward(gOut);
+                if (t0 != 0) Profiler.record(f.getClass().getSimpleName() + " backward", System.nanoTime() - t0);
                 Tensor[] inputs = f.inputs();
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];

@@ -72,7 +72,14 @@ final class UnaryOps {
     static final class Relu extends Function {
         @Override protected INDArray forward(INDArray... x) { saveOutput(); return Transforms.relu(x[0], true); }
         @Override protected INDArray[] backward(INDArray g) {
-            return new INDArray[] {g.mul(output().gt(0).castTo(g.dataType()))};
+            INDArray y = output();
+            if (!g.dataType().isFPType() || y.dataType() != g.dataType()) {
+                return new INDArray[] {g.mul(y.gt(0).castTo(g.dataType()))};
+            }
+            // libnd4j's fused relu_bp: g where y > 0, else 0 (one pass instead of three)
+            INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(g.dataType(), g.shape());
+            org.nd4j.linalg.factory.Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp(y, g, out, 0.0));
+            return new INDArray[] {out};
         }
     }
 

@@ -214,16 +214,20 @@ public final class F {
 
     public static Tensor softplus(Tensor x) { return softplus(x, 1, 20); }
 
-    /** exp(x) / Σ exp(x) along dim, computed after subtracting the max for stability. */
-    public static Tensor softmax(Tensor x, int dim) {
-        Tensor e = x.sub(x.max(dim, true).values().detach()).exp();
-        return e.div(e.sum(dim, true));
-    }
+    /** exp(x) / Σ exp(x) along dim, as exp(logSoftmax(x)) (no overflow). */
+    public static Tensor softmax(Tensor x, int dim) { return logSoftmax(x, dim).exp(); }
 
-    /** log softmax along dim, by the log-sum-exp trick. */
+    /** log softmax along dim, by the log-sum-exp trick, as one op with a fused backward. */
     public static Tensor logSoftmax(Tensor x, int dim) {
-        Tensor s = x.sub(x.max(dim, true).values().detach());
-        return s.sub(s.exp().sum(dim, true).log());
+        if (x.dim() == 0) throw new IllegalArgumentException("logSoftmax: expected a tensor with at least one dimension, got a 0-d tensor");
+        if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException("logSoftmax: expected a floating-point input, got " + x.dtype());
+        int d = dim < 0 ? dim + x.dim() : dim;
+        if (d < 0 || d >= x.dim()) {
+            throw new IndexOutOfBoundsException("logSoftmax: dimension out of range (expected to be in range of [" + (-x.dim()) + ", "
+                    + (x.dim() - 1) + "], but got " + dim + ")");
+        }
+        if (x.numel() == 0) return x.clone();
+        return Function.apply(new LogSoftmaxFunction(d), x);
     }
 
     // ---------------------------------------------------------------- normalisation and embedding
