@@ -84,16 +84,16 @@ public final class LinearWarmup extends LRScheduler {
         return h;
     }
 
-    /** The warmup's state, with {@code "after"}: the state of the schedule after it (null when there is none). */
+    /** The warmup's state, with {@code "after"}: the state of the schedule after it (absent when there is none). */
     @Override public Map<String, Object> stateDict() {
         Map<String, Object> d = super.stateDict();
-        d.put("after", after == null ? null : after.stateDict());
+        if (after != null) d.put("after", after.stateDict());
         return d;
     }
 
     @SuppressWarnings("unchecked")
     @Override public void loadStateDict(Map<String, Object> dict) {
-        boolean savedWithAfter = dict.get("after") != null;
+        boolean savedWithAfter = dict.containsKey("after");
         if (savedWithAfter != (after != null)) {
             throw new IllegalArgumentException("LinearWarmup.loadStateDict: the state dict was saved " + (savedWithAfter ? "with" : "without")
                     + " a schedule after the warmup, this one has " + (after == null ? "none" : after.getClass().getSimpleName()));
