@@ -5,7 +5,8 @@ import dev.nabla.api.Grad;
 import dev.nabla.api.Tensor;
 import java.util.Arrays;
 
-/** Checks and reads the inputs of the metrics, with errors that name the metric. */
+/** Checks and reads the inputs of the metrics (under no-grad), with errors that name the metric. */
+@SuppressWarnings("try")   // the Grad.disabled() scopes are not referenced in their bodies
 final class MetricInputs {
     private MetricInputs() {}
 
