@@ -47,6 +47,9 @@ final class ReduceOps {
 
     /** The gradient of a reduction, reshaped to keep-dims form and broadcast to the input's shape. */
     static INDArray spread(INDArray g, long[] inShape, int[] dims) {
+        // a one-element gradient (a full reduction, e.g. the loss): one fill instead of a reshape, a
+        // stride-0 view and a copy; the value is exact in any float dtype (float → double → float)
+        if (g.length() == 1 && count(inShape, dims) > 0) return Nd4j.valueArrayOf(inShape, g.getDouble(0), g.dataType());
         INDArray kept = g.reshape(keptShape(inShape, dims));
         return Broadcast.expand(kept, inShape).dup();
     }

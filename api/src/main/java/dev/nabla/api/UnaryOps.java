@@ -57,7 +57,7 @@ final class UnaryOps {
         @Override protected INDArray forward(INDArray... x) { saveOutput(); return Transforms.tanh(fp(x[0]), true); }
         @Override protected INDArray[] backward(INDArray g) { // g · (1 − y²)
             INDArray y = output();
-            return new INDArray[] {g.mul(y.mul(y).rsubi(1))};
+            return new INDArray[] {y.mul(y).rsubi(1).muli(g)}; // one temporary, not two
         }
     }
 
