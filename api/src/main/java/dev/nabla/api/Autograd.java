@@ -34,6 +34,7 @@ final class Autograd {
                 long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
                 INDArray[] gIn = f.backward(gOut);
                 if (t0 != 0) Profiler.record(f.getClass().getSimpleName() + " backward", System.nanoTime() - t0);
+                for (INDArray a : gIn) OffHeapGovernor.allocated(a);
                 Tensor[] inputs = f.inputs();
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];

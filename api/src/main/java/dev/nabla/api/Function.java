@@ -59,6 +59,7 @@ public abstract class Function {
         long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
         INDArray out = f.forward(arrays);
         if (t0 != 0) Profiler.record(f.getClass().getSimpleName() + " forward", System.nanoTime() - t0);
+        OffHeapGovernor.allocated(out);
         if (!record) return Tensor.from(out);
         Tensor t = Tensor.fromOp(out, f);
         if (f.saveOutput) {

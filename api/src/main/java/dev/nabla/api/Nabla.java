@@ -13,6 +13,7 @@ public final class Nabla {
     private static volatile DType defaultDtype = DType.FLOAT32;
     private static final ThreadLocal<Random> JAVA_RANDOM = ThreadLocal.withInitial(Random::new);
     private static volatile String nativeBuild;
+    private static volatile long gcThreshold = Long.getLong("nabla.gcThresholdBytes", 256L << 20);
 
     private Nabla() {}
 
@@ -35,6 +36,18 @@ public final class Nabla {
             throw new IllegalArgumentException("Nabla.setDefaultDtype: expected a floating-point dtype, got " + dtype);
         }
         defaultDtype = dtype;
+    }
+
+    /**
+     * How many bytes the ops may allocate off-heap before Nabla asks the JVM for a garbage collection,
+     * so that ND4J frees dead arrays (default 256 MB; system property {@code nabla.gcThresholdBytes}).
+     */
+    public static long gcThreshold() { return gcThreshold; }
+
+    /** Sets {@link #gcThreshold()}; 0 turns the collections off (memory then grows until the JVM collects by itself). */
+    public static void setGcThreshold(long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("Nabla.setGcThreshold: expected bytes >= 0, got " + bytes);
+        gcThreshold = bytes;
     }
 
     /**
