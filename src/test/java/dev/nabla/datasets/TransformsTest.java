@@ -76,4 +76,27 @@ class TransformsTest {
         assertThat(a.x().toFloatArray()).containsExactly(b.x().toFloatArray());
         assertThat(a.x().shape()).containsExactly(50, 1, 28, 28);
     }
+
+    @Test void arrayPathEqualsTensorPathForRandomTransforms() {
+        Transform t = new Compose(new RandomCrop(24, 3), new RandomHorizontalFlip(), new ToTensor(), new Normalize(0.5, 0.25));
+        Mnist ds = Mnist.sample(false, t);
+        int[] idx = {9, 4, 1000, 4};
+        Object prev = SampleRandom.open(42);
+        try {
+            Batch fast = ds.batch(idx);
+            List<Tensor> xs = new java.util.ArrayList<>();
+            for (int i : idx) {
+                SampleRandom.begin(i);
+                xs.add(t.apply(Mnist.sample(false, null).get(i).x()));
+            }
+            assertThat(fast.x().shape()).containsExactly(4, 1, 24, 24);
+            assertThat(fast.x().toFloatArray()).containsExactly(Collation.stack(xs).toFloatArray());
+            // the same index gets the same augmentation within an epoch
+            assertThat(fast.x().narrow(0, 1, 1).toFloatArray()).containsExactly(fast.x().narrow(0, 3, 1).toFloatArray());
+        } finally {
+            SampleRandom.restore(prev);
+        }
+        // without ToTensor the batch stays uint8
+        assertThat(Mnist.sample(false, new RandomCrop(20)).batch(new int[] {0, 1}).x().dtype()).isEqualTo(DType.UINT8);
+    }
 }

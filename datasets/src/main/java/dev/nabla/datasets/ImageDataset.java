@@ -33,12 +33,16 @@ public class ImageDataset implements Dataset<Sample> {
     private final Transform transform;
     private final int per;
     private final float[][] lut; // per channel: byte value -> float, when the transform is a chain of PixelMaps
+    private final List<ArrayTransform> arrayChain; // when every transform works on Java arrays
 
     ImageDataset(Raw raw, Transform transform) {
         this.raw = raw;
         this.transform = transform;
         this.per = raw.c * raw.h * raw.w;
         this.lut = lookupTable(transform, raw.c);
+        List<ArrayTransform> chain = new ArrayList<>();
+        for (Transform t : Compose.flatten(transform)) if (t instanceof ArrayTransform a) chain.add(a);
+        this.arrayChain = chain.size() == Compose.flatten(transform).size() ? chain : null;
     }
 
     private static float[][] lookupTable(Transform transform, int channels) {
@@ -111,12 +115,38 @@ public class ImageDataset implements Dataset<Sample> {
             }
             return new Batch(Collation.floats(out, b, raw.c, raw.h, raw.w), targets);
         }
+        if (arrayChain != null) return new Batch(transformInArrays(indices), targets);
         List<Tensor> xs = new ArrayList<>(b);
         for (int i : indices) {
             SampleRandom.begin(i);
             xs.add(transform.apply(Collation.uint8(raw.images, i * per, raw.c, raw.h, raw.w)));
         }
         return new Batch(Collation.stack(xs), targets);
+    }
+
+    /** Runs the built-in transforms on Java arrays, sample by sample, into one batch array. */
+    private Tensor transformInArrays(int[] indices) {
+        float[] out = null;
+        Image first = null;
+        for (int k = 0; k < indices.length; k++) {
+            int i = indices[k];
+            SampleRandom.begin(i);
+            Image img = Image.ofBytes(raw.images, i * per, raw.c, raw.h, raw.w);
+            for (ArrayTransform t : arrayChain) img = t.apply(img);
+            if (first == null) {
+                first = img;
+                out = new float[indices.length * img.v.length];
+            } else if (!Arrays.equals(img.shape, first.shape) || img.dtype != first.dtype) {
+                throw new IllegalArgumentException("collate: samples must have equal shapes and dtypes; got "
+                        + Arrays.toString(first.shape) + " " + first.dtype + " at entry 0 and " + Arrays.toString(img.shape)
+                        + " " + img.dtype + " at entry " + k);
+            }
+            System.arraycopy(img.v, 0, out, k * img.v.length, img.v.length);
+        }
+        long[] shape = new long[first.shape.length + 1];
+        shape[0] = indices.length;
+        System.arraycopy(first.shape, 0, shape, 1, first.shape.length);
+        return Collation.fromFloats(out, first.dtype, shape);
     }
 
     @Override public String toString() {

@@ -1,7 +1,5 @@
 package dev.nabla.datasets;
 
-import dev.nabla.api.DType;
-import dev.nabla.api.Tensor;
 import java.util.Arrays;
 
 /**
@@ -13,7 +11,7 @@ import java.util.Arrays;
  * new Normalize(new double[] {0.4914, 0.4822, 0.4465}, new double[] {0.2470, 0.2435, 0.2616})  // CIFAR-10
  * }</pre>
  */
-public final class Normalize implements Transform, PixelMap {
+public final class Normalize implements PixelMap {
     private final float[] mean;
     private final float[] std;
 
@@ -33,26 +31,25 @@ public final class Normalize implements Transform, PixelMap {
         }
     }
 
-    @Override public Tensor apply(Tensor x) {
-        if (!x.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("Normalize: expected a floating-point image, got " + x.dtype()
+    @Override public Image apply(Image x) {
+        if (!x.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("Normalize: expected a floating-point image, got " + x.dtype
                     + "; put a ToTensor before it");
         }
         int channels = x.dim() >= 3 ? (int) x.size(-3) : 1;
         checkChannels(channels, x);
-        float[] v = x.toFloatArray();
+        float[] v = x.v.clone();
         int plane = x.dim() >= 3 ? (int) (x.size(-1) * x.size(-2)) : v.length;
         for (int start = 0, c = 0; start < v.length; start += plane, c = (c + 1) % channels) {
             for (int i = start; i < start + plane; i++) v[i] = map(c, channels, v[i]);
         }
-        Tensor out = Collation.floats(v, x.shape());
-        return x.dtype() == DType.FLOAT32 ? out : out.to(x.dtype());
+        return new Image(v, x.shape, x.dtype);
     }
 
-    private void checkChannels(int channels, Tensor x) {
+    private void checkChannels(int channels, Image x) {
         if (mean.length != 1 && mean.length != channels) {
             throw new IllegalArgumentException("Normalize: " + mean.length + " means for an image with " + channels
-                    + " channels " + Arrays.toString(x.shape()) + "; expected [C, H, W] with C = " + mean.length);
+                    + " channels " + Arrays.toString(x.shape) + "; expected [C, H, W] with C = " + mean.length);
         }
     }
 

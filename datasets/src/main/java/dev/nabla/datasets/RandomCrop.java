@@ -1,6 +1,5 @@
 package dev.nabla.datasets;
 
-import dev.nabla.api.Tensor;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -12,7 +11,7 @@ import java.util.Random;
  * new RandomCrop(32, 4)   // CIFAR-10 augmentation
  * }</pre>
  */
-public final class RandomCrop implements Transform {
+public final class RandomCrop implements ArrayTransform {
     private final int height;
     private final int width;
     private final int padding;
@@ -31,8 +30,8 @@ public final class RandomCrop implements Transform {
         this.padding = padding;
     }
 
-    @Override public Tensor apply(Tensor x) {
-        if (x.dim() != 3) throw new IllegalArgumentException("RandomCrop: expected a [C, H, W] image, got " + Arrays.toString(x.shape()));
+    @Override public Image apply(Image x) {
+        if (x.dim() != 3) throw new IllegalArgumentException("RandomCrop: expected a [C, H, W] image, got " + Arrays.toString(x.shape));
         int c = (int) x.size(0), h = (int) x.size(1), w = (int) x.size(2);
         int ph = h + 2 * padding, pw = w + 2 * padding;
         if (height > ph || width > pw) {
@@ -42,7 +41,7 @@ public final class RandomCrop implements Transform {
         Random r = Transform.random();
         int top = r.nextInt(ph - height + 1) - padding;
         int left = r.nextInt(pw - width + 1) - padding;
-        float[] in = x.toFloatArray();
+        float[] in = x.v;
         float[] out = new float[c * height * width];
         for (int k = 0; k < c; k++) {
             for (int i = 0; i < height; i++) {
@@ -54,7 +53,7 @@ public final class RandomCrop implements Transform {
                 }
             }
         }
-        return Collation.fromFloats(out, x.dtype(), c, height, width);
+        return new Image(out, new long[] {c, height, width}, x.dtype);
     }
 
     @Override public String toString() { return "RandomCrop(size=(" + height + ", " + width + "), padding=" + padding + ")"; }

@@ -1,13 +1,12 @@
 package dev.nabla.datasets;
 
-import dev.nabla.api.Tensor;
 import java.util.Arrays;
 
 /**
  * Mirrors a {@code [C, H, W]} image left to right with probability {@code p}, as
  * {@code torchvision.transforms.RandomHorizontalFlip}. Keeps the dtype.
  */
-public final class RandomHorizontalFlip implements Transform {
+public final class RandomHorizontalFlip implements ArrayTransform {
     private final double p;
 
     /** With probability 0.5. */
@@ -18,10 +17,10 @@ public final class RandomHorizontalFlip implements Transform {
         this.p = p;
     }
 
-    @Override public Tensor apply(Tensor x) {
-        if (x.dim() < 2) throw new IllegalArgumentException("RandomHorizontalFlip: expected a [C, H, W] image, got " + Arrays.toString(x.shape()));
+    @Override public Image apply(Image x) {
+        if (x.dim() < 2) throw new IllegalArgumentException("RandomHorizontalFlip: expected a [C, H, W] image, got " + Arrays.toString(x.shape));
         if (!(Transform.random().nextDouble() < p)) return x;
-        float[] v = x.toFloatArray();
+        float[] v = x.v.clone();
         int w = (int) x.size(-1);
         for (int row = 0; row < v.length; row += w) {
             for (int i = row, j = row + w - 1; i < j; i++, j--) {
@@ -30,7 +29,7 @@ public final class RandomHorizontalFlip implements Transform {
                 v[j] = t;
             }
         }
-        return Collation.fromFloats(v, x.dtype(), x.shape());
+        return new Image(v, x.shape, x.dtype);
     }
 
     @Override public String toString() { return "RandomHorizontalFlip(p=" + p + ")"; }
