@@ -14,6 +14,15 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Collation {
     private Collation() {}
 
+    /** Checks {@code 0 <= index < size} with a message naming the dataset. */
+    static int checkIndex(Object dataset, int index, int size) {
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException(dataset.getClass().getSimpleName() + ": index " + index
+                    + " is out of range for a dataset of size " + size);
+        }
+        return index;
+    }
+
     static Batch collate(List<?> items) {
         if (items.isEmpty()) throw new IllegalArgumentException("collate: no samples to collate");
         Object first = items.get(0);

@@ -36,7 +36,7 @@ public final class ConcatDataset<E> implements Dataset<E> {
     @Override public int size() { return ends[ends.length - 1]; }
 
     @Override public E get(int index) {
-        Dataset.checkIndex(this, index, size());
+        Collation.checkIndex(this, index, size());
         int part = 0;
         while (index >= ends[part]) part++;
         return datasets.get(part).get(index - (part == 0 ? 0 : ends[part - 1]));

@@ -37,13 +37,4 @@ public interface Dataset<E> {
         }
         return Collation.collate(items);
     }
-
-    /** Checks {@code 0 <= index < size} with a message naming the dataset. */
-    static int checkIndex(Object dataset, int index, int size) {
-        if (index < 0 || index >= size) {
-            throw new IndexOutOfBoundsException(dataset.getClass().getSimpleName() + ": index " + index
-                    + " is out of range for a dataset of size " + size);
-        }
-        return index;
-    }
 }

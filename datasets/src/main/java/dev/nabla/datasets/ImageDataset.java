@@ -63,14 +63,14 @@ public class ImageDataset implements Dataset<Sample> {
     @Override public int size() { return raw.n; }
 
     @Override public Sample get(int index) {
-        Dataset.checkIndex(this, index, size());
+        Collation.checkIndex(this, index, size());
         Tensor x = Collation.uint8(raw.images, index * per, raw.c, raw.h, raw.w);
         if (transform != null) x = transform.apply(x);
         return new Sample(x, Tensor.scalar(DType.INT64, raw.labels[index]));
     }
 
     /** The label of sample {@code index}, without reading its image. */
-    public int label(int index) { return raw.labels[Dataset.checkIndex(this, index, size())]; }
+    public int label(int index) { return raw.labels[Collation.checkIndex(this, index, size())]; }
 
     /** The class names, indexed by label. */
     public List<String> classes() { return raw.classes; }
@@ -92,7 +92,7 @@ public class ImageDataset implements Dataset<Sample> {
     }
 
     @Override public Batch batch(int[] indices) {
-        for (int i : indices) Dataset.checkIndex(this, i, size());
+        for (int i : indices) Collation.checkIndex(this, i, size());
         int b = indices.length;
         long[] y = new long[b];
         for (int k = 0; k < b; k++) y[k] = raw.labels[indices[k]];

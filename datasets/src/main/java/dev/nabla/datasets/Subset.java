@@ -33,12 +33,12 @@ public final class Subset<E> implements Dataset<E> {
 
     @Override public int size() { return indices.length; }
 
-    @Override public E get(int index) { return dataset.get(indices[Dataset.checkIndex(this, index, size())]); }
+    @Override public E get(int index) { return dataset.get(indices[Collation.checkIndex(this, index, size())]); }
 
     /** Delegates to the underlying dataset's (possibly bulk) collation. */
     @Override public Batch batch(int[] idx) {
         int[] mapped = new int[idx.length];
-        for (int k = 0; k < idx.length; k++) mapped[k] = indices[Dataset.checkIndex(this, idx[k], size())];
+        for (int k = 0; k < idx.length; k++) mapped[k] = indices[Collation.checkIndex(this, idx[k], size())];
         return dataset.batch(mapped);
     }
 

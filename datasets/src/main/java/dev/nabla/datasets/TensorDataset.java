@@ -36,13 +36,13 @@ public final class TensorDataset implements Dataset<Sample> {
     @Override public int size() { return (int) x.size(0); }
 
     @Override public Sample get(int index) {
-        Dataset.checkIndex(this, index, size());
+        Collation.checkIndex(this, index, size());
         return new Sample(x.select(0, index), y.select(0, index));
     }
 
     /** Gathers the rows with one {@code indexSelect} per tensor. */
     @Override public Batch batch(int[] indices) {
-        for (int i : indices) Dataset.checkIndex(this, i, size());
+        for (int i : indices) Collation.checkIndex(this, i, size());
         Tensor idx = Tensor.of(indices);
         return new Batch(x.indexSelect(0, idx), y.indexSelect(0, idx));
     }
