@@ -10,6 +10,7 @@ public final class Examples {
     private static final Map<String, String> ABOUT = new LinkedHashMap<>();
 
     static {
+        add("convnet", ConvNet::main, "the course's MNIST convnet (the main example; --data DIR, --download, --dataset fashion)");
         add("regression", Regression::main, "linear regression by gradient descent on the course's blood-pressure table");
     }
 
