@@ -114,4 +114,18 @@ class SameDiffDefectsTest {
         g.sameDiff().sum(g.outputVariable()).markAsLoss();
         assertThat(g.sameDiff().calculateGradients(ph(g.input(), Nd4j.rand(DataType.FLOAT, 2, 3, 4)), "0.weight")).containsKey("0.weight");
     }
+
+    @Test void linearAndReluLayerFailAtBatchOne_theBridgeUsesMmulPlusAdd() {
+        for (int kind = 0; kind < 2; kind++) {
+            SameDiff sd = SameDiff.create();
+            SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 4);
+            SDVariable w = sd.var("w", Nd4j.rand(DataType.FLOAT, 4, 3));
+            SDVariable b = sd.var("b", Nd4j.rand(DataType.FLOAT, 3));
+            SDVariable y = kind == 0 ? sd.nn.linear(x, w, b) : sd.nn.reluLayer(x, w, b);
+            sd.mean(sd.math.square(y)).markAsLoss();
+            assertThat(sd.calculateGradients(ph("x", Nd4j.rand(DataType.FLOAT, 3, 4)), "w", "b")).containsKeys("w", "b");
+            assertThatThrownBy(() -> sd.calculateGradients(ph("x", Nd4j.rand(DataType.FLOAT, 1, 4)), "w", "b")).isInstanceOf(RuntimeException.class);
+        }
+        // the bridge: SameDiffExportTest.gradientsAtBatchSizeOne ("Linear") and fitTrainsTheTracedGraph (batch 1)
+    }
 }
