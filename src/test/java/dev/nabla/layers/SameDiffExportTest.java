@@ -128,14 +128,20 @@ class SameDiffExportTest {
         assertThat(diff).as(what + ": max |difference| (scale " + scale + ")").isLessThanOrEqualTo(tol * scale);
     }
 
-    @TestFactory Stream<DynamicTest> sameOutputsAsTheModule() {
+    /** Batch 3 and 1, before and after a FlatBuffers save / load. */
+    @TestFactory Stream<DynamicTest> sameOutputsAsTheModule(@TempDir Path dir) {
         return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             Nabla.manualSeed(1);
             Module m = make(c, DType.FLOAT32);
             SameDiffGraph g = SameDiffExport.trace(m, traceShape(c));
+            Path file = dir.resolve(c.name().replaceAll("[^A-Za-z0-9]+", "_") + ".fb");
+            g.save(file);
+            SameDiffGraph loaded = SameDiffGraph.load(file);
             for (long batch : new long[] {3, 1}) {
                 Tensor x = input(c, DType.FLOAT32, batch);
-                assertClose(c.name() + ", batch " + batch, g.output(x.nd()), m.forward(x).nd(), 1e-5);
+                Tensor y = m.forward(x);
+                assertClose(c.name() + ", batch " + batch, g.output(x.nd()), y.nd(), 1e-5);
+                assertClose(c.name() + ", batch " + batch + ", loaded", loaded.output(x.nd()), y.nd(), 1e-5);
             }
         }));
     }

@@ -28,13 +28,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * SameDiff variable named by its dotted name ({@code "0.weight"}) holding a copy of its value, each
  * buffer (BatchNorm's running statistics) a constant of the same name.
  *
- * <p>The graph avoids what ND4J 1.0.0-M2.1 gets wrong on this project's onednn build: fully
- * connected layers are {@code mmul} + {@code add} (not {@code sd.nn.linear}); convolution weights
- * go to {@code conv2d} in its default YXIO layout through a permute (its backward rejects OIYX);
- * dilation is a zero-inserted kernel (onednn refuses dilated convolutions); average pooling is two
- * products with constant window matrices (PyTorch's divisor rules, ceil mode); padding and ceil mode
- * of max pooling are an explicit −∞ pad; means over dimensions that may have size 1 (the batch) go
- * through a doubled copy (a legacy reduction over a size-1 dimension crashes in {@code BaseReduceOp}).
+ * <p>The graph is built around ND4J 1.0.0-M2.1's defects (SameDiffDefectsTest shows each):
+ * <ul>
+ *   <li>fully connected layers are {@code mmul} + {@code add}: {@code sd.nn.linear} and {@code reluLayer} fail at batch 1;
+ *   <li>conv2d weights go in its default YXIO layout through a permute: {@code conv2d_bp} rejects OIYX;
+ *   <li>dilation is a zero-inserted kernel (convolutions) or the maximum of strided slices (max pooling): the onednn
+ *       build refuses dilated convolutions and computes dilated max pooling wrongly;
+ *   <li>means over dimensions that may have size 1 (the batch) reduce a doubled copy: a legacy reduction over size-1
+ *       dimensions throws in {@code BaseReduceOp.noOp};
+ *   <li>Embedding is one-hot rows times the weight: {@code gather_bp} drops repeated indices;
+ *   <li>LogSoftmax runs over the last dimension with permutes around it: LogSoftMax with a dimension does not survive
+ *       the FlatBuffers copy that {@code calculateGradients} and save/load make.
+ * </ul>
+ * Padding and ceil mode of max pooling are an explicit −∞ pad; average pooling (PyTorch's divisors) and adaptive average
+ * pooling are two products with constant window matrices; transposed convolution is an unpadded {@code deconv2d} cropped.
  *
  * <pre>{@code
  * SameDiffGraph g = SameDiffExport.trace(model, -1, 1, 28, 28);
