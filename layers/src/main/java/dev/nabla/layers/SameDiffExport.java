@@ -3,6 +3,7 @@ package dev.nabla.layers;
 import dev.nabla.api.DType;
 import dev.nabla.api.Grad;
 import dev.nabla.api.Module;
+import dev.nabla.api.Nabla;
 import dev.nabla.api.Parameter;
 import dev.nabla.api.Sequential;
 import dev.nabla.api.Tensor;
@@ -80,7 +81,7 @@ public final class SameDiffExport {
             }
         }
         List<Parameter> ps = model.parameters();
-        DType dtype = ps.isEmpty() ? DType.FLOAT32 : ps.get(0).dtype();
+        DType dtype = ps.isEmpty() ? Nabla.defaultDtype() : ps.get(0).dtype();
         if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64) {
             throw new IllegalArgumentException("SameDiffExport.trace: expected float32 or float64 parameters, got " + dtype);
         }
@@ -148,14 +149,16 @@ public final class SameDiffExport {
         long[] shape = t.shape();
         if (m instanceof Identity || m instanceof Dropout || m instanceof Dropout2d) return x;   // identities in eval mode
         if (m instanceof Linear l) return linear(x, shape, outShape, l);
-        if (m instanceof Conv2d c) return conv2d(x, param(c.weight()), c.weight().shape(), c.bias(), c.stride(), c.padding(), c.dilation(), c.groups());
+        if (m instanceof Conv2d c) {
+            return conv2d(x, param(c.weight()), c.weight().shape(), c.bias(), c.stride(), c.padding(), c.dilation(), c.groups());
+        }
         if (m instanceof Conv1d c) {
             Conv1d.Options o = c.options();
             int[] p = c.padding();
             SDVariable w = sd.expandDims(param(c.weight()), 2);
             long[] ws = c.weight().shape();
-            SDVariable y = conv2d(sd.expandDims(x, 2), w, new long[] {ws[0], ws[1], 1, ws[2]}, c.bias(), new int[] {1, o.stride()}, new int[] {0, p[0], 0, p[1]},
-                    new int[] {1, o.dilation()}, o.groups());
+            SDVariable y = conv2d(sd.expandDims(x, 2), w, new long[] {ws[0], ws[1], 1, ws[2]}, c.bias(), new int[] {1, o.stride()},
+                    new int[] {0, p[0], 0, p[1]}, new int[] {1, o.dilation()}, o.groups());
             return sd.squeeze(y, 2);
         }
         if (m instanceof ConvTranspose2d c) return convTranspose2d(x, shape, c);
@@ -322,13 +325,15 @@ public final class SameDiffExport {
     private SDVariable maxPool(SDVariable x, long[] shape, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean ceil) {
         int h = (int) shape[2], w = (int) shape[3];
         int oh = outSize(h, kh, ph, sh, dh, ceil), ow = outSize(w, kw, pw, sw, dw, ceil);
-        int extraH = Math.max(0, (oh - 1) * sh + dh * (kh - 1) + 1 - (h + 2 * ph)), extraW = Math.max(0, (ow - 1) * sw + dw * (kw - 1) + 1 - (w + 2 * pw));
+        int extraH = Math.max(0, (oh - 1) * sh + dh * (kh - 1) + 1 - (h + 2 * ph));   // the ceil mode's last window
+        int extraW = Math.max(0, (ow - 1) * sw + dw * (kw - 1) + 1 - (w + 2 * pw));
         if (ph > 0 || pw > 0 || extraH > 0 || extraW > 0) x = pad(x, ph, ph + extraH, pw, pw + extraW, Double.NEGATIVE_INFINITY);
         if (dh != 1 || dw != 1) {
             SDVariable y = null;
             for (int a = 0; a < kh; a++) {
                 for (int b = 0; b < kw; b++) {
-                    long[] begin = {0, 0, (long) a * dh, (long) b * dw}, end = {0, 0, (long) a * dh + (long) (oh - 1) * sh + 1, (long) b * dw + (long) (ow - 1) * sw + 1};
+                    long[] begin = {0, 0, (long) a * dh, (long) b * dw};
+                    long[] end = {0, 0, begin[2] + (long) (oh - 1) * sh + 1, begin[3] + (long) (ow - 1) * sw + 1};
                     SDVariable tap = sd.stridedSlice(x, begin, end, new long[] {1, 1, sh, sw}, 0b11, 0b11, 0, 0, 0);
                     y = y == null ? tap : sd.math.max(y, tap);
                 }
@@ -338,7 +343,7 @@ public final class SameDiffExport {
         return sd.cnn.maxPooling2d(x, Pooling2DConfig.builder().kH(kh).kW(kw).sH(sh).sW(sw).pH(0).pW(0).dH(dh).dW(dw).isNHWC(false).build());
     }
 
-    /** PyTorch's pooled size: ⌊(L + 2p − d(k − 1) − 1)/s⌋ + 1 (⌈⌉ in ceil mode, the last window starting inside the input or left pad). */
+    /** PyTorch's pooled size ⌊(L + 2p − d(k − 1) − 1)/s⌋ + 1 (⌈⌉ in ceil mode, the last window starting inside the input or left pad). */
     static int outSize(int in, int k, int pad, int stride, int dilation, boolean ceil) {
         int span = in + 2 * pad - dilation * (k - 1) - 1;
         int out = (ceil ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
