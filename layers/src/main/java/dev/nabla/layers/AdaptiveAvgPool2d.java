@@ -25,6 +25,10 @@ public final class AdaptiveAvgPool2d extends Module {
         this.oh = oh; this.ow = ow; this.square = square;
     }
 
+    int outputHeight() { return oh; }
+
+    int outputWidth() { return ow; }
+
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 4 && x.dim() != 3) {
             throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + java.util.Arrays.toString(x.shape())

@@ -31,6 +31,18 @@ public final class AvgPool2d extends Module {
         this.countIncludePad = countIncludePad; this.divisorOverride = divisorOverride;
     }
 
+    int kernel() { return kernel; }
+
+    int stride() { return stride; }
+
+    int padding() { return padding; }
+
+    boolean ceilMode() { return ceilMode; }
+
+    boolean countIncludePad() { return countIncludePad; }
+
+    int divisorOverride() { return divisorOverride; }
+
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 4 && x.dim() != 3) {
             throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + java.util.Arrays.toString(x.shape())

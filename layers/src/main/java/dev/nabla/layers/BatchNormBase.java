@@ -46,6 +46,8 @@ abstract class BatchNormBase extends Module {
 
     public Tensor numBatchesTracked() { return numBatchesTracked; }
 
+    BatchNormOptions options() { return options; }
+
     @Override public Tensor forward(Tensor x) {
         if (!rankOk(x.dim())) {
             throw new IllegalArgumentException(repr() + ": expected input " + expected() + ", got " + x.dim() + "-d input "

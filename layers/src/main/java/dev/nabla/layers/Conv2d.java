@@ -83,6 +83,15 @@ public final class Conv2d extends Module {
 
     public Parameter bias() { return bias; }
 
+    int[] stride() { return stride.clone(); }
+
+    /** {top, left, bottom, right}. */
+    int[] padding() { return pad.clone(); }
+
+    int[] dilation() { return dilation.clone(); }
+
+    int groups() { return o.groups(); }
+
     @Override public Tensor forward(Tensor x) {
         if ((x.dim() != 4 && x.dim() != 3) || x.size(x.dim() - 3) != in) {
             throw new IllegalArgumentException(repr() + ": expected input [N, " + in + ", H, W], got " + Arrays.toString(x.shape())

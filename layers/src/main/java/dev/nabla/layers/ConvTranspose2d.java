@@ -57,6 +57,8 @@ public final class ConvTranspose2d extends Module {
 
     public Parameter bias() { return bias; }
 
+    Options options() { return o; }
+
     @Override public Tensor forward(Tensor x) {
         if ((x.dim() != 4 && x.dim() != 3) || x.size(x.dim() - 3) != in) {
             throw new IllegalArgumentException(repr() + ": expected input [N, " + in + ", H, W], got " + Arrays.toString(x.shape()));

@@ -11,6 +11,8 @@ public final class ELU extends Module {
 
     public ELU(double alpha) { this.alpha = alpha; }
 
+    double alpha() { return alpha; }
+
     @Override public Tensor forward(Tensor x) { return F.elu(x, alpha); }
 
     @Override protected String extraRepr() { return "alpha=" + Format.num(alpha); }

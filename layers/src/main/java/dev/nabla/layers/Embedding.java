@@ -46,6 +46,9 @@ public final class Embedding extends Module {
 
     public Parameter weight() { return weight; }
 
+    /** The padding row, or −1 for none. */
+    long paddingIdx() { return paddingIdx; }
+
     @Override public Tensor forward(Tensor indices) { return F.embedding(indices, weight, paddingIdx); }
 
     @Override protected String extraRepr() {

@@ -38,6 +38,10 @@ public final class LayerNorm extends Module {
 
     public Parameter bias() { return bias; }
 
+    long[] normalizedShape() { return normalizedShape.clone(); }
+
+    double eps() { return eps; }
+
     @Override public Tensor forward(Tensor x) { return F.layerNorm(x, normalizedShape, weight, bias, eps); }
 
     @Override protected String extraRepr() {

@@ -11,6 +11,8 @@ public final class LeakyReLU extends Module {
 
     public LeakyReLU(double slope) { this.slope = slope; }
 
+    double negativeSlope() { return slope; }
+
     @Override public Tensor forward(Tensor x) { return F.leakyRelu(x, slope); }
 
     @Override protected String extraRepr() { return "negative_slope=" + Format.num(slope); }

@@ -9,6 +9,8 @@ public final class LogSoftmax extends Module {
 
     public LogSoftmax(int dim) { this.dim = dim; }
 
+    int dim() { return dim; }
+
     @Override public Tensor forward(Tensor x) { return F.logSoftmax(x, dim); }
 
     @Override protected String extraRepr() { return "dim=" + dim; }

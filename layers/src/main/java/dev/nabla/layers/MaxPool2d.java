@@ -28,6 +28,16 @@ public final class MaxPool2d extends Module {
         this.kernel = kernel; this.stride = stride; this.padding = padding; this.dilation = dilation; this.ceilMode = ceilMode;
     }
 
+    int kernel() { return kernel; }
+
+    int stride() { return stride; }
+
+    int padding() { return padding; }
+
+    int dilation() { return dilation; }
+
+    boolean ceilMode() { return ceilMode; }
+
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 4 && x.dim() != 3) {
             throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + java.util.Arrays.toString(x.shape())

@@ -9,6 +9,8 @@ public final class Softmax extends Module {
 
     public Softmax(int dim) { this.dim = dim; }
 
+    int dim() { return dim; }
+
     @Override public Tensor forward(Tensor x) { return F.softmax(x, dim); }
 
     @Override protected String extraRepr() { return "dim=" + dim; }

@@ -11,6 +11,10 @@ public final class Softplus extends Module {
 
     public Softplus(double beta, double threshold) { this.beta = beta; this.threshold = threshold; }
 
+    double beta() { return beta; }
+
+    double threshold() { return threshold; }
+
     @Override public Tensor forward(Tensor x) { return F.softplus(x, beta, threshold); }
 
     @Override protected String extraRepr() { return "beta=" + Format.compact(beta) + ", threshold=" + Format.compact(threshold); }

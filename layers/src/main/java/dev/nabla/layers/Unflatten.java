@@ -19,6 +19,8 @@ public final class Unflatten extends Module {
         this.sizes = sizes.clone();
     }
 
+    int dim() { return dim; }
+
     @Override public Tensor forward(Tensor x) {
         int d = dim < 0 ? dim + x.dim() : dim;
         if (d < 0 || d >= x.dim()) {
