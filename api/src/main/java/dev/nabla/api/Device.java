@@ -14,12 +14,30 @@ public record Device(Kind kind, String name) {
         if (kind == null || name == null) throw new IllegalArgumentException("Device: kind and name must not be null");
     }
 
-    /** The backend ND4J loaded in this JVM. */
+    /**
+     * The backend ND4J loaded in this JVM: {@code cpu (linux-x86_64-onednn-avx2)} with the native build on
+     * the CPU backend, {@code cuda:0 (GPU name)} on the CUDA backend (the build made with {@code mvn -Pcuda}).
+     */
     public static Device current() {
-        String backend = Nd4j.getBackend().getClass().getSimpleName();
-        boolean cuda = backend.toLowerCase(java.util.Locale.ROOT).contains("cuda")
-                || backend.toLowerCase(java.util.Locale.ROOT).contains("jcublas");
-        return cuda ? new Device(Kind.CUDA, "cuda") : new Device(Kind.CPU, "cpu");
+        String backend = Nd4j.getBackend().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        boolean cuda = backend.contains("cuda") || backend.contains("jcublas");
+        if (!cuda) return new Device(Kind.CPU, "cpu (" + Nabla.nativeBuild() + ")");
+        return new Device(Kind.CUDA, "cuda:0 (" + gpuName() + ")");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String gpuName() {
+        try {
+            Object info = Nd4j.getExecutioner().getEnvironmentInformation()
+                    .get(org.nd4j.linalg.api.environment.Nd4jEnvironment.CUDA_DEVICE_INFORMATION_KEY);
+            if (info instanceof java.util.List<?> l && !l.isEmpty() && l.get(0) instanceof java.util.Map<?, ?> m) {
+                Object name = m.get(org.nd4j.linalg.api.environment.Nd4jEnvironment.CUDA_DEVICE_NAME_KEY);
+                if (name != null) return name.toString();
+            }
+        } catch (RuntimeException e) {
+            // the name is for display only
+        }
+        return "unknown GPU";
     }
 
     /** The CPU device; an error when this JVM loaded the CUDA backend. */
@@ -38,6 +56,11 @@ public record Device(Kind kind, String name) {
         }
         return d;
     }
+
+    /** Devices are equal when they are of the same kind: ND4J has one device of a kind per JVM here. */
+    @Override public boolean equals(Object o) { return o instanceof Device d && d.kind == kind; }
+
+    @Override public int hashCode() { return kind.hashCode(); }
 
     @Override public String toString() { return name; }
 }

@@ -9,10 +9,11 @@ import dev.nabla.layers.F;
 import dev.nabla.layers.Linear;
 import dev.nabla.layers.Tanh;
 import dev.nabla.training.SGD;
+import org.junit.jupiter.api.Test;
 
-/** A downstream user's program: an MLP learns xor; it fails (non-zero exit) unless it does. */
-public final class TrainXor {
-    public static void main(String[] args) {
+/** A downstream user's test: an MLP built with Nabla learns xor. */
+class TrainXorTest {
+    @Test void mlpLearnsXor() {
         Nabla.manualSeed(1);
         Tensor x = Tensor.of(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
         Tensor y = Tensor.of(0, 1, 1, 0);
