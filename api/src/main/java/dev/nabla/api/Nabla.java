@@ -1,5 +1,12 @@
 package dev.nabla.api;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Random;
 import org.bytedeco.javacpp.Loader;
@@ -26,6 +33,43 @@ public final class Nabla {
 
     /** The Java-side generator of this thread, seeded by {@link #manualSeed(long)}. */
     public static Random javaRandom() { return JAVA_RANDOM.get(); }
+
+    /**
+     * The state of this thread's generators, as {@code torch.get_rng_state()}: ND4J's native generator
+     * (its root and node states) and Nabla's Java-side one (serialized, Base64). Restoring it with
+     * {@link #setRngState} makes every following random draw on this thread what it would have been.
+     */
+    public record RngState(long nd4jRootState, long nd4jNodeState, String javaRandom) {
+        public RngState {
+            if (javaRandom == null) throw new IllegalArgumentException("Nabla.RngState: javaRandom must not be null");
+        }
+    }
+
+    /** A snapshot of this thread's generators (see {@link RngState}). */
+    public static RngState getRngState() {
+        init();
+        var nd = Nd4j.getRandom();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(JAVA_RANDOM.get());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new RngState(nd.rootState(), nd.nodeState(), Base64.getEncoder().encodeToString(bytes.toByteArray()));
+    }
+
+    /** Restores what {@link #getRngState()} gave, on this thread. */
+    public static void setRngState(RngState state) {
+        init();
+        Random r;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(state.javaRandom())))) {
+            r = (Random) in.readObject();
+        } catch (IOException | ClassNotFoundException | ClassCastException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("Nabla.setRngState: javaRandom is not a state from Nabla.getRngState(): " + e, e);
+        }
+        Nd4j.getRandom().setStates(state.nd4jRootState(), state.nd4jNodeState());
+        JAVA_RANDOM.set(r);
+    }
 
     /** The dtype of tensors created from Java floating-point values and of {@code zeros}, {@code rand}, …. */
     public static DType defaultDtype() { return defaultDtype; }

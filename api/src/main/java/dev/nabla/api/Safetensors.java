@@ -86,6 +86,37 @@ public final class Safetensors {
         }
     }
 
+    /** The {@code __metadata__} string map of a safetensors file (empty when it has none), without reading the tensors. */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size < 8) throw bad(file, "the file has " + size + " bytes, fewer than the 8-byte header length");
+        long n;
+        byte[] head;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            while (len.hasRemaining() && ch.read(len) >= 0) { }
+            n = len.flip().getLong();
+            if (n < 2 || n > MAX_HEADER || 8 + n > size) throw bad(file, "header length " + n + " does not fit the file of " + size + " bytes");
+            ByteBuffer h = ByteBuffer.allocate((int) n);
+            while (h.hasRemaining() && ch.read(h) >= 0) { }
+            head = h.array();
+        }
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(head, java.nio.charset.StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            throw bad(file, "the header is not valid JSON: " + e.getMessage());
+        }
+        if (header == null || !header.isObject()) throw bad(file, "the header is not a JSON object");
+        Map<String, String> out = new LinkedHashMap<>();
+        JsonNode meta = header.path("__metadata__");
+        for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+
     /** Reads every tensor of a safetensors file, in header order. */
     public static Map<String, Tensor> load(Path file) throws IOException {
         long size = Files.size(file);

@@ -102,6 +102,18 @@ public final class DataLoader<E> implements Iterable<Batch>, AutoCloseable {
 
     public Options options() { return options; }
 
+    /** The epoch the next {@link #iterator()} call starts (0 for a new loader). */
+    public synchronized int epoch() { return epoch; }
+
+    /**
+     * Makes the next {@link #iterator()} call start epoch {@code epoch} (as a sampler's {@code set_epoch}):
+     * a training loop resumed at epoch e sees the same batches as an uninterrupted run.
+     */
+    public synchronized void setEpoch(int epoch) {
+        if (epoch < 0) throw new IllegalArgumentException("DataLoader.setEpoch: expected epoch >= 0, got " + epoch);
+        this.epoch = epoch;
+    }
+
     /** The number of batches in an epoch. */
     public int size() {
         int n = dataset.size();
