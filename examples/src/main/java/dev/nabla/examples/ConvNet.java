@@ -27,6 +27,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * The course's MNIST convnet: two convolutions with max pooling, two linear layers, cross-entropy, SGD
@@ -124,13 +127,16 @@ public final class ConvNet {
             model.train();
             lossSum = 0;
             int batches = 0;
-            for (Batch b : trainLoader) {
-                Tensor loss = F.crossEntropy(model.forward(b.x()), b.y());
-                optimizer.zeroGrad();
-                loss.backward();
-                optimizer.step();
-                lossSum += loss.item();
-                batches++;
+            try (ProgressBar bar = progressBar(epoch, o.epochs(), trainLoader.size())) {
+                for (Batch b : trainLoader) {
+                    Tensor loss = F.crossEntropy(model.forward(b.x()), b.y());
+                    optimizer.zeroGrad();
+                    loss.backward();
+                    optimizer.step();
+                    lossSum += loss.item();
+                    batches++;
+                    if (bar != null) bar.step().setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / batches));
+                }
             }
             lossSum /= batches;
             error = testError(model, testLoader);
@@ -138,6 +144,13 @@ public final class ConvNet {
                     (System.nanoTime() - t0) / 1e9);
         }
         return new Result(error, (System.nanoTime() - start) / 1e9, lossSum);
+    }
+
+    /** A terminal progress bar (batches, rate, ETA, running loss); none when the output is not a terminal. */
+    private static ProgressBar progressBar(int epoch, int epochs, int batches) {
+        if (System.console() == null) return null;
+        return new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(batches)
+                .setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).showSpeed().setUpdateIntervalMillis(250).build();
     }
 
     /** The share of misclassified test images, in eval mode without a tape. */
