@@ -183,4 +183,19 @@ class AutogradTest {
         y.sum().backward();
         assertThat(x.grad().toDoubleArray()).containsExactly(12, 3);
     }
+
+    @Test void anomalyDetectionNamesTheOpThatMadeANaN() throws Exception {
+        Tensor x = Tensor.of(DType.FLOAT64, -1, 4).requiresGrad_();
+        Tensor y = x.sqrt().sum();                       // sqrt(-1) = NaN, silently without detection
+        assertThat(Double.isNaN(y.item())).isTrue();
+        try (var a = Grad.detectAnomaly()) {
+            assertThatThrownBy(() -> x.sqrt()).isInstanceOf(ArithmeticException.class)
+                    .hasMessageContaining("Sqrt").hasMessageContaining("nan values");
+            Tensor z = Tensor.of(DType.FLOAT64, 0, 1).requiresGrad_();
+            Tensor w = z.sqrt().sum();                   // finite forward, infinite gradient at 0
+            assertThatThrownBy(w::backward).hasMessageContaining("SqrtBackward").hasMessageContaining("0th output")
+                    .hasMessageContaining("infinite");
+        }
+        assertThat(Grad.isAnomalyDetectionEnabled()).isFalse();
+    }
 }

@@ -35,6 +35,12 @@ final class Autograd {
                 INDArray[] gIn = f.backward(gOut);
                 if (t0 != 0) Profiler.record(f.getClass().getSimpleName() + " backward", System.nanoTime() - t0);
                 for (INDArray a : gIn) OffHeapGovernor.allocated(a);
+                if (Grad.isAnomalyDetectionEnabled()) {
+                    for (int i = 0; i < gIn.length; i++) {
+                        int k = i;
+                        Grad.checkFinite(gIn[i], () -> "Function '" + f.name() + "' returned in its " + k + "th output");
+                    }
+                }
                 Tensor[] inputs = f.inputs();
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];

@@ -60,6 +60,10 @@ public abstract class Function {
         INDArray out = f.forward(arrays);
         if (t0 != 0) Profiler.record(f.getClass().getSimpleName() + " forward", System.nanoTime() - t0);
         OffHeapGovernor.allocated(out);
+        if (Grad.isAnomalyDetectionEnabled()) {
+            Grad.checkFinite(out, () -> "Function '" + f.getClass().getSimpleName() + "' returned from its forward, for inputs of shapes "
+                    + shapes(inputs) + ",");
+        }
         if (!record) return Tensor.from(out);
         Tensor t = Tensor.fromOp(out, f);
         if (f.saveOutput) {
@@ -67,6 +71,12 @@ public abstract class Function {
             f.outputVersion = t.version();
         }
         return t;
+    }
+
+    private static String shapes(Tensor[] inputs) {
+        StringBuilder b = new StringBuilder();
+        for (Tensor t : inputs) b.append(b.length() == 0 ? "" : ", ").append(java.util.Arrays.toString(t.shape()));
+        return b.toString();
     }
 
     /** Called from {@link #forward}: keep the output for the backward (as {@code ctx.save_for_backward(out)}). */

@@ -9,6 +9,7 @@ package dev.nabla.api;
  */
 public final class Grad implements AutoCloseable {
     private static final ThreadLocal<boolean[]> ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
+    private static final ThreadLocal<boolean[]> ANOMALY = ThreadLocal.withInitial(() -> new boolean[] {false});
     private final boolean previous;
 
     private Grad(boolean enabled) {
@@ -25,6 +26,29 @@ public final class Grad implements AutoCloseable {
 
     /** Whether operations on this thread are being recorded. */
     public static boolean isEnabled() { return ENABLED.get()[0]; }
+
+    /**
+     * Anomaly detection on this thread until the scope closes, as {@code torch.autograd.detect_anomaly()}:
+     * every op checks its forward output and every backward checks the gradients it returns, and the
+     * first NaN or infinity is an error naming the op. Off by default: it costs a scan of each array.
+     */
+    public static AutoCloseable detectAnomaly() {
+        boolean[] state = ANOMALY.get();
+        boolean previous = state[0];
+        state[0] = true;
+        return () -> state[0] = previous;
+    }
+
+    /** Whether anomaly detection is on for this thread. */
+    public static boolean isAnomalyDetectionEnabled() { return ANOMALY.get()[0]; }
+
+    /** Throws when {@code a} (a floating-point array) holds NaN or infinity. */
+    static void checkFinite(org.nd4j.linalg.api.ndarray.INDArray a, java.util.function.Supplier<String> what) {
+        if (a == null || !a.dataType().isFPType() || a.length() == 0) return;
+        boolean nan = org.nd4j.linalg.indexing.BooleanIndexing.or(a, org.nd4j.linalg.indexing.conditions.Conditions.isNan());
+        boolean inf = !nan && org.nd4j.linalg.indexing.BooleanIndexing.or(a, org.nd4j.linalg.indexing.conditions.Conditions.isInfinite());
+        if (nan || inf) throw new ArithmeticException(what.get() + (nan ? " nan" : " infinite") + " values (anomaly detection)");
+    }
 
     /** Restores the state from before this scope. */
     @Override public void close() { ENABLED.get()[0] = previous; }

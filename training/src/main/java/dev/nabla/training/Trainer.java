@@ -299,7 +299,8 @@ public final class Trainer {
 
     private NonFiniteException nonFinite(String where, String what, int epoch, int batch, long step, int batches, int lastSaved) {
         return new NonFiniteException("Trainer: " + what + " at step " + step + " (epoch " + epoch + ", batch " + batch + " of " + batches
-                + "); lower the learning rate, clip the gradients (ClipGrad) or check the inputs; " + checkpointNote(lastSaved), where, epoch, step);
+                + "); lower the learning rate, clip the gradients (ClipGrad) or check the inputs; Grad.detectAnomaly() finds the op that made it; "
+                + checkpointNote(lastSaved), where, epoch, step);
     }
 
     private String checkpointNote(int lastSaved) {
