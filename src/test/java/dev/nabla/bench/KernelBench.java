@@ -127,16 +127,37 @@ public final class KernelBench {
         work.put("maxpool3 backward   lib", () -> poolBp(c1.nd(), gp1.nd(), 3));
         work.put("maxpool2 fwd+bwd    own", () -> F.maxPool2d(c2, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, one, false).backward(gp2));
         work.put("maxpool2 backward   lib", () -> poolBp(c2.nd(), gp2.nd(), 2));
-        work.put("training step       own", () -> {
+        dev.nabla.api.Optimizer sgd = new dev.nabla.training.SGD(net.parameters(), 0.1);
+        Runnable step = () -> {
             Tensor loss = F.crossEntropy(net.forward(x), y);
-            net.zeroGrad();
+            sgd.zeroGrad();
             loss.backward();
-            try (var g = Grad.disabled()) {
-                for (Parameter p : net.parameters()) p.sub_(p.grad().mul(0.1));
+            sgd.step();
+        };
+        work.put("training step  Nabla (default)", step);
+        work.put("training step  Nabla, own kernels", () -> {
+            dev.nabla.layers.Kernels previous = dev.nabla.layers.Kernels.use(dev.nabla.layers.Kernels.OWN);
+            try {
+                step.run();
+            } finally {
+                dev.nabla.layers.Kernels.use(previous);
             }
         });
-        work.put("training step       lib", () -> lib.step(x.nd(), onehot));
+        work.put("training step  libnd4j composed", () -> lib.step(x.nd(), onehot));
 
+        for (Map.Entry<String, Runnable> e : work.entrySet()) {   // the "own" rows run the project's kernels
+            if (e.getKey().contains(" own")) {
+                Runnable r = e.getValue();
+                e.setValue(() -> {
+                    dev.nabla.layers.Kernels previous = dev.nabla.layers.Kernels.use(dev.nabla.layers.Kernels.OWN);
+                    try {
+                        r.run();
+                    } finally {
+                        dev.nabla.layers.Kernels.use(previous);
+                    }
+                });
+            }
+        }
         for (Map.Entry<String, Runnable> e : work.entrySet()) time(e.getKey(), e.getValue(), 3);   // warm-up
         TIMES.clear();
         for (int r = 0; r < rounds; r++) for (Map.Entry<String, Runnable> e : work.entrySet()) time(e.getKey(), e.getValue(), reps);

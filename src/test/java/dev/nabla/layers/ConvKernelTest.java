@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The project's conv/pool kernels against libnd4j's conv2d / conv2d_bp / maxpool2d / maxpool2d_bp / avgpool2d, and finite differences. */
+/** The project's own conv/pool kernels (forced with {@link Kernels#OWN}) against libnd4j's conv2d / conv2d_bp / maxpool2d / maxpool2d_bp / avgpool2d, and finite differences. */
 class ConvKernelTest {
     /**
      * n, c, h, w, co, kh, kw, sh, sw, ph, pw, dh, dw. No dilation here: the onednn build's conv2d refuses dilated
@@ -51,7 +51,13 @@ class ConvKernelTest {
             Tensor x = Tensor.randn(g[0], g[1], g[2], g[3]).requiresGrad_();
             Tensor w = Tensor.randn(g[4], g[1], g[5], g[6]).requiresGrad_();
             Tensor b = Tensor.randn(g[4]).requiresGrad_();
-            Tensor y = F.conv2d(x, w, b, new int[] {g[7], g[8]}, new int[] {g[9], g[10], g[9], g[10]}, new int[] {g[11], g[12]}, 1);
+            Kernels previous = Kernels.use(Kernels.OWN);
+            Tensor y;
+            try {
+                y = F.conv2d(x, w, b, new int[] {g[7], g[8]}, new int[] {g[9], g[10], g[9], g[10]}, new int[] {g[11], g[12]}, 1);
+            } finally {
+                Kernels.use(previous);
+            }
             INDArray ref = libConv(x.nd(), w.nd(), b.nd(), g, null)[0];
             assertThat(y.shape()).containsExactly(ref.shape());
             assertClose(y.nd(), ref, 1e-4);

@@ -70,8 +70,22 @@ class GoldenConvTest {
         };
     }
 
+    /** Every case with the default kernels (libnd4j's where they apply) and with the project's own kernels. */
     @TestFactory Stream<DynamicTest> layersMatchPyTorch() throws Exception {
-        return StreamSupport.stream(cases().spliterator(), false).map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> {
+        JsonNode all = cases();
+        return Stream.of(Kernels.AUTO, Kernels.OWN).flatMap(k -> StreamSupport.stream(all.spliterator(), false)
+                .map(c -> DynamicTest.dynamicTest(k + " " + c.get("name").asText(), () -> {
+                    Kernels previous = Kernels.use(k);
+                    try {
+                        check(c);
+                    } finally {
+                        Kernels.use(previous);
+                    }
+                })));
+    }
+
+    private static void check(JsonNode c) {
+        {
             Module m = build(c.get("kind").asText(), c.get("args"));
             assertThat(m.repr()).isEqualTo(c.get("repr").asText());
             m.to(DType.FLOAT64);
@@ -86,7 +100,7 @@ class GoldenConvTest {
             for (Map.Entry<String, Parameter> p : m.namedParameters().entrySet()) {
                 assertClose(p.getValue().grad(), tensor(c.get("grads").get(p.getKey())));
             }
-        }));
+        }
     }
 
     private static void assertClose(Tensor actual, Tensor expected) {

@@ -4,11 +4,13 @@ import dev.nabla.api.Function;
 import dev.nabla.api.Gemm;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The project's 2-d convolution (cross-correlation, as PyTorch): im2col to {@code [C·kh·kw, N·OH·OW]}
+ * 2-d convolution: libnd4j's conv2d / conv2d_bp where they apply and are faster (see {@link Kernels}),
+ * otherwise the project's own kernel. The project's 2-d convolution (cross-correlation, as PyTorch): im2col to {@code [C·kh·kw, N·OH·OW]}
  * and one GEMM per group; the GEMM output stays channel-major, so the backward is two GEMMs
  * (dW = dZ·colᵀ, dcol = Wᵀ·dZ) and a col2im. Inputs: x [N, C, H, W], weight [Co, C/groups, kh, kw],
  * optional bias [Co].
@@ -17,6 +19,7 @@ final class Conv2dFunction extends Function {
     private final int sh, sw, padTop, padLeft, padBottom, padRight, dh, dw, groups;
     private ConvGeometry g;
     private INDArray col;
+    private boolean lib;
     private long co;
 
     Conv2dFunction(int sh, int sw, int padTop, int padLeft, int padBottom, int padRight, int dh, int dw, int groups) {
@@ -32,6 +35,14 @@ final class Conv2dFunction extends Function {
         int oh = ConvGeometry.outSize(h, kh, sh, padTop + padBottom, dh);
         int ow = ConvGeometry.outSize(wd, kw, sw, padLeft + padRight, dw);
         g = new ConvGeometry(n, c, h, wd, kh, kw, sh, sw, padTop, padLeft, dh, dw, oh, ow);
+        lib = Kernels.current() == Kernels.AUTO && groups == 1 && dh == 1 && dw == 1 && padTop == padBottom && padLeft == padRight;
+        if (lib) {
+            INDArray out = Nd4j.createUninitialized(x.dataType(), n, co, oh, ow);
+            var op = DynamicCustomOp.builder("conv2d").addOutputs(out).addIntegerArguments(iArgs(kh, kw));
+            op.addInputs(in.length > 2 && in[2] != null ? new INDArray[] {x, w, in[2]} : new INDArray[] {x, w});
+            Nd4j.exec(op.build());
+            return out;
+        }
         INDArray cols = im2col(g, x);
         INDArray y = gemm(weight2d(w), false, cols, false, groups);   // [Co, N·P]
         if (in.length > 2 && in[2] != null) y.addiColumnVector(in[2].reshape(co, 1));
@@ -40,6 +51,7 @@ final class Conv2dFunction extends Function {
     }
 
     @Override protected INDArray[] backward(INDArray gOut) {
+        if (lib) return libBackward(gOut);
         INDArray dz = nchwToChannelMajor(gOut);                          // [Co, N·P]
         INDArray[] r = new INDArray[inputCount()];
         if (needsGrad(0)) {
@@ -52,6 +64,26 @@ final class Conv2dFunction extends Function {
     }
 
     @Override protected void releaseSaved() { col = null; }
+
+    /** libnd4j's conv2d arguments: kernel, stride, padding, dilation, explicit padding, NCHW, weights [out, in, kh, kw]. */
+    private int[] iArgs(int kh, int kw) { return new int[] {kh, kw, sh, sw, padTop, padLeft, dh, dw, 0, 0, 1}; }
+
+    private INDArray[] libBackward(INDArray gOut) {
+        INDArray x = input(0), w = input(1);
+        boolean bias = inputCount() > 2;
+        INDArray g = gOut.dataType() == x.dataType() ? gOut : gOut.castTo(x.dataType());
+        INDArray gi = Nd4j.createUninitialized(x.dataType(), x.shape()), gw = Nd4j.createUninitialized(w.dataType(), w.shape());
+        var op = DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(iArgs((int) w.size(2), (int) w.size(3)));
+        if (bias) {
+            INDArray b = input(2), gb = Nd4j.createUninitialized(b.dataType(), b.shape());
+            op.addInputs(x, w, b, g).addOutputs(gi, gw, gb);
+            Nd4j.exec(op.build());
+            return new INDArray[] {needsGrad(0) ? gi : null, needsGrad(1) ? gw : null, needsGrad(2) ? gb : null};
+        }
+        op.addInputs(x, w, g).addOutputs(gi, gw);
+        Nd4j.exec(op.build());
+        return new INDArray[] {needsGrad(0) ? gi : null, needsGrad(1) ? gw : null};
+    }
 
     private INDArray weight2d(INDArray w) { return w.reshape('c', w.size(0), w.length() / w.size(0)); }
 

@@ -3,13 +3,19 @@ package dev.nabla.layers;
 import dev.nabla.api.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** The project's 2-d max pooling over [N, C, H, W]; the argmax of each window is kept for the backward. */
+/**
+ * 2-d max pooling over [N, C, H, W]: libnd4j's maxpool2d / maxpool2d_bp without padding, dilation or ceil
+ * mode (see {@link Kernels}), otherwise the project's own loop, which keeps each window's argmax for the backward.
+ */
 final class MaxPool2dFunction extends Function {
     private final int kh, kw, sh, sw, ph, pw, dh, dw;
     private final boolean ceil;
     private PoolGeometry g;
     private int[] arg;
+    private boolean lib;
 
     MaxPool2dFunction(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean ceil) {
         this.kh = kh; this.kw = kw; this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw; this.dh = dh; this.dw = dw; this.ceil = ceil;
@@ -19,6 +25,13 @@ final class MaxPool2dFunction extends Function {
         INDArray x = in[0];
         int n = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
         int oh = PoolGeometry.outSize(h, kh, ph, sh, dh, ceil), ow = PoolGeometry.outSize(w, kw, pw, sw, dw, ceil);
+        lib = Kernels.current() == Kernels.AUTO && ph == 0 && pw == 0 && dh == 1 && dw == 1
+                && oh == PoolGeometry.outSize(h, kh, 0, sh, 1, false) && ow == PoolGeometry.outSize(w, kw, 0, sw, 1, false);
+        if (lib) {
+            INDArray out = Nd4j.createUninitialized(x.dataType(), n, c, oh, ow);
+            Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(out).addIntegerArguments(iArgs()).build());
+            return out;
+        }
         g = new PoolGeometry(n * c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
         arg = new int[n * c * oh * ow];
         if (x.dataType() == DataType.DOUBLE) {
@@ -33,6 +46,13 @@ final class MaxPool2dFunction extends Function {
 
     @Override protected INDArray[] backward(INDArray gOut) {
         long[] s = inputShape(0);
+        if (lib) {   // libnd4j finds each window's first maximum again, as PyTorch routes ties
+            INDArray x = input(0);
+            INDArray gi = Nd4j.createUninitialized(x.dataType(), s);
+            INDArray g = gOut.dataType() == x.dataType() ? gOut : gOut.castTo(x.dataType());
+            Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, g).addOutputs(gi).addIntegerArguments(iArgs()).build());
+            return new INDArray[] {gi};
+        }
         if (gOut.dataType() == DataType.DOUBLE) {
             double[] dx = new double[g.planes() * g.h() * g.w()];
             g.maxBackward(Heap.doubles(gOut), arg, dx);
@@ -44,4 +64,7 @@ final class MaxPool2dFunction extends Function {
     }
 
     @Override protected void releaseSaved() { arg = null; }
+
+    /** libnd4j's maxpool2d arguments: kernel, stride, no padding, no dilation, not "same", NCHW. */
+    private int[] iArgs() { return new int[] {kh, kw, sh, sw, 0, 0, 1, 1, 0, 0, 0}; }
 }
