@@ -11,6 +11,7 @@ public final class Examples {
 
     static {
         add("convnet", ConvNet::main, "the course's MNIST convnet (the main example; --data DIR, --download, --dataset fashion)");
+        add("protocols", Protocols::main, "evaluation protocols: the convnet over seeds (worst/median/best), model selection with a sealed test set");
         add("regression", Regression::main, "linear regression by gradient descent on the course's blood-pressure table");
     }
 
