@@ -15,6 +15,7 @@ public final class Examples {
         add("tensors", Tensors::main, "the course's tensor session (slides 1.4-1.5), printed exactly as PyTorch prints it");
         add("images", ImageTensors::main, "MNIST digits as tensors: a 4x12 grid, transposed, and coloured through channel views (3 PNGs)");
         add("lstsq", LeastSquares::main, "linear regression on the blood-pressure table by least squares (lstsq), with a plot");
+        add("polyfit", PolyFit::main, "polynomial fits of sin: under- and over-fitting, ridge penalties, bias and variance (plots)");
     }
 
     private static void add(String name, Consumer<String[]> main, String about) {

@@ -79,6 +79,7 @@ final class Figures {
     static XYChart chart(String title, String xTitle, String yTitle) {
         XYChart c = new XYChartBuilder().width(800).height(600).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler().setXAxisDecimalPattern("#0.##");
         return c;
     }
 
