@@ -147,7 +147,7 @@ public final class PolyFit {
     /** Keeps values positive for a log axis. */
     private static double[] floor(double[] v) {
         double[] r = v.clone();
-        for (int i = 0; i < r.length; i++) r[i] = Math.max(r[i], 1e-12);
+        for (int i = 0; i < r.length; i++) r[i] = Math.max(r[i], 1e-4);
         return r;
     }
 }
