@@ -1,12 +1,20 @@
 package dev.nabla.examples;
 
+import dev.nabla.api.DType;
+import dev.nabla.api.Tensor;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -64,7 +72,7 @@ final class Figures {
         /** Fails on options that none of the given names (and --out) match. */
         Args only(String... names) {
             for (String k : values.keySet()) {
-                if (!k.equals("--out") && !java.util.Arrays.asList(names).contains(k)) {
+                if (!k.equals("--out") && !Arrays.asList(names).contains(k)) {
                     throw new IllegalArgumentException(example + ": unknown option '" + k + "'; expected --out DIR"
                             + (names.length == 0 ? "" : " or " + String.join(", ", names)));
                 }
@@ -110,6 +118,27 @@ final class Figures {
             throw new UncheckedIOException("cannot write " + png, e);
         }
         System.out.println("wrote " + png);
+    }
+
+    /** The columns of a whitespace-separated table bundled beside the examples ('#' starts a comment), as float64 tensors. */
+    static Tensor[] columns(String resource) {
+        List<double[]> rows = new ArrayList<>();
+        var in = Figures.class.getResourceAsStream(resource);
+        if (in == null) throw new IllegalStateException("the examples' resource " + resource + " is missing from the classpath");
+        try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                line = line.replaceAll("#.*", "").strip();
+                if (!line.isEmpty()) rows.add(Arrays.stream(line.split("\\s+")).mapToDouble(Double::parseDouble).toArray());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Tensor[] cols = new Tensor[rows.get(0).length];
+        for (int j = 0; j < cols.length; j++) {
+            int c = j;
+            cols[j] = Tensor.of(DType.FLOAT64, rows.stream().mapToDouble(v -> v[c]).toArray());
+        }
+        return cols;
     }
 
     /** The values from {@code start} to {@code end} in {@code n} even steps. */
