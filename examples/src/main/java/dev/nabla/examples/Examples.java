@@ -18,6 +18,7 @@ public final class Examples {
         add("polyfit", PolyFit::main, "polynomial fits of sin: under- and over-fitting, ridge penalties, bias and variance (plots)");
         add("knn", Knn::main, "k-nearest neighbours on a 2-d problem and on MNIST: train and test error as K goes 1 ... 1000");
         add("gendisc", GenDisc::main, "generative (Gaussians + Bayes' rule) vs discriminative (best threshold) on basketball heights");
+        add("perceptron", Perceptron::main, "the perceptron on MNIST 0 vs 1 until no change, its convergence bound, and a hinge-loss SVM");
     }
 
     private static void add(String name, Consumer<String[]> main, String about) {
