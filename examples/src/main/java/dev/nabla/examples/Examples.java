@@ -20,6 +20,7 @@ public final class Examples {
         add("gendisc", GenDisc::main, "generative (Gaussians + Bayes' rule) vs discriminative (best threshold) on basketball heights");
         add("perceptron", Perceptron::main, "the perceptron on MNIST 0 vs 1 until no change, its convergence bound, and a hinge-loss SVM");
         add("xor", FeatureDesign::main, "feature design: xor separable with x_u x_v; MNIST 8 vs the rest with products of pixel pairs");
+        add("logistic", Logistic::main, "logistic regression by gradient descent with the course's hand-written gradient, checked against autograd");
     }
 
     private static void add(String name, Consumer<String[]> main, String about) {
