@@ -21,6 +21,7 @@ public final class Examples {
         add("perceptron", Perceptron::main, "the perceptron on MNIST 0 vs 1 until no change, its convergence bound, and a hinge-loss SVM");
         add("xor", FeatureDesign::main, "feature design: xor separable with x_u x_v; MNIST 8 vs the rest with products of pixel pairs");
         add("logistic", Logistic::main, "logistic regression by gradient descent with the course's hand-written gradient, checked against autograd");
+        add("mlp", Mlp::main, "an MLP with the course's hand-written forward and backward passes, checked against autograd, then with SGD");
     }
 
     private static void add(String name, Consumer<String[]> main, String about) {
