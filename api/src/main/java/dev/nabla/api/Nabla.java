@@ -22,12 +22,18 @@ public final class Nabla {
     private static volatile String nativeBuild;
     private static volatile long gcThreshold = Long.getLong("nabla.gcThresholdBytes", 256L << 20);
 
+    /** What ND4J is seeded with for {@code manualSeed(0)}: the golden ratio's 64 bits (any non-zero constant would do). */
+    private static final long ND4J_SEED_FOR_ZERO = 0x9E3779B97F4A7C15L;
+
     private Nabla() {}
 
-    /** Seeds every random function of Nabla on this thread (ND4J's generator and Nabla's own). */
+    /**
+     * Seeds every random function of Nabla on this thread (ND4J's generator and Nabla's own). ND4J's native
+     * generator ignores a seed of 0 (its state stays as it was), so 0 is passed to it as another constant.
+     */
     public static void manualSeed(long seed) {
         init();
-        Nd4j.getRandom().setSeed(seed);
+        Nd4j.getRandom().setSeed(seed == 0 ? ND4J_SEED_FOR_ZERO : seed);
         JAVA_RANDOM.get().setSeed(seed);
     }
 

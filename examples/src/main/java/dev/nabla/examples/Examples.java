@@ -13,6 +13,16 @@ public final class Examples {
         add("convnet", ConvNet::main, "the course's MNIST convnet (the main example; --data DIR, --download, --dataset fashion)");
         add("protocols", Protocols::main, "evaluation protocols: the convnet over seeds (worst/median/best), model selection with a sealed test set");
         add("regression", Regression::main, "linear regression by gradient descent on the course's blood-pressure table");
+        add("tensors", Tensors::main, "the course's tensor session (slides 1.4-1.5), printed exactly as PyTorch prints it");
+        add("images", ImageTensors::main, "MNIST digits as tensors: a 4x12 grid, transposed, and coloured through channel views (3 PNGs)");
+        add("lstsq", LeastSquares::main, "linear regression on the blood-pressure table by least squares (lstsq), with a plot");
+        add("polyfit", PolyFit::main, "polynomial fits of sin: under- and over-fitting, ridge penalties, bias and variance (plots)");
+        add("knn", Knn::main, "k-nearest neighbours on a 2-d problem and on MNIST: train and test error as K goes 1 ... 1000");
+        add("gendisc", GenDisc::main, "generative (Gaussians + Bayes' rule) vs discriminative (best threshold) on basketball heights");
+        add("perceptron", Perceptron::main, "the perceptron on MNIST 0 vs 1 until no change, its convergence bound, and a hinge-loss SVM");
+        add("xor", FeatureDesign::main, "feature design: xor separable with x_u x_v; MNIST 8 vs the rest with products of pixel pairs");
+        add("logistic", Logistic::main, "logistic regression by gradient descent with the course's hand-written gradient, checked against autograd");
+        add("mlp", Mlp::main, "an MLP with the course's hand-written forward and backward passes, checked against autograd, then with SGD");
     }
 
     private static void add(String name, Consumer<String[]> main, String about) {
