@@ -199,4 +199,15 @@ class TensorTest {
         assertThat(x.norm(Double.POSITIVE_INFINITY).item()).isEqualTo(6);
         assertThat(Tensor.of(3.0, 4.0).dist(Tensor.zeros(2)).item()).isEqualTo(5);
     }
+
+    @Test void largeFloat32ReductionsStayAccurate() {
+        Nabla.manualSeed(5);
+        Tensor x = Tensor.rand(4_000_000).add(10);          // float32 values near 10
+        double exact = 0;
+        for (float v : x.toFloatArray()) exact += v;
+        assertThat(x.sum().item()).isCloseTo(exact, org.assertj.core.data.Offset.offset(exact * 1e-6));
+        assertThat(x.mean().item()).isCloseTo(exact / 4_000_000, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(x.var().item()).isCloseTo(1 / 12.0, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(x.sum().dtype()).isEqualTo(DType.FLOAT32);
+    }
 }

@@ -59,13 +59,24 @@ final class ReduceOps {
         return Arrays.equals(r.shape(), target) ? r : r.reshape(target);
     }
 
+    /** Reductions of more elements than this per result accumulate in float64 (ND4J's float32 sums drift by ~1% at 47M elements). */
+    private static final long WIDE_ABOVE = 4096;
+
+    /** {@code a} in float64 when it is float32/float16 and each result sums many elements; else {@code a} itself. */
+    static INDArray wide(INDArray a, int[] dims) {
+        if (a.dataType() != DataType.FLOAT && a.dataType() != DataType.HALF) return a;
+        return count(a.shape(), dims) > WIDE_ABOVE ? a.castTo(DataType.DOUBLE) : a;
+    }
+
     static final class Sum extends Function {
         private final int[] dims; private final boolean keepDim;
         Sum(int[] dims, boolean keepDim) { this.dims = dims; this.keepDim = keepDim; }
         @Override protected INDArray forward(INDArray... x) {
             INDArray a = x[0].dataType() == DataType.BOOL ? x[0].castTo(DataType.LONG) : x[0];
             if (!a.dataType().isFPType() && a.dataType() != DataType.LONG) a = a.castTo(DataType.LONG); // as PyTorch
-            return reshapeResult(a.sum(keepDim, dims), a.shape(), dims, keepDim);
+            INDArray w = wide(a, dims);
+            INDArray r = w.sum(keepDim, dims);
+            return reshapeResult(w == a ? r : r.castTo(a.dataType()), a.shape(), dims, keepDim);
         }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {spread(g, inputShape(0), dims)}; }
     }
@@ -82,7 +93,9 @@ final class ReduceOps {
                 long[] s = keepDim ? keptShape(x[0].shape(), dims) : removedShape(x[0].shape(), dims);
                 return count(s, allDims(s.length)) == 0 ? Nd4j.create(x[0].dataType(), s) : Nd4j.valueArrayOf(s, Double.NaN, x[0].dataType());
             }
-            return reshapeResult(x[0].mean(keepDim, dims), x[0].shape(), dims, keepDim);
+            INDArray w = wide(x[0], dims);
+            INDArray r = w.mean(keepDim, dims);
+            return reshapeResult(w == x[0] ? r : r.castTo(x[0].dataType()), x[0].shape(), dims, keepDim);
         }
         @Override protected INDArray[] backward(INDArray g) {
             long[] s = inputShape(0);
@@ -95,11 +108,11 @@ final class ReduceOps {
         private final int[] dims; private final boolean unbiased, keepDim;
         Var(int[] dims, boolean unbiased, boolean keepDim) { this.dims = dims; this.unbiased = unbiased; this.keepDim = keepDim; }
         @Override protected INDArray forward(INDArray... x) {
-            INDArray a = UnaryOps.fp(x[0]);
+            INDArray a0 = UnaryOps.fp(x[0]), a = wide(a0, dims);
             INDArray centred = a.sub(Broadcast.expand(a.mean(true, dims), a.shape()));
             long n = count(a.shape(), dims) - (unbiased ? 1 : 0);
             INDArray r = centred.muli(centred).sum(keepDim, dims).divi(n);
-            return reshapeResult(r, a.shape(), dims, keepDim);
+            return reshapeResult(a == a0 ? r : r.castTo(a0.dataType()), a.shape(), dims, keepDim);
         }
         @Override protected INDArray[] backward(INDArray g) {
             INDArray a = input(0).castTo(g.dataType());
