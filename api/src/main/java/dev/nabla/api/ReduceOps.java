@@ -196,14 +196,14 @@ final class ReduceOps {
         }
         @Override protected INDArray forward(INDArray... in) {
             saveOutput();
-            INDArray x = UnaryOps.fp(in[0]);
+            INDArray x0 = UnaryOps.fp(in[0]), x = p == Double.POSITIVE_INFINITY ? x0 : wide(x0, dims);
             INDArray abs = Transforms.abs(x, true);
             INDArray r;
             if (p == Double.POSITIVE_INFINITY) r = abs.max(true, dims);
             else if (p == 1) r = abs.sum(true, dims);
             else if (p == 2) r = Transforms.sqrt(abs.muli(abs).sum(true, dims), false);
             else r = Transforms.pow(Transforms.pow(abs, p, false).sum(true, dims), 1 / p, false);
-            return reshapeResult(r, x.shape(), dims, keepDim);
+            return reshapeResult(x == x0 ? r : r.castTo(x0.dataType()), x.shape(), dims, keepDim);
         }
         @Override protected INDArray[] backward(INDArray g) {
             INDArray x = input(0).castTo(g.dataType());
