@@ -1,5 +1,6 @@
 package dev.nabla.datasets;
 
+import dev.nabla.api.AtomicFile;
 import dev.nabla.datasets.Download.Resource;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -85,14 +86,10 @@ final class CifarFiles {
             Tar.read(in, archive.toString(), name -> name.startsWith(s.folder() + "/"), (name, content, size) -> {
                 Path target = base.resolve(name).normalize();
                 if (!target.startsWith(base)) throw new IOException(archive + ": entry " + name + " points outside " + root);
-                Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
-                try {
+                AtomicFile.write(target, tmp -> {
                     long copied = Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING);
                     if (copied != size) throw new IOException(archive + ": truncated entry " + name + " (" + copied + " of " + size + " bytes)");
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                });
             });
         }
     }

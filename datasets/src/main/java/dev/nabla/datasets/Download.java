@@ -1,5 +1,6 @@
 package dev.nabla.datasets;
 
+import dev.nabla.api.AtomicFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -81,28 +81,27 @@ final class Download {
         List<String> failures = new ArrayList<>();
         for (URI mirror : mirrors) {
             URI url = url(mirror, r.file());
-            Path tmp = Files.createTempFile(dir, "." + r.file() + ".", ".part");
+            String[] failure = {null};
             try {
-                HttpRequest request = HttpRequest.newBuilder(url).GET().build();
-                HttpResponse<Path> response = client().send(request, HttpResponse.BodyHandlers.ofFile(tmp));
-                if (response.statusCode() != 200) {
-                    failures.add(url + ": HTTP status " + response.statusCode());
-                    continue;
-                }
-                String mismatch = verify(tmp, r);
-                if (mismatch != null) {
-                    failures.add(url + ": " + mismatch + " (the download was discarded)");
-                    continue;
-                }
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFile.write(target, tmp -> {
+                    HttpResponse<Path> response;
+                    try {
+                        response = client().send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofFile(tmp));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException(dataset + ": interrupted while downloading " + url);
+                    }
+                    String mismatch = response.statusCode() == 200 ? verify(tmp, r) : null;
+                    if (response.statusCode() != 200) failure[0] = url + ": HTTP status " + response.statusCode();
+                    else if (mismatch != null) failure[0] = url + ": " + mismatch + " (the download was discarded)";
+                    if (failure[0] != null) throw new IOException(failure[0]);   // nothing is moved into place
+                });
                 return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException(dataset + ": interrupted while downloading " + url);
+            } catch (InterruptedIOException e) {
+                throw e;
             } catch (IOException e) {
-                failures.add(url + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-            } finally {
-                Files.deleteIfExists(tmp);
+                failures.add(failure[0] != null ? failure[0]
+                        : url + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             }
         }
         StringBuilder where = new StringBuilder();

@@ -1,12 +1,11 @@
 package dev.nabla.datasets;
 
+import dev.nabla.api.AtomicFile;
 import dev.nabla.api.Tensor;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
 
@@ -27,8 +26,7 @@ public final class ImageGrid {
      * Written to a temporary file, then moved to {@code png}.
      */
     public static void save(Tensor images, Path png, int nrow, int padding, boolean normalize) throws IOException {
-        Files.move(write(grid(images, nrow, padding, normalize), png), png, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        write(grid(images, nrow, padding, normalize), png);
     }
 
     /** {@link #save(Tensor, Path, int, int, boolean)} with 8 per row, padding 2, no normalisation. */
@@ -81,16 +79,9 @@ public final class ImageGrid {
         return s <= 0 || Float.isNaN(s) ? 0 : s >= 255 ? 255 : (int) s;
     }
 
-    static Path write(BufferedImage img, Path png) throws IOException {
-        Path dir = png.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + png.getFileName() + ".", ".part");
-        try {
+    static void write(BufferedImage img, Path png) throws IOException {
+        AtomicFile.write(png, tmp -> {
             if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("ImageGrid: no PNG writer in this JDK");
-            return tmp;
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
+        });
     }
 }

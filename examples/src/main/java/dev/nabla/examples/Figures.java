@@ -1,5 +1,6 @@
 package dev.nabla.examples;
 
+import dev.nabla.api.AtomicFile;
 import dev.nabla.api.DType;
 import dev.nabla.api.Tensor;
 import java.io.BufferedReader;
@@ -10,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -109,11 +109,11 @@ final class Figures {
     /** Writes the chart as a PNG through a temporary file, then moves it into place. */
     static void save(XYChart c, Path png) {
         try {
-            Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), ".chart", ".png.tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG);
-            }
-            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(png, tmp -> {
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png, e);
         }

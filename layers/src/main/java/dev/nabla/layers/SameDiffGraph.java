@@ -1,10 +1,10 @@
 package dev.nabla.layers;
 
+import dev.nabla.api.AtomicFile;
 import dev.nabla.api.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -50,17 +50,13 @@ public record SameDiffGraph(SameDiff sameDiff, String input, String output) {
 
     /** Saves in SameDiff's FlatBuffers format (with updater state, if any), through a temporary file moved into place. */
     public void save(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            sameDiff.save(tmp.toFile(), true);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (RuntimeException e) {
-            throw new IOException("SameDiffGraph: could not save to " + file + ": " + e.getMessage(), e);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file, tmp -> {
+            try {
+                sameDiff.save(tmp.toFile(), true);
+            } catch (RuntimeException e) {
+                throw new IOException("SameDiffGraph: could not save to " + file + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /** Loads a graph saved by {@link #save}. */
