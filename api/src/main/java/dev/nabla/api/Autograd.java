@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The tape walk behind {@link Tensor#backward()}: reverse topological order, accumulation, freeing. */
@@ -24,6 +25,9 @@ final class Autograd {
         List<Function> order = topologicalOrder(root.gradFnNode());
         Map<Function, INDArray> grads = new IdentityHashMap<>();
         grads.put(root.gradFnNode(), seed);
+        // gradient arrays this walk made and nobody else holds: freed as soon as they are consumed, so that ND4J
+        // need not wait for the garbage collector (the seed, views, and arrays aliasing forward data are never here)
+        Set<INDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         try (var g = Grad.disabled()) {
             for (Function f : order) {
                 f.checkAlive();
@@ -42,21 +46,59 @@ final class Autograd {
                     }
                 }
                 Tensor[] inputs = f.inputs();
+                boolean gOutPassedOn = false;
+                for (int i = 0; i < gIn.length; i++) {
+                    if (gIn[i] == null) continue;
+                    if (Tensor.sharesStorage(gIn[i], gOut)) gOutPassedOn = true;
+                    else if (isFresh(gIn, i, inputs, f.savedOutputArray())) owned.add(gIn[i]);
+                }
+                if (gOutPassedOn) owned.remove(gOut);   // passed on (perhaps to several inputs): the collector frees it
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
                     if (!in.requiresGrad() || gIn[i] == null) continue;
                     INDArray gi = Broadcast.sumTo(gIn[i], in.shape());
                     if (gi.dataType() != in.nd().dataType()) gi = gi.castTo(in.nd().dataType());
+                    if (gi != gIn[i]) {
+                        free(owned, gIn[i]);
+                        if (!gi.isView()) owned.add(gi);
+                    }
                     Function next = in.gradFnNode();
                     if (next == null) {
-                        in.accumulateGrad(gi);
+                        in.accumulateGrad(gi);     // copies or adds into the leaf's own .grad
+                        free(owned, gi);
                     } else {
                         INDArray prev = grads.get(next);
-                        grads.put(next, prev == null ? gi : prev.add(gi));
+                        if (prev == null) {
+                            grads.put(next, gi);
+                        } else {
+                            INDArray sum = prev.add(gi);
+                            free(owned, prev);
+                            free(owned, gi);
+                            owned.add(sum);
+                            grads.put(next, sum);
+                        }
                     }
                 }
+                if (!gOutPassedOn) free(owned, gOut);
                 if (!retainGraph) f.release();
             }
+        }
+    }
+
+    /** Whether gIn[i] is an array of its own: not a view, not aliasing forward data or another returned gradient. */
+    private static boolean isFresh(INDArray[] gIn, int i, Tensor[] inputs, INDArray output) {
+        INDArray a = gIn[i];
+        if (a.isView() || (output != null && Tensor.sharesStorage(a, output))) return false;
+        for (Tensor t : inputs) if (Tensor.sharesStorage(a, t.nd())) return false;
+        for (int j = 0; j < gIn.length; j++) if (j != i && gIn[j] != null && Tensor.sharesStorage(a, gIn[j])) return false;
+        return true;
+    }
+
+    /** Releases an owned array now (and tells the governor); others are left to the garbage collector. */
+    private static void free(Set<INDArray> owned, INDArray a) {
+        if (a != null && owned.remove(a) && a.closeable()) {
+            OffHeapGovernor.freed(a);
+            a.close();
         }
     }
 

@@ -115,6 +115,9 @@ public abstract class Function {
 
     Tensor[] inputs() { return inputs; }
 
+    /** The saved output's array, or null. */
+    INDArray savedOutputArray() { return output == null ? null : output.nd(); }
+
     boolean isFreed() { return freed; }
 
     void checkAlive() {

@@ -17,6 +17,11 @@ final class OffHeapGovernor {
 
     private OffHeapGovernor() {}
 
+    /** An array Nabla released itself: it no longer counts toward the next collection. */
+    static void freed(INDArray a) {
+        if (Nabla.gcThreshold() > 0) SINCE.addAndGet(-(a.length() * a.dataType().width() + PER_ARRAY));
+    }
+
     static void allocated(INDArray a) {
         long threshold = Nabla.gcThreshold();
         if (threshold <= 0 || a == null) return;
