@@ -8,12 +8,12 @@ package dev.nabla.api;
  * }</pre>
  */
 public final class Grad implements AutoCloseable {
-    private static final ThreadLocal<boolean[]> ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
-    private static final ThreadLocal<boolean[]> ANOMALY = ThreadLocal.withInitial(() -> new boolean[] {false});
+    /** Per thread: [0] recording on, [1] anomaly detection on (one lookup serves both on every op). */
+    private static final ThreadLocal<boolean[]> STATE = ThreadLocal.withInitial(() -> new boolean[] {true, false});
     private final boolean previous;
 
     private Grad(boolean enabled) {
-        boolean[] state = ENABLED.get();
+        boolean[] state = STATE.get();
         this.previous = state[0];
         state[0] = enabled;
     }
@@ -25,7 +25,7 @@ public final class Grad implements AutoCloseable {
     public static Grad enabled() { return new Grad(true); }
 
     /** Whether operations on this thread are being recorded. */
-    public static boolean isEnabled() { return ENABLED.get()[0]; }
+    public static boolean isEnabled() { return STATE.get()[0]; }
 
     /**
      * Anomaly detection on this thread until the scope closes, as {@code torch.autograd.detect_anomaly()}:
@@ -33,14 +33,14 @@ public final class Grad implements AutoCloseable {
      * first NaN or infinity is an error naming the op. Off by default: it costs a scan of each array.
      */
     public static AutoCloseable detectAnomaly() {
-        boolean[] state = ANOMALY.get();
-        boolean previous = state[0];
-        state[0] = true;
-        return () -> state[0] = previous;
+        boolean[] state = STATE.get();
+        boolean previous = state[1];
+        state[1] = true;
+        return () -> state[1] = previous;
     }
 
     /** Whether anomaly detection is on for this thread. */
-    public static boolean isAnomalyDetectionEnabled() { return ANOMALY.get()[0]; }
+    public static boolean isAnomalyDetectionEnabled() { return STATE.get()[1]; }
 
     /** Throws when {@code a} (a floating-point array) holds NaN or infinity. */
     static void checkFinite(org.nd4j.linalg.api.ndarray.INDArray a, java.util.function.Supplier<String> what) {
@@ -51,5 +51,5 @@ public final class Grad implements AutoCloseable {
     }
 
     /** Restores the state from before this scope. */
-    @Override public void close() { ENABLED.get()[0] = previous; }
+    @Override public void close() { STATE.get()[0] = previous; }
 }

@@ -676,10 +676,7 @@ public class Tensor {
      */
     private Tensor inPlace(String op, UnaryOperator<Tensor> compute) {
         boolean record = Grad.isEnabled();
-        if (record && requiresGrad && isLeaf()) {
-            throw new IllegalStateException(op + ": a leaf Variable that requires grad is being used in an in-place operation; "
-                    + "do it under Grad.disabled() or on a detach()ed tensor");
-        }
+        checkNotRecordedLeaf(op);
         if (record && base != null && base.requiresGrad) {
             throw new IllegalStateException(op + ": in-place change of a view of a tensor that requires grad is not supported; "
                     + "clone() the base first");
@@ -712,10 +709,7 @@ public class Tensor {
 
     /** Overwrites the elements without recording; used by fills. */
     private Tensor overwrite(String op, INDArray values) {
-        if (Grad.isEnabled() && requiresGrad && isLeaf()) {
-            throw new IllegalStateException(op + ": a leaf Variable that requires grad is being used in an in-place operation; "
-                    + "do it under Grad.disabled() or on a detach()ed tensor");
-        }
+        checkNotRecordedLeaf(op);
         data.assign(values.dataType() == data.dataType() ? values : values.castTo(data.dataType()));
         version.value++;
         if (!isLeaf()) { // the values no longer depend on the graph
@@ -726,11 +720,19 @@ public class Tensor {
     }
 
     public Tensor fill_(double value) {
-        if (Grad.isEnabled() && requiresGrad && isLeaf()) overwrite("fill_", data); // throws
+        checkNotRecordedLeaf("fill_");
         data.assign(value);
         version.value++;
         if (!isLeaf()) { gradFn = null; requiresGrad = false; }
         return this;
+    }
+
+    /** In-place changes of a leaf that requires grad are refused while recording, as PyTorch. */
+    private void checkNotRecordedLeaf(String op) {
+        if (Grad.isEnabled() && requiresGrad && isLeaf()) {
+            throw new IllegalStateException(op + ": a leaf Variable that requires grad is being used in an in-place operation; "
+                    + "do it under Grad.disabled() or on a detach()ed tensor");
+        }
     }
 
     public Tensor zero_() { return fill_(0); }
