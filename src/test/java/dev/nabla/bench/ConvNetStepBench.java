@@ -1,9 +1,7 @@
 package dev.nabla.bench;
 
-import dev.nabla.api.Grad;
 import dev.nabla.api.Module;
 import dev.nabla.api.Nabla;
-import dev.nabla.api.Parameter;
 import dev.nabla.api.Sequential;
 import dev.nabla.api.Tensor;
 import dev.nabla.layers.Conv2d;

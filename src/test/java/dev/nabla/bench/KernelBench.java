@@ -1,10 +1,7 @@
 package dev.nabla.bench;
 
-import dev.nabla.api.Function;
-import dev.nabla.api.Grad;
 import dev.nabla.api.Module;
 import dev.nabla.api.Nabla;
-import dev.nabla.api.Parameter;
 import dev.nabla.api.Sequential;
 import dev.nabla.api.Tensor;
 import dev.nabla.layers.Conv2d;
@@ -14,7 +11,6 @@ import dev.nabla.layers.Linear;
 import dev.nabla.layers.MaxPool2d;
 import dev.nabla.layers.ReLU;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

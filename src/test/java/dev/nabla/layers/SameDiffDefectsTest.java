@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.nabla.api.DType;
 import dev.nabla.api.Module;
 import dev.nabla.api.Nabla;
 import dev.nabla.api.Sequential;

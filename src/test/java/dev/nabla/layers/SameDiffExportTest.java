@@ -11,8 +11,6 @@ import dev.nabla.api.Sequential;
 import dev.nabla.api.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
