@@ -38,7 +38,7 @@ final class Autograd {
                 long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
                 INDArray[] gIn = f.backward(gOut);
                 if (t0 != 0) Profiler.record(f.getClass().getSimpleName() + " backward", System.nanoTime() - t0);
-                for (INDArray a : gIn) OffHeapGovernor.allocated(a);
+                for (INDArray a : gIn) if (a != null && !Pool.owns(a)) OffHeapGovernor.allocated(a);
                 if (Grad.isAnomalyDetectionEnabled()) {
                     for (int i = 0; i < gIn.length; i++) {
                         int k = i;
@@ -96,7 +96,9 @@ final class Autograd {
 
     /** Releases an owned array now (and tells the governor); others are left to the garbage collector. */
     private static void free(Set<INDArray> owned, INDArray a) {
-        if (a != null && owned.remove(a) && a.closeable()) {
+        if (a == null || !owned.remove(a)) return;
+        if (Pool.release(a)) return;
+        if (a.closeable()) {
             OffHeapGovernor.freed(a);
             a.close();
         }

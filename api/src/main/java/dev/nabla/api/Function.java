@@ -59,7 +59,7 @@ public abstract class Function {
         long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
         INDArray out = f.forward(arrays);
         if (t0 != 0) Profiler.record(f.getClass().getSimpleName() + " forward", System.nanoTime() - t0);
-        OffHeapGovernor.allocated(out);
+        if (!Pool.owns(out)) OffHeapGovernor.allocated(out);
         if (Grad.isAnomalyDetectionEnabled()) {
             Grad.checkFinite(out, () -> "Function '" + f.getClass().getSimpleName() + "' returned from its forward, for inputs of shapes "
                     + shapes(inputs) + ",");

@@ -109,11 +109,50 @@ public final class Nabla {
         return nativeBuild;
     }
 
+    /**
+     * The number of threads Nabla's CPU work uses (as {@code torch.set_num_threads}): the large convolution and
+     * pooling kernels and matrix products split over them. Element-wise ops and each BLAS call run single-threaded:
+     * on this project's 2-core build machine, ND4J's multi-threaded element-wise ops and BLAS stalled whenever another
+     * thread (the JVM's own) needed a core — an MLP step took 8–64 ms (median 16) with 2 threads everywhere and
+     * 9.7–11.8 ms (median 10.3) with one (BENCHMARKS.md, threads). Default: {@code OMP_NUM_THREADS} if set, else the
+     * available processors.
+     */
+    public static int numThreads() { return numThreads; }
+
+    /** Sets {@link #numThreads()}. */
+    public static void setNumThreads(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("Nabla.setNumThreads: expected at least 1 thread, got " + threads);
+        init();
+        numThreads = threads;
+        applyThreads();
+    }
+
+    private static volatile int numThreads = defaultThreads();
+
+    private static int defaultThreads() {
+        String env = System.getenv("OMP_NUM_THREADS");
+        try {
+            if (env != null && Integer.parseInt(env.trim()) > 0) return Integer.parseInt(env.trim());
+        } catch (NumberFormatException ignored) {
+            // not a number: fall back to the processors
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    private static void applyThreads() {
+        if (!Nd4j.getEnvironment().isCPU()) return;
+        Nd4j.getEnvironment().setMaxThreads(1);          // element-wise ops: one thread
+        Nd4j.getEnvironment().setMaxMasterThreads(1);
+        Nd4j.factory().blas().setMaxThreads(1);          // each BLAS call on its caller's thread
+        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(numThreads); // oneDNN's kernels
+    }
+
     static void init() {
         if (nativeBuild != null) return;
         synchronized (Nabla.class) {
             if (nativeBuild != null) return;
             Nd4j.getBackend(); // loads the backend and its native libraries
+            if (!Boolean.getBoolean("nabla.noThreadPolicy")) applyThreads();
             String build = "unknown";
             for (Map.Entry<String, String> e : Loader.getLoadedLibraries().entrySet()) {
                 if (e.getKey().startsWith("nd4jcpu") || e.getKey().startsWith("nd4jcuda")) {

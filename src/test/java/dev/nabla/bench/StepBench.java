@@ -1,0 +1,84 @@
+package dev.nabla.bench;
+
+import dev.nabla.api.Module;
+import dev.nabla.api.Nabla;
+import dev.nabla.api.Profiler;
+import dev.nabla.api.Sequential;
+import dev.nabla.api.Tensor;
+import dev.nabla.layers.Conv2d;
+import dev.nabla.layers.F;
+import dev.nabla.layers.Flatten;
+import dev.nabla.layers.Linear;
+import dev.nabla.layers.MaxPool2d;
+import dev.nabla.layers.ReLU;
+import dev.nabla.training.SGD;
+import java.util.Arrays;
+
+/**
+ * Training-step time of the course convnet or the MLP 784-512-512-10 at batch 100 (or batch 1 with {@code batch=1}):
+ * {@code StepBench [convnet|mlp] [steps=N] [batch=N] [profile]}. Warm-up of 30 steps, then the median, p10 and p90.
+ */
+public final class StepBench {
+    public static void main(String[] args) {
+        String model = "convnet";
+        int steps = 200, batch = 100;
+        boolean profile = false;
+        for (String a : args) {
+            if (a.startsWith("steps=")) steps = Integer.parseInt(a.substring(6));
+            else if (a.startsWith("batch=")) batch = Integer.parseInt(a.substring(6));
+            else if (a.equals("profile")) profile = true;
+            else if (!a.isBlank()) model = a;
+        }
+        Nabla.manualSeed(0);
+        String blas = System.getProperty("blasThreads"), omp = System.getProperty("ompThreads"), env = System.getProperty("envThreads");
+        if (blas != null) org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(Integer.parseInt(blas));
+        if (omp != null) org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(Integer.parseInt(omp));
+        if (env != null) { org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(Integer.parseInt(env)); org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxMasterThreads(Integer.parseInt(env)); }
+        Module net = model.equals("mlp")
+                ? new Sequential(new Flatten(), new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(), new Linear(512, 10))
+                : new Sequential(new Conv2d(1, 32, 5), new MaxPool2d(3), new ReLU(), new Conv2d(32, 64, 5), new MaxPool2d(2), new ReLU(),
+                        new Flatten(), new Linear(256, 200), new ReLU(), new Linear(200, 10));
+        SGD sgd = new SGD(net.parameters(), 0.1);
+        Tensor x = Tensor.randn(batch, 1, 28, 28), y = Tensor.randint(0, 10, batch);
+        double[] times = new double[steps];
+        boolean ws = Boolean.getBoolean("ws");
+        var cfg = org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration.builder()
+                .policyAllocation(org.nd4j.linalg.api.memory.enums.AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
+                .policyLearning(org.nd4j.linalg.api.memory.enums.LearningPolicy.FIRST_LOOP)
+                .policySpill(org.nd4j.linalg.api.memory.enums.SpillPolicy.REALLOCATE).build();
+        for (int i = 0; i < 30 + steps; i++) {
+            long t0 = System.nanoTime();
+            try (var w = ws ? org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().getAndActivateWorkspace(cfg, "step") : null) {
+                Tensor loss = F.crossEntropy(net.forward(x), y);
+                if (ws) for (var p : net.parameters()) p.setGrad(null); else net.zeroGrad();
+                loss.backward();
+                sgd.step();
+            }
+            if (i >= 30) times[i - 30] = (System.nanoTime() - t0) / 1e6;
+        }
+        if (profile) {
+            Profiler.enable();
+            for (int i = 0; i < 50; i++) {
+                long t0 = System.nanoTime();
+                Tensor loss = F.crossEntropy(net.forward(x), y);
+                long t1 = System.nanoTime();
+                net.zeroGrad();
+                long t2 = System.nanoTime();
+                loss.backward();
+                long t3 = System.nanoTime();
+                sgd.step();
+                long t4 = System.nanoTime();
+                Profiler.record("step: forward + loss", t1 - t0);
+                Profiler.record("step: zeroGrad", t2 - t1);
+                Profiler.record("step: backward", t3 - t2);
+                Profiler.record("step: sgd", t4 - t3);
+            }
+            System.out.println(Profiler.report());
+        }
+        if (Boolean.getBoolean("series")) { StringBuilder sb = new StringBuilder(); for (double t : times) sb.append(String.format("%.0f ", t)); System.out.println(sb); }
+        System.out.println("pool {lent, idle, misses, hits}: " + Arrays.toString(dev.nabla.api.Pool.stats()));
+        Arrays.sort(times);
+        System.out.printf("%s batch %d: median %.2f ms, p10 %.2f, p90 %.2f  (x600 = %.1f s)%n", model, batch,
+                times[steps / 2], times[steps / 10], times[steps * 9 / 10], times[steps / 2] * 600 / 1000);
+    }
+}
