@@ -56,6 +56,32 @@ public final class StepBench {
             }
             if (i >= 30) times[i - 30] = (System.nanoTime() - t0) / 1e6;
         }
+        String ab = System.getProperty("ab");   // e.g. "a=;b=nabla.maxpool:lib" : blocks of 40 steps alternated, 8 rounds
+        if (ab != null) {
+            String[] cfgs = ab.split(";");
+            java.util.Map<String, java.util.List<Double>> res = new java.util.LinkedHashMap<>();
+            for (int round = 0; round < 8; round++) {
+                for (String conf : cfgs) {
+                    String[] kv = conf.split("=", 2);
+                    java.util.List<String> set = new java.util.ArrayList<>();
+                    if (kv.length > 1 && !kv[1].isEmpty()) for (String pv : kv[1].split(",")) { String[] q = pv.split(":"); System.setProperty(q[0], q[1]); set.add(q[0]); }
+                    double[] ts = new double[40];
+                    for (int i = 0; i < 45; i++) {
+                        long t0 = System.nanoTime();
+                        Tensor loss = F.crossEntropy(net.forward(x), y);
+                        net.zeroGrad();
+                        loss.backward();
+                        sgd.step();
+                        if (i >= 5) ts[i - 5] = (System.nanoTime() - t0) / 1e6;
+                    }
+                    Arrays.sort(ts);
+                    res.computeIfAbsent(kv[0], k -> new java.util.ArrayList<>()).add(ts[20]);
+                    for (String k : set) System.clearProperty(k);
+                }
+            }
+            res.forEach((k, v) -> { double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                System.out.printf("AB %-10s median of block medians %.2f ms (min %.2f, max %.2f) %s%n", k, a[a.length / 2], a[0], a[a.length - 1], v); });
+        }
         if (profile) {
             Profiler.enable();
             for (int i = 0; i < 50; i++) {

@@ -51,6 +51,14 @@ public final class Blas {
                 m, n, k, alpha, at(a, offA), lda, at(b, offB), ldb, beta, at(c, offC), ldc);
     }
 
+    /** y += alpha·x for float32 arrays of the same length, both C-contiguous. */
+    public static void saxpy(float alpha, INDArray x, INDArray y) {
+        if (x.length() != y.length() || x.length() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Blas.saxpy: lengths " + x.length() + " and " + y.length());
+        }
+        org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy((int) x.length(), alpha, at(x, 0), 1, at(y, 0), 1);
+    }
+
     private static FloatPointer at(INDArray a, long off) {
         if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("Blas: expected a float32 array, got " + a.dataType());
         return new FloatPointer(a.data().addressPointer()).position(off);   // the address of element 0 (ND4J adds the view's offset)

@@ -40,6 +40,30 @@ public final class Gemm {
     /** a·b. */
     public static INDArray mm(INDArray a, INDArray b) { return mm(a, false, b, false); }
 
+    /**
+     * c = op(a)·op(b) + beta·c into an existing C-contiguous matrix c (beta 0 or 1: c's contents are then ignored or
+     * added to), all of one floating-point type.
+     */
+    public static void mmInto(INDArray a, boolean transA, INDArray b, boolean transB, float beta, INDArray c) {
+        long m = transA ? a.size(1) : a.size(0), k = transA ? a.size(0) : a.size(1);
+        long n = transB ? b.size(0) : b.size(1);
+        if (c.rank() != 2 || c.size(0) != m || c.size(1) != n || (transB ? b.size(1) : b.size(0)) != k || !Blas.dense(c)) {
+            throw new IllegalArgumentException("Gemm.mmInto: shapes " + java.util.Arrays.toString(a.shape()) + (transA ? "ᵀ" : "") + " · "
+                    + java.util.Arrays.toString(b.shape()) + (transB ? "ᵀ" : "") + " into " + java.util.Arrays.toString(c.shape()));
+        }
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (beta == 0) c.assign(0);
+            return;
+        }
+        if (Blas.available() && a.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT && c.dataType() == DataType.FLOAT
+                && Math.max(m, Math.max(n, k)) < Integer.MAX_VALUE / 2) {
+            direct(Operand.of(a, transA), Operand.of(b, transB), c, (int) m, (int) n, (int) k, beta);
+            return;
+        }
+        Nd4j.gemm(b, a, c.transpose(), !transB, !transA, 1.0, beta);
+    }
+
     /** A matrix operand as BLAS wants it: a row-major block with a leading dimension, and whether to transpose it. */
     private record Operand(INDArray array, boolean trans, int ld) {
         /** op(x) as a row-major operand: a transposed or column-major view becomes a transpose flag; other strides a copy. */
@@ -56,23 +80,25 @@ public final class Gemm {
         }
     }
 
-    private static void direct(Operand a, Operand b, INDArray c, int m, int n, int k) {
+    private static void direct(Operand a, Operand b, INDArray c, int m, int n, int k) { direct(a, b, c, m, n, k, 0f); }
+
+    private static void direct(Operand a, Operand b, INDArray c, int m, int n, int k, float beta) {
         int parts = Blas.parts((long) m * n * k, SPLIT_MACS);
         if (parts <= 1) {
-            Blas.sgemm(a.trans(), b.trans(), m, n, k, 1f, a.array(), 0, a.ld(), b.array(), 0, b.ld(), 0f, c, 0, n);
+            Blas.sgemm(a.trans(), b.trans(), m, n, k, 1f, a.array(), 0, a.ld(), b.array(), 0, b.ld(), beta, c, 0, n);
             return;
         }
         if (m >= n) {   // rows of C: rows of op(A)
             Blas.parallel(parts, p -> {
                 int r0 = (int) ((long) m * p / parts), r1 = (int) ((long) m * (p + 1) / parts);
                 long offA = a.trans() ? r0 : (long) r0 * a.ld();
-                Blas.sgemm(a.trans(), b.trans(), r1 - r0, n, k, 1f, a.array(), offA, a.ld(), b.array(), 0, b.ld(), 0f, c, (long) r0 * n, n);
+                Blas.sgemm(a.trans(), b.trans(), r1 - r0, n, k, 1f, a.array(), offA, a.ld(), b.array(), 0, b.ld(), beta, c, (long) r0 * n, n);
             });
         } else {        // columns of C: columns of op(B)
             Blas.parallel(parts, p -> {
                 int c0 = (int) ((long) n * p / parts), c1 = (int) ((long) n * (p + 1) / parts);
                 long offB = b.trans() ? (long) c0 * b.ld() : c0;
-                Blas.sgemm(a.trans(), b.trans(), m, c1 - c0, k, 1f, a.array(), 0, a.ld(), b.array(), offB, b.ld(), 0f, c, c0, n);
+                Blas.sgemm(a.trans(), b.trans(), m, c1 - c0, k, 1f, a.array(), 0, a.ld(), b.array(), offB, b.ld(), beta, c, c0, n);
             });
         }
     }

@@ -19,7 +19,8 @@ final class Conv2dFunction extends Function {
     private final int sh, sw, padTop, padLeft, padBottom, padRight, dh, dw, groups;
     private ConvGeometry g;
     private INDArray col;
-    private boolean lib;
+    private boolean lib, fast;
+    /** Benchmark switches: {@code nabla.convForward=own} and {@code nabla.convBackward=own|lib} override the choice. */
     private long co;
 
     Conv2dFunction(int sh, int sw, int padTop, int padLeft, int padBottom, int padRight, int dh, int dw, int groups) {
@@ -35,7 +36,13 @@ final class Conv2dFunction extends Function {
         int oh = ConvGeometry.outSize(h, kh, sh, padTop + padBottom, dh);
         int ow = ConvGeometry.outSize(wd, kw, sw, padLeft + padRight, dw);
         g = new ConvGeometry(n, c, h, wd, kh, kw, sh, sw, padTop, padLeft, dh, dw, oh, ow);
-        lib = Kernels.current() == Kernels.AUTO && groups == 1 && dh == 1 && dw == 1 && padTop == padBottom && padLeft == padRight;
+        lib = Kernels.current() == Kernels.AUTO && groups == 1 && dh == 1 && dw == 1 && padTop == padBottom && padLeft == padRight
+                && !"own".equals(System.getProperty("nabla.convForward"));
+        fast = FastConv.applies(x, w, groups);
+        // oneDNN's direct convolution vectorises over input channels; with fewer than 8 (a first layer on images)
+        // the project's per-sample im2col + GEMM is faster (BENCHMARKS.md: conv1 forward 2.1 vs 4.2 ms)
+        if (fast && c < 8 && !"lib".equals(System.getProperty("nabla.convForward"))) lib = false;
+        if (!lib && fast) return FastConv.forward(g, x, w, in.length > 2 ? in[2] : null);
         if (lib) {
             INDArray out = Nd4j.createUninitialized(x.dataType(), n, co, oh, ow);
             var op = DynamicCustomOp.builder("conv2d").addOutputs(out).addIntegerArguments(iArgs(kh, kw));
@@ -51,6 +58,13 @@ final class Conv2dFunction extends Function {
     }
 
     @Override protected INDArray[] backward(INDArray gOut) {
+        boolean bias = inputCount() > 2;
+        // libnd4j's conv2d_bp always computes the input gradient; for a first layer (input without grad) the
+        // project's kernel skips it (BENCHMARKS.md: conv1 backward)
+        if (fast && (!lib || (!needsGrad(0) && !"lib".equals(System.getProperty("nabla.convBackward"))) || "own".equals(System.getProperty("nabla.convBackward")))) {
+            INDArray[] r = FastConv.backward(g, input(0), input(1), gOut, needsGrad(0), needsGrad(1), bias && needsGrad(2));
+            return bias ? r : new INDArray[] {r[0], r[1]};
+        }
         if (lib) return libBackward(gOut);
         INDArray dz = nchwToChannelMajor(gOut);                          // [Co, N·P]
         INDArray[] r = new INDArray[inputCount()];

@@ -26,8 +26,17 @@ public final class F {
             throw new IllegalArgumentException("Linear(in_features=" + in + ", out_features=" + weight.size(0) + "): expected input [..., "
                     + in + "], got " + Arrays.toString(x.shape()) + (x.dim() > 2 ? "; add a Flatten before it?" : ""));
         }
-        Tensor y = x.dim() == 2 ? x.mm(weight.t()) : x.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        boolean fused = weight.dim() == 2 && weight.dtype() == x.dtype() && (bias == null || (bias.dim() == 1 && bias.size(0) == weight.size(0)));
+        if (!fused) {
+            Tensor y = x.dim() == 2 ? x.mm(weight.t()) : x.matmul(weight.t());
+            return bias == null ? y : y.add(bias);
+        }
+        Tensor x2 = x.dim() == 2 ? x : x.reshape(-1, in);
+        Tensor y = bias == null ? Function.apply(new LinearFunction(), x2, weight) : Function.apply(new LinearFunction(), x2, weight, bias);
+        if (x.dim() == 2) return y;
+        long[] shape = x.shape().clone();
+        shape[shape.length - 1] = weight.size(0);
+        return y.reshape(shape);
     }
 
     // ---------------------------------------------------------------- convolution and pooling

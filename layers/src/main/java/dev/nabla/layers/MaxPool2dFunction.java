@@ -15,7 +15,8 @@ final class MaxPool2dFunction extends Function {
     private final boolean ceil;
     private PoolGeometry g;
     private int[] arg;
-    private boolean lib;
+    private boolean lib, fast;
+    /** Benchmark switch: {@code nabla.maxpool=lib} keeps libnd4j's kernels where they apply. */
 
     MaxPool2dFunction(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean ceil) {
         this.kh = kh; this.kw = kw; this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw; this.dh = dh; this.dw = dw; this.ceil = ceil;
@@ -27,6 +28,14 @@ final class MaxPool2dFunction extends Function {
         int oh = PoolGeometry.outSize(h, kh, ph, sh, dh, ceil), ow = PoolGeometry.outSize(w, kw, pw, sw, dw, ceil);
         lib = Kernels.current() == Kernels.AUTO && ph == 0 && pw == 0 && dh == 1 && dw == 1
                 && oh == PoolGeometry.outSize(h, kh, 0, sh, 1, false) && ow == PoolGeometry.outSize(w, kw, 0, sw, 1, false);
+        // libnd4j's kernels where they apply: faster than the project's here (BENCHMARKS.md: max-pool 3 forward 0.8 vs
+        // 4.1 ms); the project's float32 kernel otherwise (padding, dilation, ceil mode) and under Kernels.OWN
+        fast = FastMaxPool.applies(x) && (!lib || "own".equals(System.getProperty("nabla.maxpool")));
+        if (fast) {
+            g = new PoolGeometry(n * c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+            arg = new int[n * c * oh * ow];
+            return FastMaxPool.forward(g, x, arg, new long[] {n, c, oh, ow});
+        }
         if (lib) {
             INDArray out = Nd4j.createUninitialized(x.dataType(), n, c, oh, ow);
             Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(out).addIntegerArguments(iArgs()).build());
@@ -46,6 +55,7 @@ final class MaxPool2dFunction extends Function {
 
     @Override protected INDArray[] backward(INDArray gOut) {
         long[] s = inputShape(0);
+        if (fast) return new INDArray[] {FastMaxPool.backward(g, gOut, arg, s)};
         if (lib) {   // libnd4j finds each window's first maximum again, as PyTorch routes ties
             INDArray x = input(0);
             INDArray gi = Nd4j.createUninitialized(x.dataType(), s);

@@ -71,7 +71,12 @@ public final class SGD extends Optimizer {
                     }
                     d = nesterov ? d.add(buf.mul(momentum)) : buf;
                 }
-                param.subi(d.mul(lr));
+                if (dev.nabla.api.Blas.available() && param.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+                        && d.dataType() == param.dataType() && dev.nabla.api.Blas.dense(param) && dev.nabla.api.Blas.dense(d)) {
+                    dev.nabla.api.Blas.saxpy((float) -lr, d, param);   // in place, no temporary
+                } else {
+                    param.subi(d.mul(lr));
+                }
                 p.markModified();
             }
         }

@@ -1,0 +1,132 @@
+package dev.nabla.layers;
+
+import dev.nabla.api.Blas;
+import dev.nabla.api.Pool;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The project's float32 convolution kernel on the CPU, one sample at a time (groups = 1): im2col of the sample into
+ * a [C·kh·kw, OH·OW] block (small enough to stay in cache), then one GEMM straight into the sample's [Co, OH·OW]
+ * block of the NCHW output — no layout change, no batch-sized column matrix. Backward per sample: dW += dZ·colᵀ,
+ * db += Σ dZ, and only when the input needs a gradient dcol = Wᵀ·dZ and col2im. The samples are split over
+ * {@link dev.nabla.api.Nabla#numThreads()} threads, each with its own scratch and partial dW.
+ *
+ * <p>Nothing is saved between forward and backward beyond the inputs: the backward redoes the sample's im2col
+ * (for the course's first layer, 25 × 576 floats) instead of keeping a batch of columns alive.
+ */
+final class FastConv {
+    private FastConv() {}
+
+    /** Whether this kernel handles these arrays. */
+    static boolean applies(INDArray x, INDArray w, int groups) {
+        return groups == 1 && Blas.available() && x.dataType() == DataType.FLOAT && w.dataType() == DataType.FLOAT
+                && x.length() < Integer.MAX_VALUE / 2;
+    }
+
+    static INDArray forward(ConvGeometry g, INDArray x, INDArray w, INDArray bias) {
+        INDArray xc = Blas.denseC(x), wc = Blas.denseC(w);
+        int n = g.n(), co = (int) w.size(0), k = g.k(), p = g.p(), chw = g.chw();
+        int[] t = g.table();
+        INDArray y = Pool.uninitialized(DataType.FLOAT, n, co, g.oh(), g.ow());
+        float[] biasRows = null;
+        if (bias != null) {
+            float[] b = bias.dataType() == DataType.FLOAT ? bias.toFloatVector() : bias.castTo(DataType.FLOAT).toFloatVector();
+            biasRows = new float[co * p];
+            for (int c = 0; c < co; c++) java.util.Arrays.fill(biasRows, c * p, (c + 1) * p, b[c]);
+        }
+        float[] rows = biasRows;
+        int parts = Blas.parts(n, 2);
+        Blas.parallel(parts, part -> {
+            FloatBuffer xb = Blas.floats(xc), yb = Blas.floats(y);
+            INDArray colNd = Nd4j.createUninitialized(DataType.FLOAT, (long) k * p);
+            FloatBuffer cb = Blas.floats(colNd);
+            float[] xs = new float[chw], col = new float[k * p];
+            for (int s = n * part / parts; s < n * (part + 1) / parts; s++) {
+                xb.get(s * chw, xs);
+                im2col(t, xs, col);
+                cb.put(0, col);
+                if (rows != null) yb.put(s * co * p, rows);
+                Blas.sgemm(false, false, co, p, k, 1f, wc, 0, k, colNd, 0, p, rows != null ? 1f : 0f, y, (long) s * co * p, p);
+            }
+        });
+        return y;
+    }
+
+    /** {dx or null, dW or null, db or null}. */
+    static INDArray[] backward(ConvGeometry g, INDArray x, INDArray w, INDArray gOut, boolean dxNeeded, boolean dwNeeded, boolean dbNeeded) {
+        INDArray xc = Blas.denseC(x), wc = Blas.denseC(w), gc = Blas.denseC(gOut.dataType() == DataType.FLOAT ? gOut : gOut.castTo(DataType.FLOAT));
+        int n = g.n(), co = (int) w.size(0), k = g.k(), p = g.p(), chw = g.chw();
+        int[] t = g.table();
+        INDArray dx = dxNeeded ? Pool.uninitialized(DataType.FLOAT, g.n(), g.c(), g.h(), g.w()) : null;
+        int parts = Blas.parts(n, 2);
+        INDArray[] dwPart = new INDArray[parts];
+        float[][] dbPart = new float[parts][];
+        Blas.parallel(parts, part -> {
+            FloatBuffer xb = Blas.floats(xc), gb = Blas.floats(gc), dxb = dx == null ? null : Blas.floats(dx);
+            INDArray colNd = Nd4j.createUninitialized(DataType.FLOAT, (long) k * p);
+            FloatBuffer cb = Blas.floats(colNd);
+            INDArray dw = dwNeeded ? Nd4j.createUninitialized(DataType.FLOAT, co, k) : null;
+            float[] xs = new float[chw], col = new float[k * p], gs = dbNeeded ? new float[co * p] : null, db = dbNeeded ? new float[co] : null;
+            float[] dxs = dx == null ? null : new float[chw];
+            boolean first = true;
+            for (int s = n * part / parts; s < n * (part + 1) / parts; s++) {
+                long gOff = (long) s * co * p;
+                if (dw != null) {
+                    xb.get(s * chw, xs);
+                    im2col(t, xs, col);
+                    cb.put(0, col);
+                    Blas.sgemm(false, true, co, k, p, 1f, gc, gOff, p, colNd, 0, p, first ? 0f : 1f, dw, 0, k);
+                }
+                if (db != null) {
+                    gb.get((int) gOff, gs);
+                    for (int c = 0; c < co; c++) {
+                        float sum = 0;
+                        for (int q = c * p, e = q + p; q < e; q++) sum += gs[q];
+                        db[c] += sum;
+                    }
+                }
+                if (dxs != null) {
+                    Blas.sgemm(true, false, k, p, co, 1f, wc, 0, k, gc, gOff, p, 0f, colNd, 0, p);
+                    cb.get(0, col);
+                    java.util.Arrays.fill(dxs, 0f);
+                    col2im(t, col, dxs);
+                    dxb.put(s * chw, dxs);
+                }
+                first = false;
+            }
+            dwPart[part] = dw;
+            dbPart[part] = db;
+        });
+        INDArray dw = null, db = null;
+        if (dwNeeded) {
+            dw = dwPart[0];
+            for (int i = 1; i < parts; i++) dw.addi(dwPart[i]);
+            dw = dw.reshape(w.shape());
+        }
+        if (dbNeeded) {
+            float[] sum = dbPart[0];
+            for (int i = 1; i < parts; i++) for (int c = 0; c < co; c++) sum[c] += dbPart[i][c];
+            db = Nd4j.createFromArray(sum);
+        }
+        return new INDArray[] {dx, dw, db};
+    }
+
+    /** col[r·P + q] = xs[t[r·P + q]] (0 where the table marks padding). */
+    private static void im2col(int[] t, float[] xs, float[] col) {
+        for (int i = 0; i < col.length; i++) {
+            int o = t[i];
+            col[i] = o < 0 ? 0f : xs[o];
+        }
+    }
+
+    /** dxs[t[i]] += col[i]: the adjoint of {@link #im2col}. */
+    private static void col2im(int[] t, float[] col, float[] dxs) {
+        for (int i = 0; i < col.length; i++) {
+            int o = t[i];
+            if (o >= 0) dxs[o] += col[i];
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.nabla.layers;
+
+import dev.nabla.api.Blas;
+import dev.nabla.api.Pool;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The project's float32 max-pooling kernel on the CPU: each [H, W] plane is read into a small Java array in one
+ * bulk copy, swept with the argmax kept (an int per output), and written back in one copy; the backward zeroes a
+ * plane and scatters the output gradient to the kept argmax positions. Planes are split over
+ * {@link dev.nabla.api.Nabla#numThreads()} threads. Handles every option of {@link PoolGeometry} (padding, dilation,
+ * ceil mode), NaN propagating as PyTorch.
+ */
+final class FastMaxPool {
+    private FastMaxPool() {}
+
+    static boolean applies(INDArray x) {
+        return Blas.available() && x.dataType() == DataType.FLOAT && x.length() < Integer.MAX_VALUE / 2;
+    }
+
+    /** The pooled output; {@code arg} receives each output's plane-local argmax. */
+    static INDArray forward(PoolGeometry g, INDArray x, int[] arg, long[] outShape) {
+        INDArray xc = Blas.denseC(x);
+        INDArray y = Pool.uninitialized(DataType.FLOAT, outShape);
+        int planes = g.planes(), hw = g.h() * g.w(), ohw = g.oh() * g.ow();
+        int parts = Blas.parts(planes, 16);
+        Blas.parallel(parts, part -> {
+            FloatBuffer xb = Blas.floats(xc), yb = Blas.floats(y);
+            int from = planes * part / parts, to = planes * (part + 1) / parts;
+            float[] xs = new float[hw], ys = new float[ohw];
+            int[] as = new int[ohw];
+            for (int pl = from; pl < to; pl++) {
+                xb.get(pl * hw, xs);
+                sweep(g, xs, ys, as);
+                yb.put(pl * ohw, ys);
+                System.arraycopy(as, 0, arg, pl * ohw, ohw);
+            }
+        });
+        return y;
+    }
+
+    static INDArray backward(PoolGeometry g, INDArray gOut, int[] arg, long[] inShape) {
+        INDArray gc = Blas.denseC(gOut.dataType() == DataType.FLOAT ? gOut : gOut.castTo(DataType.FLOAT));
+        INDArray dx = Pool.uninitialized(DataType.FLOAT, inShape);
+        int planes = g.planes(), hw = g.h() * g.w(), ohw = g.oh() * g.ow();
+        int parts = Blas.parts(planes, 16);
+        Blas.parallel(parts, part -> {
+            FloatBuffer gb = Blas.floats(gc), db = Blas.floats(dx);
+            int from = planes * part / parts, to = planes * (part + 1) / parts;
+            float[] ds = new float[hw], gs = new float[ohw];
+            for (int pl = from; pl < to; pl++) {
+                gb.get(pl * ohw, gs);
+                java.util.Arrays.fill(ds, 0f);
+                int base = pl * ohw;
+                for (int q = 0; q < ohw; q++) {
+                    int a = arg[base + q];
+                    if (a >= 0) ds[a] += gs[q];
+                }
+                db.put(pl * hw, ds);
+            }
+        });
+        return dx;
+    }
+
+    /** One plane: the max of each window and its plane-local index (the first maximum; NaN wins). */
+    private static void sweep(PoolGeometry g, float[] x, float[] y, int[] arg) {
+        if (g.ph() == 0 && g.pw() == 0 && g.dh() == 1 && g.dw() == 1
+                && (g.oh() - 1) * g.sh() + g.kh() <= g.h() && (g.ow() - 1) * g.sw() + g.kw() <= g.w()) {
+            sweepInside(g, x, y, arg);
+            return;
+        }
+        int h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw(), dh = g.dh(), dw = g.dw();
+        int oh = g.oh(), ow = g.ow();
+        for (int i = 0; i < oh; i++) {
+            int hs = i * sh - ph;
+            for (int j = 0; j < ow; j++) {
+                int ws = j * sw - pw;
+                float best = Float.NEGATIVE_INFINITY;
+                int bi = -1;
+                outer:
+                for (int a = 0; a < kh; a++) {
+                    int ih = hs + a * dh;
+                    if (ih < 0 || ih >= h) continue;
+                    int row = ih * w;
+                    for (int b = 0; b < kw; b++) {
+                        int iw = ws + b * dw;
+                        if (iw < 0 || iw >= w) continue;
+                        float v = x[row + iw];
+                        if (v > best || v != v || bi < 0) {
+                            best = v;
+                            bi = row + iw;
+                            if (v != v) break outer;
+                        }
+                    }
+                }
+                y[i * ow + j] = best;
+                arg[i * ow + j] = bi;
+            }
+        }
+    }
+
+    /** {@link #sweep} when every window lies inside the plane (no padding or dilation): no bounds tests. */
+    private static void sweepInside(PoolGeometry g, float[] x, float[] y, int[] arg) {
+        int w = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), oh = g.oh(), ow = g.ow();
+        for (int i = 0; i < oh; i++) {
+            int rowStart = i * sh * w;
+            for (int j = 0; j < ow; j++) {
+                int start = rowStart + j * sw, bi = start;
+                float best = x[start];
+                if (best == best) {
+                    outer:
+                    for (int a = 0; a < kh; a++) {
+                        for (int r = start + a * w, e = r + kw; r < e; r++) {
+                            float v = x[r];
+                            if (!(v <= best)) {   // larger, or NaN (which wins)
+                                best = v;
+                                bi = r;
+                                if (v != v) break outer;
+                            }
+                        }
+                    }
+                }
+                y[i * ow + j] = best;
+                arg[i * ow + j] = bi;
+            }
+        }
+    }
+}

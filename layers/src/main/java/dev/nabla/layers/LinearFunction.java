@@ -1,0 +1,43 @@
+package dev.nabla.layers;
+
+import dev.nabla.api.Blas;
+import dev.nabla.api.Function;
+import dev.nabla.api.Gemm;
+import dev.nabla.api.Pool;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * y = x·Wᵀ + b in one op (PyTorch's addmm): x [N, in], W [out, in], optional b [out]. The bias is written into the
+ * output rows first and the product added onto it by the same GEMM, so a linear layer is one tape node and one
+ * output array instead of a transpose view, a product and a broadcast add. Backward: dx = g·W, dW = gᵀ·x, db = Σ g.
+ */
+final class LinearFunction extends Function {
+    @Override protected INDArray forward(INDArray... in) {
+        INDArray x = in[0], w = in[1], b = in.length > 2 ? in[2] : null;
+        long n = x.size(0), out = w.size(0);
+        INDArray y = Pool.uninitialized(x.dataType(), n, out);
+        if (b == null) {
+            Gemm.mmInto(x, false, w, true, 0f, y);
+            return y;
+        }
+        if (y.dataType() == DataType.FLOAT && Blas.available() && n * out <= Integer.MAX_VALUE) {
+            float[] bias = b.dataType() == DataType.FLOAT ? b.toFloatVector() : b.castTo(DataType.FLOAT).toFloatVector();
+            FloatBuffer yb = Blas.floats(y);
+            for (int r = 0; r < n; r++) yb.put(r * (int) out, bias);
+        } else {
+            y.assign(b.reshape(1, out).broadcast(n, out));
+        }
+        Gemm.mmInto(x, false, w, true, 1f, y);
+        return y;
+    }
+
+    @Override protected INDArray[] backward(INDArray g) {
+        INDArray[] r = new INDArray[inputCount()];
+        if (needsGrad(0)) r[0] = Gemm.mm(g, false, input(1), false);
+        if (needsGrad(1)) r[1] = Gemm.mm(g, true, input(0), false);
+        if (inputCount() > 2 && needsGrad(2)) r[2] = g.sum(0);
+        return r;
+    }
+}
