@@ -380,6 +380,10 @@ public final class F {
         if (labelSmoothing < 0 || labelSmoothing > 1) {
             throw new IllegalArgumentException("CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0, got " + labelSmoothing);
         }
+        if (weight == null && labelSmoothing == 0 && r == Reduction.MEAN && CrossEntropyFunction.applies(logits.nd(), target.nd())
+                && CrossEntropyFunction.validTargets(target.nd(), logits.size(1), ignoreIndex)) {
+            return Function.apply(new CrossEntropyFunction(ignoreIndex), logits, target);
+        }
         Tensor logp = logSoftmax(logits, logits.dim() == 1 ? 0 : 1);
         Tensor nll = nllLoss(logp, target, weight, ignoreIndex, r, "CrossEntropyLoss");
         if (labelSmoothing == 0) return nll;
