@@ -23,9 +23,21 @@ final class OffHeapGovernor {
     }
 
     static void allocated(INDArray a) {
+        if (a != null) allocated(a.length() * a.dataType().width() + PER_ARRAY);
+    }
+
+    /** Memory freed by Nabla itself (a pooled block taken back at once). */
+    static void freed(long bytes) {
+        if (Nabla.gcThreshold() > 0) SINCE.addAndGet(-bytes);
+    }
+
+    /**
+     * Bytes handed out that only the collector can find dead: ND4J arrays, and pooled blocks (whose memory comes back
+     * to the pool only when the collector finds their arrays unreachable).
+     */
+    static void allocated(long bytes) {
         long threshold = Nabla.gcThreshold();
-        if (threshold <= 0 || a == null) return;
-        long bytes = a.length() * a.dataType().width() + PER_ARRAY;
+        if (threshold <= 0) return;
         if (SINCE.addAndGet(bytes) > threshold) {
             SINCE.set(0);
             System.gc();

@@ -33,7 +33,7 @@ public final class Pool {
     /** Arrays smaller than this are not pooled (ND4J's allocation is cheap there). */
     static final long MIN_BYTES = 32 << 10;
     /** Bytes of idle blocks kept for reuse. */
-    static final long IDLE_LIMIT = Long.getLong("nabla.poolIdleBytes", 512L << 20);
+    static final long IDLE_LIMIT = Long.getLong("nabla.poolIdleBytes", 256L << 20);
     private static final boolean ENABLED = !Boolean.getBoolean("nabla.noPool");
 
     private static final ReferenceQueue<DataBuffer> QUEUE = new ReferenceQueue<>();
@@ -73,9 +73,9 @@ public final class Pool {
         if (b == null) {
             INDArray owner = Nd4j.createUninitialized(DataType.BYTE, bytes);
             b = new Block(owner, owner.data().address(), bytes);
-            OffHeapGovernor.allocated(owner);
             synchronized (Pool.class) { misses++; }
         }
+        OffHeapGovernor.allocated(bytes);   // comes back only after a collection, unless released
         Pointer p = new Pointer(b.owner().data().pointer());
         DataBuffer buf = type == DataType.FLOAT
                 ? Nd4j.createBuffer(new FloatPointer(p).capacity(n).limit(n), type, n, FloatIndexer.create(new FloatPointer(p).capacity(n).limit(n)))
@@ -109,6 +109,7 @@ public final class Pool {
             if (ref == null) return false;
             ref.clear();
             giveBack(ref);
+            OffHeapGovernor.freed(a.length() * a.dataType().width());
             return true;
         }
     }
@@ -125,7 +126,6 @@ public final class Pool {
         LENT_BY_ADDRESS.remove(b.address());
         lentBytes -= b.bytes();
         if (idleBytes + b.bytes() > IDLE_LIMIT) {
-            OffHeapGovernor.freed(b.owner());
             b.owner().close();
             return;
         }

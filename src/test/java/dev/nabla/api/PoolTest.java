@@ -1,0 +1,60 @@
+package dev.nabla.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The memory pool: blocks come back only when nothing can reach them, and a reachable array is never overwritten. */
+class PoolTest {
+    private static final long N = 64 * 1024;   // 256 KB of float32: pooled
+
+    @Test void aReleasedBlockIsHandedOutAgainAndALiveOneNever() {
+        INDArray a = Pool.uninitialized(DataType.FLOAT, N);
+        a.assign(1);
+        assertThat(Pool.owns(a)).isTrue();
+        long address = a.data().address();
+        INDArray b = Pool.uninitialized(DataType.FLOAT, N);
+        assertThat(b.data().address()).as("a live array's block is not lent twice").isNotEqualTo(address);
+        assertThat(Pool.release(a)).isTrue();
+        INDArray c = Pool.uninitialized(DataType.FLOAT, N);
+        assertThat(c.data().address()).as("the released block comes back").isEqualTo(address);
+        assertThat(Pool.owns(b.reshape(256, 256).getRow(1))).as("a view is not a pooled array of its own").isFalse();
+    }
+
+    @Test void unreachableArraysComeBackAfterACollectionAndReachableOnesKeepTheirValues() throws InterruptedException {
+        List<INDArray> kept = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            INDArray k = Pool.uninitialized(DataType.FLOAT, N);
+            k.assign(i);
+            kept.add(k);
+        }
+        INDArray view = kept.get(3).reshape(256, 256).getRow(7);   // only a view of array 3 stays reachable
+        kept.set(3, null);
+        long hitsBefore = Pool.stats()[3];
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 16; i++) Pool.uninitialized(DataType.FLOAT, N).assign(-1);   // garbage at once
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(Pool.stats()[3] - hitsBefore).as("blocks of dead arrays were reused").isPositive();
+        for (int i = 0; i < 8; i++) {
+            if (i == 3) continue;
+            assertThat(kept.get(i).minNumber().doubleValue()).isEqualTo(i);
+            assertThat(kept.get(i).maxNumber().doubleValue()).isEqualTo(i);
+        }
+        assertThat(view.minNumber().doubleValue()).as("a view keeps its base block").isEqualTo(3);
+        assertThat(view.maxNumber().doubleValue()).isEqualTo(3);
+    }
+
+    @Test void smallAndIntegerArraysAreNotPooled() {
+        assertThat(Pool.owns(Pool.uninitialized(DataType.FLOAT, 100))).isFalse();
+        assertThat(Pool.owns(Pool.uninitialized(DataType.INT32, N))).isFalse();
+        assertThat(Pool.uninitialized(DataType.DOUBLE, 8, N / 8).shape()).containsExactly(8, N / 8);
+        assertThat(Nd4j.createUninitialized(DataType.FLOAT, N)).isNotNull();
+    }
+}
