@@ -37,7 +37,7 @@ final class Autograd {
                 if (retained != null) retained.accumulateGrad(gOut);
                 long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
                 INDArray[] gIn = f.backward(gOut);
-                if (t0 != 0) Profiler.record(f.getClass().getSimpleName() + " backward", System.nanoTime() - t0);
+                if (t0 != 0) Profiler.record(f.profileName() + " backward", System.nanoTime() - t0);
                 for (INDArray a : gIn) if (a != null && !Pool.owns(a)) OffHeapGovernor.allocated(a);
                 if (Grad.isAnomalyDetectionEnabled()) {
                     for (int i = 0; i < gIn.length; i++) {

@@ -99,6 +99,7 @@ public final class Blas {
 
     /** The number of parts to split {@code units} of work into: one per thread, but none smaller than {@code minPerPart}. */
     public static int parts(long units, long minPerPart) {
-        return (int) Math.max(1, Math.min(Nabla.numThreads(), units / Math.max(1, minPerPart)));
+        int threads = Integer.getInteger("nabla.javaThreads", Nabla.numThreads());
+        return (int) Math.max(1, Math.min(threads, units / Math.max(1, minPerPart)));
     }
 }

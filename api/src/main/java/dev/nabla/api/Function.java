@@ -38,6 +38,9 @@ public abstract class Function {
     /** The name shown by {@link Tensor#gradFn()}, PyTorch style ({@code MulBackward}). */
     public String name() { return getClass().getSimpleName() + "Backward"; }
 
+    /** The row under which {@link Profiler} times this op: the class, plus what a kernel choice depends on. */
+    protected String profileName() { return getClass().getSimpleName(); }
+
     /** Runs {@code f} on the inputs and, when any input requires grad and recording is on, records it. */
     public static Tensor apply(Function f, Tensor... inputs) {
         INDArray[] arrays = new INDArray[inputs.length];
@@ -58,7 +61,7 @@ public abstract class Function {
         }
         long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
         INDArray out = f.forward(arrays);
-        if (t0 != 0) Profiler.record(f.getClass().getSimpleName() + " forward", System.nanoTime() - t0);
+        if (t0 != 0) Profiler.record(f.profileName() + " forward", System.nanoTime() - t0);
         if (!Pool.owns(out)) OffHeapGovernor.allocated(out);
         if (Grad.isAnomalyDetectionEnabled()) {
             Grad.checkFinite(out, () -> "Function '" + f.getClass().getSimpleName() + "' returned from its forward, for inputs of shapes "

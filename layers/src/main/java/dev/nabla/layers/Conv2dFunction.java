@@ -79,6 +79,10 @@ final class Conv2dFunction extends Function {
 
     @Override protected void releaseSaved() { col = null; }
 
+    @Override protected String profileName() {
+        return g == null ? "Conv2d" : "Conv2d " + g.c() + "->" + co + " k" + g.kh() + " (" + (lib ? "libnd4j" : fast ? "own" : "own, heap") + ")";
+    }
+
     /** libnd4j's conv2d arguments: kernel, stride, padding, dilation, explicit padding, NCHW, weights [out, in, kh, kw]. */
     private int[] iArgs(int kh, int kw) { return new int[] {kh, kw, sh, sw, padTop, padLeft, dh, dw, 0, 0, 1}; }
 

@@ -75,6 +75,8 @@ final class MaxPool2dFunction extends Function {
 
     @Override protected void releaseSaved() { arg = null; }
 
+    @Override protected String profileName() { return "MaxPool2d k" + kh + " (" + (lib ? "libnd4j" : fast ? "own" : "own, heap") + ")"; }
+
     /** libnd4j's maxpool2d arguments: kernel, stride, no padding, no dilation, not "same", NCHW. */
     private int[] iArgs() { return new int[] {kh, kw, sh, sw, 0, 0, 1, 1, 0, 0, 0}; }
 }
