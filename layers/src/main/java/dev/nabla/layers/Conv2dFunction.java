@@ -41,7 +41,8 @@ final class Conv2dFunction extends Function {
         fast = FastConv.applies(x, w, groups);
         // oneDNN's direct convolution vectorises over input channels; with fewer than 8 (a first layer on images)
         // the project's per-sample im2col + GEMM is faster (BENCHMARKS.md: conv1 forward 2.1 vs 4.2 ms)
-        if (fast && c < 8 && !"lib".equals(System.getProperty("nabla.convForward"))) lib = false;
+        // and for small batches oneDNN's per-call set-up dominates (batch 1: conv2 forward 1.0 ms in libnd4j)
+        if (fast && (c < 8 || n < 16) && !"lib".equals(System.getProperty("nabla.convForward"))) lib = false;
         if (!lib && fast) return FastConv.forward(g, x, w, in.length > 2 ? in[2] : null);
         if (lib) {
             INDArray out = Nd4j.createUninitialized(x.dataType(), n, co, oh, ow);

@@ -20,6 +20,18 @@ import org.nd4j.linalg.factory.Nd4j;
 final class FastConv {
     private FastConv() {}
 
+    /** Each thread's off-heap column block, reused across calls (an ND4J allocation costs ~20 µs and up). */
+    private static final ThreadLocal<INDArray> SCRATCH = new ThreadLocal<>();
+
+    private static INDArray scratch(long floats) {
+        INDArray s = SCRATCH.get();
+        if (s == null || s.length() < floats) {
+            s = Nd4j.createUninitialized(DataType.FLOAT, Math.max(floats, 1L << 14));
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
     /** Whether this kernel handles these arrays. */
     static boolean applies(INDArray x, INDArray w, int groups) {
         return groups == 1 && Blas.available() && x.dataType() == DataType.FLOAT && w.dataType() == DataType.FLOAT
@@ -41,7 +53,7 @@ final class FastConv {
         int parts = Blas.parts(n, 2);
         Blas.parallel(parts, part -> {
             FloatBuffer xb = Blas.floats(xc), yb = Blas.floats(y);
-            INDArray colNd = Nd4j.createUninitialized(DataType.FLOAT, (long) k * p);
+            INDArray colNd = scratch((long) k * p);
             FloatBuffer cb = Blas.floats(colNd);
             float[] xs = new float[chw], col = new float[k * p];
             for (int s = n * part / parts; s < n * (part + 1) / parts; s++) {
@@ -66,7 +78,7 @@ final class FastConv {
         float[][] dbPart = new float[parts][];
         Blas.parallel(parts, part -> {
             FloatBuffer xb = Blas.floats(xc), gb = Blas.floats(gc), dxb = dx == null ? null : Blas.floats(dx);
-            INDArray colNd = Nd4j.createUninitialized(DataType.FLOAT, (long) k * p);
+            INDArray colNd = scratch((long) k * p);
             FloatBuffer cb = Blas.floats(colNd);
             INDArray dw = dwNeeded ? Nd4j.createUninitialized(DataType.FLOAT, co, k) : null;
             float[] xs = new float[chw], col = new float[k * p], gs = dbNeeded ? new float[co * p] : null, db = dbNeeded ? new float[co] : null;

@@ -30,7 +30,8 @@ final class MaxPool2dFunction extends Function {
                 && oh == PoolGeometry.outSize(h, kh, 0, sh, 1, false) && ow == PoolGeometry.outSize(w, kw, 0, sw, 1, false);
         // libnd4j's kernels where they apply: faster than the project's here (BENCHMARKS.md: max-pool 3 forward 0.8 vs
         // 4.1 ms); the project's float32 kernel otherwise (padding, dilation, ceil mode) and under Kernels.OWN
-        fast = FastMaxPool.applies(x) && (!lib || "own".equals(System.getProperty("nabla.maxpool")));
+        // ... and on small inputs, where libnd4j's per-call cost (~0.2-0.6 ms) outweighs the project's slower sweep
+        fast = FastMaxPool.applies(x) && (!lib || x.length() < 65536 || "own".equals(System.getProperty("nabla.maxpool")));
         if (fast) {
             g = new PoolGeometry(n * c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
             arg = new int[n * c * oh * ow];
@@ -75,7 +76,7 @@ final class MaxPool2dFunction extends Function {
 
     @Override protected void releaseSaved() { arg = null; }
 
-    @Override protected String profileName() { return "MaxPool2d k" + kh + " (" + (lib ? "libnd4j" : fast ? "own" : "own, heap") + ")"; }
+    @Override protected String profileName() { return "MaxPool2d k" + kh + " (" + (fast ? "own" : lib ? "libnd4j" : "own, heap") + ")"; }
 
     /** libnd4j's maxpool2d arguments: kernel, stride, no padding, no dilation, not "same", NCHW. */
     private int[] iArgs() { return new int[] {kh, kw, sh, sw, 0, 0, 1, 1, 0, 0, 0}; }
