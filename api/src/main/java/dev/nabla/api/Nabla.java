@@ -129,6 +129,24 @@ public final class Nabla {
 
     private static volatile int numThreads = defaultThreads();
 
+    /**
+     * Runs a large libnd4j kernel (convolution, pooling) with ND4J's own loops on {@link #numThreads()} threads;
+     * element-wise ops stay single-threaded. Measured: libnd4j's maxpool2d_bp on the course's first layer, one step
+     * 20.3 → 19.0 ms median (BENCHMARKS.md).
+     */
+    public static void wide(Runnable kernel) {
+        if (numThreads <= 1 || !Nd4j.getEnvironment().isCPU()) {
+            kernel.run();
+            return;
+        }
+        Nd4j.getEnvironment().setMaxThreads(numThreads);
+        try {
+            kernel.run();
+        } finally {
+            Nd4j.getEnvironment().setMaxThreads(1);
+        }
+    }
+
     private static int defaultThreads() {
         String env = System.getenv("OMP_NUM_THREADS");
         try {

@@ -61,7 +61,8 @@ final class MaxPool2dFunction extends Function {
             INDArray x = input(0);
             INDArray gi = Nd4j.createUninitialized(x.dataType(), s);
             INDArray g = gOut.dataType() == x.dataType() ? gOut : gOut.castTo(x.dataType());
-            Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, g).addOutputs(gi).addIntegerArguments(iArgs()).build());
+            var op = DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, g).addOutputs(gi).addIntegerArguments(iArgs()).build();
+            dev.nabla.api.Nabla.wide(() -> Nd4j.exec(op));   // libnd4j's own loop, not oneDNN: give it the threads
             return new INDArray[] {gi};
         }
         if (gOut.dataType() == DataType.DOUBLE) {
