@@ -1,13 +1,21 @@
 package dev.nabla.layers;
 
 /**
- * Which convolution and pooling kernels run. Measured on the onednn-avx2 build (BENCHMARKS.md,
- * KernelBench), libnd4j's {@code conv2d}/{@code conv2d_bp}/{@code maxpool2d}/{@code maxpool2d_bp} are
- * 2–10× faster than the project's own im2col + GEMM and pooling loops for the shapes they support;
- * so by default ({@code AUTO}) those run, and the project's own kernels cover what libnd4j cannot do
- * or gets wrong here: groups, dilation (refused by onednn's convolution, wrong in its pooling),
- * asymmetric padding ("same" with an even kernel), padded or ceil-mode max pooling, average pooling,
- * transposed convolution. {@code OWN} forces the project's kernels everywhere (tests compare both).
+ * Which convolution and pooling kernels run. The choice follows measurements on the onednn-avx2 build
+ * (BENCHMARKS.md: KernelBench, StepBench); by default ({@code AUTO}):
+ * <ul>
+ *   <li>convolution: libnd4j's oneDNN {@code conv2d}/{@code conv2d_bp} for batches of 16 or more with 8 or more input
+ *       channels (course conv2 forward 0.8 ms vs 2.3 ms for the project's kernel); the project's float32 kernel
+ *       ({@link FastConv}: per-sample im2col + GEMM) for fewer input channels (course conv1 forward 2.1 vs 4.2 ms),
+ *       for small batches (oneDNN's per-call set-up: ~1 ms at batch 1), and for the backward of a layer whose input
+ *       needs no gradient (libnd4j's conv2d_bp always computes it: one step 22.1 → 18.6 ms);</li>
+ *   <li>max pooling: libnd4j's {@code maxpool2d}/{@code maxpool2d_bp} without padding, dilation or ceil mode on inputs
+ *       of 65,536 elements or more (forward 0.8 ms vs 4 ms for the project's sweep on the course's first layer); the
+ *       project's float32 kernel ({@link FastMaxPool}) on smaller inputs and for what libnd4j cannot do;</li>
+ *   <li>everything else (groups, dilation, asymmetric padding, average and adaptive pooling, transposed convolution,
+ *       float64) on the project's kernels.</li>
+ * </ul>
+ * {@code OWN} forces the project's kernels everywhere (tests run the PyTorch goldens under both).
  * System property {@code nabla.kernels=own|auto}.
  */
 public enum Kernels {
