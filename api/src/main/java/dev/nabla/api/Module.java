@@ -180,8 +180,8 @@ public abstract class Module {
     /** Zeroes the gradients, or with {@code setToNone} drops them. */
     public void zeroGrad(boolean setToNone) {
         for (Parameter p : parameters()) {
-            if (p.grad() == null) continue;
-            if (setToNone) p.setGrad(null); else p.grad().zero_();
+            if (!p.hasGrad()) continue;
+            if (setToNone) p.setGrad(null); else p.zeroGradLazily();
         }
     }
 

@@ -108,12 +108,9 @@ public abstract class Optimizer {
     public void zeroGrad(boolean setToNone) {
         for (ParamGroup g : groups) {
             for (Parameter p : g.params) {
-                if (p.grad() == null) continue;
+                if (!p.hasGrad()) continue;
                 if (setToNone) p.setGrad(null);
-                else {
-                    p.grad().nd().assign(0);
-                    p.grad().markModified();
-                }
+                else p.zeroGradLazily();
             }
         }
     }
