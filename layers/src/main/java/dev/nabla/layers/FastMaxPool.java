@@ -71,34 +71,7 @@ final class FastMaxPool {
             sweepInside(g, x, y, arg);
             return;
         }
-        int h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw(), dh = g.dh(), dw = g.dw();
-        int oh = g.oh(), ow = g.ow();
-        for (int i = 0; i < oh; i++) {
-            int hs = i * sh - ph;
-            for (int j = 0; j < ow; j++) {
-                int ws = j * sw - pw;
-                float best = Float.NEGATIVE_INFINITY;
-                int bi = -1;
-                outer:
-                for (int a = 0; a < kh; a++) {
-                    int ih = hs + a * dh;
-                    if (ih < 0 || ih >= h) continue;
-                    int row = ih * w;
-                    for (int b = 0; b < kw; b++) {
-                        int iw = ws + b * dw;
-                        if (iw < 0 || iw >= w) continue;
-                        float v = x[row + iw];
-                        if (v > best || v != v || bi < 0) {
-                            best = v;
-                            bi = row + iw;
-                            if (v != v) break outer;
-                        }
-                    }
-                }
-                y[i * ow + j] = best;
-                arg[i * ow + j] = bi;
-            }
-        }
+        g.maxPlane(x, 0, y, arg, 0);
     }
 
     /** {@link #sweep} when every window lies inside the plane (no padding or dilation): no bounds tests. */

@@ -28,31 +28,36 @@ record PoolGeometry(int planes, int h, int w, int kh, int kw, int sh, int sw, in
     void maxForward(float[] x, float[] y, int[] arg) {
         int hw = h * w, ohw = oh * ow;
         forPlanes((from, to) -> {
-            for (int pl = from; pl < to; pl++) {
-                int base = pl * hw, out = pl * ohw;
-                for (int i = 0; i < oh; i++) {
-                    int hs = i * sh - ph;
-                    for (int j = 0; j < ow; j++) {
-                        int ws = j * sw - pw;
-                        float best = Float.NEGATIVE_INFINITY;
-                        int bi = -1;
-                        for (int a = 0; a < kh; a++) {
-                            int ih = hs + a * dh;
-                            if (ih < 0 || ih >= h) continue;
-                            int row = ih * w;
-                            for (int b = 0; b < kw; b++) {
-                                int iw = ws + b * dw;
-                                if (iw < 0 || iw >= w) continue;
-                                float v = x[base + row + iw];
-                                if (v > best || Float.isNaN(v) || bi < 0) { best = v; bi = row + iw; if (Float.isNaN(v)) { a = kh; break; } }
-                            }
-                        }
-                        y[out + i * ow + j] = best;
-                        arg[out + i * ow + j] = bi;
+            for (int pl = from; pl < to; pl++) maxPlane(x, pl * hw, y, arg, pl * ohw);
+        });
+    }
+
+    /**
+     * One plane starting at x[base]: each window's maximum into y[out + q] and its plane-local index into
+     * arg[out + q] (the first maximum; the first NaN wins, as PyTorch).
+     */
+    void maxPlane(float[] x, int base, float[] y, int[] arg, int out) {
+        for (int i = 0; i < oh; i++) {
+            int hs = i * sh - ph;
+            for (int j = 0; j < ow; j++) {
+                int ws = j * sw - pw;
+                float best = Float.NEGATIVE_INFINITY;
+                int bi = -1;
+                for (int a = 0; a < kh; a++) {
+                    int ih = hs + a * dh;
+                    if (ih < 0 || ih >= h) continue;
+                    int row = ih * w;
+                    for (int b = 0; b < kw; b++) {
+                        int iw = ws + b * dw;
+                        if (iw < 0 || iw >= w) continue;
+                        float v = x[base + row + iw];
+                        if (v > best || Float.isNaN(v) || bi < 0) { best = v; bi = row + iw; if (Float.isNaN(v)) { a = kh; break; } }
                     }
                 }
+                y[out + i * ow + j] = best;
+                arg[out + i * ow + j] = bi;
             }
-        });
+        }
     }
 
     void maxForward(double[] x, double[] y, int[] arg) {
