@@ -70,6 +70,24 @@ class ConvKernelTest {
         }));
     }
 
+    /** A first layer: the input needs no gradient, so the project's kernel computes only dW and db (as in the default). */
+    @TestFactory Stream<DynamicTest> conv2dWithoutInputGradientEqualsLibnd4j() {
+        return Stream.of(CONV_GRID).map(g -> DynamicTest.dynamicTest(java.util.Arrays.toString(g), () -> {
+            Nabla.manualSeed(12);
+            Tensor x = Tensor.randn(g[0], g[1], g[2], g[3]);
+            Tensor w = Tensor.randn(g[4], g[1], g[5], g[6]).requiresGrad_();
+            Tensor b = Tensor.randn(g[4]).requiresGrad_();
+            Tensor y = F.conv2d(x, w, b, new int[] {g[7], g[8]}, new int[] {g[9], g[10], g[9], g[10]}, new int[] {g[11], g[12]}, 1);
+            assertClose(y.nd(), libConv(x.nd(), w.nd(), b.nd(), g, null)[0], 1e-4);
+            Tensor go = Tensor.randn(y.shape());
+            y.backward(go);
+            INDArray[] bp = libConv(x.nd(), w.nd(), b.nd(), g, go.nd());
+            assertThat(x.grad()).isNull();
+            assertClose(w.grad().nd(), bp[1], 1e-3);
+            assertClose(b.grad().nd(), bp[2], 1e-3);
+        }));
+    }
+
     /** kh, kw, sh, sw, ph, pw, h, w */
     private static final int[][] POOL_GRID = {{3, 3, 3, 3, 0, 0, 24, 24}, {2, 2, 2, 2, 0, 0, 4, 4}, {3, 2, 2, 1, 1, 1, 9, 8}, {2, 2, 1, 1, 0, 0, 5, 5}};
 

@@ -6,6 +6,7 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The project's float32 convolution kernel on the CPU, one sample at a time (groups = 1): im2col of the sample into
@@ -39,29 +40,27 @@ final class FastConv {
     }
 
     static INDArray forward(ConvGeometry g, INDArray x, INDArray w, INDArray bias) {
-        INDArray xc = Blas.denseC(x), wc = Blas.denseC(w);
+        INDArray xc = Blas.denseC(x);
         int n = g.n(), co = (int) w.size(0), k = g.k(), p = g.p(), chw = g.chw();
+        // with a bias, W gets it as an extra column and each column block an extra row of ones: the GEMM adds it
+        // (no pass that fills the output with the bias first)
+        int ka = bias == null ? k : k + 1;
+        INDArray wa = bias == null ? Blas.denseC(w)
+                : Nd4j.hstack(w.reshape('c', co, k), bias.reshape(co, 1).castTo(DataType.FLOAT)).dup('c');
         int[] t = g.table();
         INDArray y = Pool.uninitialized(DataType.FLOAT, n, co, g.oh(), g.ow());
-        float[] biasRows = null;
-        if (bias != null) {
-            float[] b = bias.dataType() == DataType.FLOAT ? bias.toFloatVector() : bias.castTo(DataType.FLOAT).toFloatVector();
-            biasRows = new float[co * p];
-            for (int c = 0; c < co; c++) java.util.Arrays.fill(biasRows, c * p, (c + 1) * p, b[c]);
-        }
-        float[] rows = biasRows;
         int parts = Blas.parts(n, 2);
         Blas.parallel(parts, part -> {
-            FloatBuffer xb = Blas.floats(xc), yb = Blas.floats(y);
-            INDArray colNd = scratch((long) k * p);
+            FloatBuffer xb = Blas.floats(xc);
+            INDArray colNd = scratch((long) ka * p);
             FloatBuffer cb = Blas.floats(colNd);
-            float[] xs = new float[chw], col = new float[k * p];
+            float[] xs = new float[chw], col = new float[ka * p];
+            java.util.Arrays.fill(col, k * p, ka * p, 1f);
             for (int s = n * part / parts; s < n * (part + 1) / parts; s++) {
                 xb.get(s * chw, xs);
                 im2col(t, xs, col);
                 cb.put(0, col);
-                if (rows != null) yb.put(s * co * p, rows);
-                Blas.sgemm(false, false, co, p, k, 1f, wc, 0, k, colNd, 0, p, rows != null ? 1f : 0f, y, (long) s * co * p, p);
+                Blas.sgemm(false, false, co, p, ka, 1f, wa, 0, ka, colNd, 0, p, 0f, y, (long) s * co * p, p);
             }
         });
         return y;
@@ -73,36 +72,33 @@ final class FastConv {
         int n = g.n(), co = (int) w.size(0), k = g.k(), p = g.p(), chw = g.chw();
         int[] t = g.table();
         INDArray dx = dxNeeded ? Pool.uninitialized(DataType.FLOAT, g.n(), g.c(), g.h(), g.w()) : null;
+        // dW and db in one GEMM per sample: dZ·[col; 1]ᵀ = [dZ·colᵀ | Σ dZ]
+        boolean wb = dwNeeded || dbNeeded;
+        int ka = dbNeeded ? k + 1 : k;
         int parts = Blas.parts(n, 2);
         INDArray[] dwPart = new INDArray[parts];
-        float[][] dbPart = new float[parts][];
         Blas.parallel(parts, part -> {
-            FloatBuffer xb = Blas.floats(xc), gb = Blas.floats(gc), dxb = dx == null ? null : Blas.floats(dx);
-            INDArray colNd = scratch((long) k * p);
+            FloatBuffer xb = Blas.floats(xc), dxb = dx == null ? null : Blas.floats(dx);
+            INDArray colNd = scratch((long) ka * p);
             FloatBuffer cb = Blas.floats(colNd);
-            INDArray dw = dwNeeded ? Nd4j.createUninitialized(DataType.FLOAT, co, k) : null;
-            float[] xs = new float[chw], col = new float[k * p], gs = dbNeeded ? new float[co * p] : null, db = dbNeeded ? new float[co] : null;
+            INDArray dw = wb ? Nd4j.createUninitialized(DataType.FLOAT, co, ka) : null;
+            float[] xs = new float[chw], col = new float[ka * p];
+            java.util.Arrays.fill(col, k * p, ka * p, 1f);
             float[] dxs = dx == null ? null : new float[chw];
             boolean first = true;
             for (int s = n * part / parts; s < n * (part + 1) / parts; s++) {
                 long gOff = (long) s * co * p;
-                if (dw != null) {
-                    xb.get(s * chw, xs);
-                    im2col(t, xs, col);
-                    cb.put(0, col);
-                    Blas.sgemm(false, true, co, k, p, 1f, gc, gOff, p, colNd, 0, p, first ? 0f : 1f, dw, 0, k);
-                }
-                if (db != null) {
-                    gb.get((int) gOff, gs);
-                    for (int c = 0; c < co; c++) {
-                        float sum = 0;
-                        for (int q = c * p, e = q + p; q < e; q++) sum += gs[q];
-                        db[c] += sum;
+                if (wb) {
+                    if (dwNeeded) {
+                        xb.get(s * chw, xs);
+                        im2col(t, xs, col);
                     }
+                    cb.put(0, col);
+                    Blas.sgemm(false, true, co, ka, p, 1f, gc, gOff, p, colNd, 0, p, first ? 0f : 1f, dw, 0, ka);
                 }
                 if (dxs != null) {
                     Blas.sgemm(true, false, k, p, co, 1f, wc, 0, k, gc, gOff, p, 0f, colNd, 0, p);
-                    cb.get(0, col);
+                    cb.get(0, col, 0, k * p);
                     java.util.Arrays.fill(dxs, 0f);
                     col2im(t, col, dxs);
                     dxb.put(s * chw, dxs);
@@ -110,25 +106,20 @@ final class FastConv {
                 first = false;
             }
             dwPart[part] = dw;
-            dbPart[part] = db;
         });
         INDArray dw = null, db = null;
-        if (dwNeeded) {
-            dw = dwPart[0];
-            for (int i = 1; i < parts; i++) dw.addi(dwPart[i]);
-            dw = dw.reshape(w.shape());
-        }
-        if (dbNeeded) {
-            float[] sum = dbPart[0];
-            for (int i = 1; i < parts; i++) for (int c = 0; c < co; c++) sum[c] += dbPart[i][c];
-            db = Nd4j.createFromArray(sum);
+        if (wb) {
+            INDArray sum = dwPart[0];
+            for (int i = 1; i < parts; i++) sum.addi(dwPart[i]);
+            if (dwNeeded) dw = sum.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).dup('c').reshape(w.shape());
+            if (dbNeeded) db = sum.getColumn(k).dup();
         }
         return new INDArray[] {dx, dw, db};
     }
 
-    /** col[r·P + q] = xs[t[r·P + q]] (0 where the table marks padding). */
+    /** col[r·P + q] = xs[t[r·P + q]] (0 where the table marks padding), for the table's rows (col may have more). */
     private static void im2col(int[] t, float[] xs, float[] col) {
-        for (int i = 0; i < col.length; i++) {
+        for (int i = 0; i < t.length; i++) {
             int o = t[i];
             col[i] = o < 0 ? 0f : xs[o];
         }
@@ -136,7 +127,7 @@ final class FastConv {
 
     /** dxs[t[i]] += col[i]: the adjoint of {@link #im2col}. */
     private static void col2im(int[] t, float[] col, float[] dxs) {
-        for (int i = 0; i < col.length; i++) {
+        for (int i = 0; i < t.length; i++) {
             int o = t[i];
             if (o >= 0) dxs[o] += col[i];
         }
