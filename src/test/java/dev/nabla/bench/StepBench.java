@@ -74,13 +74,12 @@ public final class StepBench {
                         sgd.step();
                         if (i >= 5) ts[i - 5] = (System.nanoTime() - t0) / 1e6;
                     }
-                    Arrays.sort(ts);
-                    res.computeIfAbsent(kv[0], k -> new java.util.ArrayList<>()).add(ts[20]);
+                    res.computeIfAbsent(kv[0], k -> new java.util.ArrayList<>()).add(Arrays.stream(ts).average().orElse(0));
                     for (String k : set) System.clearProperty(k);
                 }
             }
             res.forEach((k, v) -> { double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                System.out.printf("AB %-10s median of block medians %.2f ms (min %.2f, max %.2f) %s%n", k, a[a.length / 2], a[0], a[a.length - 1], v); });
+                System.out.printf("AB %-10s median of block means %.2f ms (min %.2f, max %.2f) %s%n", k, a[a.length / 2], a[0], a[a.length - 1], v); });
         }
         if (profile) {
             Profiler.enable();
@@ -104,7 +103,8 @@ public final class StepBench {
         if (Boolean.getBoolean("series")) { StringBuilder sb = new StringBuilder(); for (double t : times) sb.append(String.format("%.0f ", t)); System.out.println(sb); }
         System.out.println("pool {lent, idle, misses, hits}: " + Arrays.toString(dev.nabla.api.Pool.stats()));
         Arrays.sort(times);
-        System.out.printf("%s batch %d: median %.2f ms, p10 %.2f, p90 %.2f  (x600 = %.1f s)%n", model, batch,
-                times[steps / 2], times[steps / 10], times[steps * 9 / 10], times[steps / 2] * 600 / 1000);
+        double mean = Arrays.stream(times).average().orElse(0);
+        System.out.printf("%s batch %d: median %.2f ms, mean %.2f, p10 %.2f, p90 %.2f  (mean x600 = %.1f s)%n", model, batch,
+                times[steps / 2], mean, times[steps / 10], times[steps * 9 / 10], mean * 600 / 1000);
     }
 }
