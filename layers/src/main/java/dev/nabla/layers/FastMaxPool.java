@@ -66,38 +66,8 @@ final class FastMaxPool {
 
     /** One plane: the max of each window and its plane-local index (the first maximum; NaN wins). */
     private static void sweep(PoolGeometry g, float[] x, float[] y, int[] arg) {
-        if (g.ph() == 0 && g.pw() == 0 && g.dh() == 1 && g.dw() == 1
-                && (g.oh() - 1) * g.sh() + g.kh() <= g.h() && (g.ow() - 1) * g.sw() + g.kw() <= g.w()) {
-            sweepInside(g, x, y, arg);
-            return;
-        }
-        g.maxPlane(x, 0, y, arg, 0);
+        if (g.windowsInside()) g.maxPlaneInside(x, 0, y, arg, 0);
+        else g.maxPlane(x, 0, y, arg, 0);
     }
 
-    /** {@link #sweep} when every window lies inside the plane (no padding or dilation): no bounds tests. */
-    private static void sweepInside(PoolGeometry g, float[] x, float[] y, int[] arg) {
-        int w = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), oh = g.oh(), ow = g.ow();
-        for (int i = 0; i < oh; i++) {
-            int rowStart = i * sh * w;
-            for (int j = 0; j < ow; j++) {
-                int start = rowStart + j * sw, bi = start;
-                float best = x[start];
-                if (best == best) {
-                    outer:
-                    for (int a = 0; a < kh; a++) {
-                        for (int r = start + a * w, e = r + kw; r < e; r++) {
-                            float v = x[r];
-                            if (!(v <= best)) {   // larger, or NaN (which wins)
-                                best = v;
-                                bi = r;
-                                if (v != v) break outer;
-                            }
-                        }
-                    }
-                }
-                y[i * ow + j] = best;
-                arg[i * ow + j] = bi;
-            }
-        }
-    }
 }

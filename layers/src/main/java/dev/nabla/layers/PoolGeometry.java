@@ -60,6 +60,37 @@ record PoolGeometry(int planes, int h, int w, int kh, int kw, int sh, int sw, in
         }
     }
 
+    /** Whether every window lies inside the plane (no padding or dilation), so {@link #maxPlaneInside} applies. */
+    boolean windowsInside() {
+        return ph == 0 && pw == 0 && dh == 1 && dw == 1 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w;
+    }
+
+    /** {@link #maxPlane} when {@link #windowsInside()}: no bounds tests in the sweep. */
+    void maxPlaneInside(float[] x, int base, float[] y, int[] arg, int out) {
+        for (int i = 0; i < oh; i++) {
+            int rowStart = base + i * sh * w;
+            for (int j = 0; j < ow; j++) {
+                int start = rowStart + j * sw, bi = start;
+                float best = x[start];
+                if (best == best) {
+                    outer:
+                    for (int a = 0; a < kh; a++) {
+                        for (int r = start + a * w, e = r + kw; r < e; r++) {
+                            float v = x[r];
+                            if (!(v <= best)) {   // larger, or NaN (which wins)
+                                best = v;
+                                bi = r;
+                                if (v != v) break outer;
+                            }
+                        }
+                    }
+                }
+                y[out + i * ow + j] = best;
+                arg[out + i * ow + j] = bi - base;
+            }
+        }
+    }
+
     void maxForward(double[] x, double[] y, int[] arg) {
         int hw = h * w, ohw = oh * ow;
         forPlanes((from, to) -> {
