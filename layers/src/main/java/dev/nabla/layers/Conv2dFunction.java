@@ -45,7 +45,7 @@ final class Conv2dFunction extends Function {
         if (fast && (c < 8 || n < 16) && !"lib".equals(System.getProperty("nabla.convForward"))) lib = false;
         if (!lib && fast) return FastConv.forward(g, x, w, in.length > 2 ? in[2] : null);
         if (lib) {
-            INDArray out = Nd4j.createUninitialized(x.dataType(), n, co, oh, ow);
+            INDArray out = dev.nabla.api.Pool.uninitialized(x.dataType(), n, co, oh, ow);
             var op = DynamicCustomOp.builder("conv2d").addOutputs(out).addIntegerArguments(iArgs(kh, kw));
             op.addInputs(in.length > 2 && in[2] != null ? new INDArray[] {x, w, in[2]} : new INDArray[] {x, w});
             Nd4j.exec(op.build());
@@ -91,7 +91,7 @@ final class Conv2dFunction extends Function {
         INDArray x = input(0), w = input(1);
         boolean bias = inputCount() > 2;
         INDArray g = gOut.dataType() == x.dataType() ? gOut : gOut.castTo(x.dataType());
-        INDArray gi = Nd4j.createUninitialized(x.dataType(), x.shape()), gw = Nd4j.createUninitialized(w.dataType(), w.shape());
+        INDArray gi = dev.nabla.api.Pool.uninitialized(x.dataType(), x.shape()), gw = Nd4j.createUninitialized(w.dataType(), w.shape());
         var op = DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(iArgs((int) w.size(2), (int) w.size(3)));
         if (bias) {
             INDArray b = input(2), gb = Nd4j.createUninitialized(b.dataType(), b.shape());

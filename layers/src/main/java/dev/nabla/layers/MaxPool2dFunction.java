@@ -38,7 +38,7 @@ final class MaxPool2dFunction extends Function {
             return FastMaxPool.forward(g, x, arg, new long[] {n, c, oh, ow});
         }
         if (lib) {
-            INDArray out = Nd4j.createUninitialized(x.dataType(), n, c, oh, ow);
+            INDArray out = dev.nabla.api.Pool.uninitialized(x.dataType(), n, c, oh, ow);
             Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(out).addIntegerArguments(iArgs()).build());
             return out;
         }
@@ -59,7 +59,7 @@ final class MaxPool2dFunction extends Function {
         if (fast) return new INDArray[] {FastMaxPool.backward(g, gOut, arg, s)};
         if (lib) {   // libnd4j finds each window's first maximum again, as PyTorch routes ties
             INDArray x = input(0);
-            INDArray gi = Nd4j.createUninitialized(x.dataType(), s);
+            INDArray gi = dev.nabla.api.Pool.uninitialized(x.dataType(), s);
             INDArray g = gOut.dataType() == x.dataType() ? gOut : gOut.castTo(x.dataType());
             var op = DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, g).addOutputs(gi).addIntegerArguments(iArgs()).build();
             dev.nabla.api.Nabla.wide(() -> Nd4j.exec(op));   // libnd4j's own loop, not oneDNN: give it the threads
