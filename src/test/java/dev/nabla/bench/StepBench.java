@@ -30,10 +30,6 @@ public final class StepBench {
             else if (!a.isBlank()) model = a;
         }
         Nabla.manualSeed(0);
-        String blas = System.getProperty("blasThreads"), omp = System.getProperty("ompThreads"), env = System.getProperty("envThreads");
-        if (blas != null) org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(Integer.parseInt(blas));
-        if (omp != null) org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(Integer.parseInt(omp));
-        if (env != null) { org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(Integer.parseInt(env)); org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxMasterThreads(Integer.parseInt(env)); }
         Module net = model.equals("mlp")
                 ? new Sequential(new Flatten(), new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(), new Linear(512, 10))
                 : new Sequential(new Conv2d(1, 32, 5), new MaxPool2d(3), new ReLU(), new Conv2d(32, 64, 5), new MaxPool2d(2), new ReLU(),
@@ -41,19 +37,12 @@ public final class StepBench {
         SGD sgd = new SGD(net.parameters(), 0.1);
         Tensor x = Tensor.randn(batch, 1, 28, 28), y = Tensor.randint(0, 10, batch);
         double[] times = new double[steps];
-        boolean ws = Boolean.getBoolean("ws");
-        var cfg = org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration.builder()
-                .policyAllocation(org.nd4j.linalg.api.memory.enums.AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
-                .policyLearning(org.nd4j.linalg.api.memory.enums.LearningPolicy.FIRST_LOOP)
-                .policySpill(org.nd4j.linalg.api.memory.enums.SpillPolicy.REALLOCATE).build();
         for (int i = 0; i < 30 + steps; i++) {
             long t0 = System.nanoTime();
-            try (var w = ws ? org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().getAndActivateWorkspace(cfg, "step") : null) {
-                Tensor loss = F.crossEntropy(net.forward(x), y);
-                if (ws) for (var p : net.parameters()) p.setGrad(null); else net.zeroGrad();
-                loss.backward();
-                sgd.step();
-            }
+            Tensor loss = F.crossEntropy(net.forward(x), y);
+            net.zeroGrad();
+            loss.backward();
+            sgd.step();
             if (i >= 30) times[i - 30] = (System.nanoTime() - t0) / 1e6;
         }
         String ab = System.getProperty("ab");   // e.g. "a=;b=nabla.maxpool:lib" : blocks of 40 steps alternated, 8 rounds

@@ -92,7 +92,7 @@ public final class Pool {
 
     /** Whether {@code a} is a whole array this pool lent (not a view into one). */
     static boolean owns(INDArray a) {
-        if (a.isView() || a.offset() != 0) return false;
+        if (!lendable(a)) return false;
         synchronized (Pool.class) {
             return LENT_BY_ADDRESS.containsKey(a.data().address());
         }
@@ -103,7 +103,7 @@ public final class Pool {
      * guarantees that no other array or view refers to it.
      */
     static boolean release(INDArray a) {
-        if (a.isView() || a.offset() != 0) return false;
+        if (!lendable(a)) return false;
         synchronized (Pool.class) {
             Reference<?> ref = LENT_BY_ADDRESS.get(a.data().address());
             if (ref == null) return false;
@@ -112,6 +112,12 @@ public final class Pool {
             OffHeapGovernor.freed(a.length() * a.dataType().width());
             return true;
         }
+    }
+
+    /** Whether {@code a} could be a whole lent array (checked before any lookup: every op's output passes here). */
+    private static boolean lendable(INDArray a) {
+        return ENABLED && !a.isView() && a.offset() == 0 && a.length() * a.dataType().width() >= MIN_BYTES
+                && (a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE);
     }
 
     /** Blocks whose arrays the collector found unreachable come back. */

@@ -53,11 +53,7 @@ final class FastMaxPool {
             for (int pl = from; pl < to; pl++) {
                 gb.get(pl * ohw, gs);
                 java.util.Arrays.fill(ds, 0f);
-                int base = pl * ohw;
-                for (int q = 0; q < ohw; q++) {
-                    int a = arg[base + q];
-                    if (a >= 0) ds[a] += gs[q];
-                }
+                g.maxBackPlane(gs, 0, arg, pl * ohw, ds, 0);
                 db.put(pl * hw, ds);
             }
         });

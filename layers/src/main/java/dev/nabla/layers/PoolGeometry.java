@@ -125,14 +125,16 @@ record PoolGeometry(int planes, int h, int w, int kh, int kw, int sh, int sw, in
     void maxBackward(float[] dy, int[] arg, float[] dx) {
         int hw = h * w, ohw = oh * ow;
         forPlanes((from, to) -> {
-            for (int pl = from; pl < to; pl++) {
-                int base = pl * hw, out = pl * ohw;
-                for (int q = 0; q < ohw; q++) {
-                    int a = arg[out + q];
-                    if (a >= 0) dx[base + a] += dy[out + q];
-                }
-            }
+            for (int pl = from; pl < to; pl++) maxBackPlane(dy, pl * ohw, arg, pl * ohw, dx, pl * hw);
         });
+    }
+
+    /** One plane: dx[base + arg[argOff + q]] += dy[dyOff + q] (the adjoint of {@link #maxPlane}). */
+    void maxBackPlane(float[] dy, int dyOff, int[] arg, int argOff, float[] dx, int base) {
+        for (int q = 0, ohw = oh * ow; q < ohw; q++) {
+            int a = arg[argOff + q];
+            if (a >= 0) dx[base + a] += dy[dyOff + q];
+        }
     }
 
     void maxBackward(double[] dy, int[] arg, double[] dx) {
