@@ -45,6 +45,12 @@ public final class StepBench {
             sgd.step();
             if (i >= 30) times[i - 30] = (System.nanoTime() - t0) / 1e6;
         }
+        String dump = System.getProperty("dump");   // file: every step's time, one per line
+        if (dump != null) {
+            StringBuilder sb = new StringBuilder();
+            for (double t : times) sb.append(String.format("%.3f%n", t));
+            try { java.nio.file.Files.writeString(java.nio.file.Path.of(dump), sb); } catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); }
+        }
         String ab = System.getProperty("ab");   // e.g. "a=;b=nabla.maxpool:lib" : blocks of 40 steps alternated, 8 rounds
         if (ab != null) {
             String[] cfgs = ab.split(";");

@@ -163,6 +163,53 @@ class ConvKernelTest {
                 .hasMessageContaining("view(-1, 1, H, W)");
     }
 
+    /**
+     * libnd4j's conv2d / conv2d_bp / maxpool2d / maxpool2d_bp as the default runs them at batch 16 and more: split over
+     * the batch on Nabla's threads (two parts here), the weight and bias gradients of the parts summed; and whole on
+     * OpenMP's threads ({@code nabla.libThreads=omp}). Both against the project's kernels.
+     */
+    @Test void libnd4jKernelsSplitOverTheBatchEqualTheOwn() {
+        int threads = Nabla.numThreads();
+        Nabla.setNumThreads(2);
+        try {
+            for (String mode : new String[] {"split", "omp"}) {
+                if (mode.equals("omp")) System.setProperty("nabla.libThreads", "omp");
+                try {
+                    Nabla.manualSeed(21);
+                    Tensor x = Tensor.randn(20, 8, 24, 24).requiresGrad_();      // 92,160 elements: libnd4j's max-pool
+                    Tensor w = Tensor.randn(16, 8, 5, 5).requiresGrad_(), b = Tensor.randn(16).requiresGrad_();
+                    Tensor[] lib = convPool(x, w, b), own;
+                    INDArray[] libGrads = {x.grad().nd().dup(), w.grad().nd().dup(), b.grad().nd().dup()};
+                    x.setGrad(null); w.setGrad(null); b.setGrad(null);
+                    Kernels previous = Kernels.use(Kernels.OWN);
+                    try {
+                        own = convPool(x, w, b);
+                    } finally {
+                        Kernels.use(previous);
+                    }
+                    assertClose(lib[0].nd(), own[0].nd(), 1e-4);
+                    assertClose(lib[1].nd(), own[1].nd(), 1e-4);
+                    assertClose(libGrads[0], x.grad().nd(), 1e-4);
+                    assertClose(libGrads[1], w.grad().nd(), 1e-3);
+                    assertClose(libGrads[2], b.grad().nd(), 1e-3);
+                } finally {
+                    System.clearProperty("nabla.libThreads");
+                }
+            }
+        } finally {
+            Nabla.setNumThreads(threads);
+        }
+    }
+
+    /** conv (libnd4j at this batch and channel count) then max-pool 3 (libnd4j on this size); backward of a fixed sum. */
+    private static Tensor[] convPool(Tensor x, Tensor w, Tensor b) {
+        Tensor y = F.conv2d(x, w, b, new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 1);
+        Tensor p = F.maxPool2d(x, new int[] {3, 3}, new int[] {3, 3}, new int[] {0, 0}, new int[] {1, 1}, false);
+        Nabla.manualSeed(22);
+        y.mul(Tensor.randn(y.shape())).sum().add(p.mul(Tensor.randn(p.shape())).sum()).backward();
+        return new Tensor[] {y, p};
+    }
+
     static void assertClose(INDArray actual, INDArray expected, double tol) {
         assertThat(actual.shape()).containsExactly(expected.shape());
         double[] a = actual.castTo(DataType.DOUBLE).dup('c').reshape(-1).toDoubleVector();

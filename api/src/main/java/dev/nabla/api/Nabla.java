@@ -9,8 +9,11 @@ import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +114,8 @@ public final class Nabla {
 
     /**
      * The number of threads Nabla's CPU work uses (as {@code torch.set_num_threads}): the large convolution and
-     * pooling kernels and matrix products split over them. Element-wise ops and each BLAS call run single-threaded:
+     * pooling kernels (libnd4j's, through {@link #splitBatch}, and the project's) and matrix products split over them,
+     * on Java threads. Element-wise ops and each BLAS call run single-threaded:
      * on this project's 2-core build machine, ND4J's multi-threaded element-wise ops and BLAS stalled whenever another
      * thread (the JVM's own) needed a core — an MLP step took 8–64 ms (median 16) with 2 threads everywhere and
      * 9.7–11.8 ms (median 10.3) with one (BENCHMARKS.md, threads). Default: {@code OMP_NUM_THREADS} if set, else the
@@ -130,20 +134,47 @@ public final class Nabla {
     private static volatile int numThreads = defaultThreads();
 
     /**
-     * Runs a large libnd4j kernel (convolution, pooling) with ND4J's own loops on {@link #numThreads()} threads;
-     * element-wise ops stay single-threaded. Measured: libnd4j's maxpool2d_bp on the course's first layer, one step
-     * 20.3 → 19.0 ms median (BENCHMARKS.md).
+     * Runs a large libnd4j kernel (convolution, pooling) over the batch split into parts on Nabla's Java threads:
+     * {@code body.accept(from, to)} for each part of [0, n), parts of at least {@code minPerPart} samples, each on a
+     * thread whose OpenMP team is one thread. All of Nabla's parallelism is thus on Java threads: OpenMP's threads
+     * spin for a while after each parallel region, and on 2 cores they and the Java threads of the next kernel took
+     * turns (course convnet step at batch 100, mean 18.0 ms with libnd4j's kernels on OpenMP's 2 threads, 14.5–15.2 ms
+     * split in Java; BENCHMARKS.md). System property {@code nabla.libThreads=omp} (read per call, for benchmarks)
+     * runs the kernel whole on OpenMP's threads instead.
      */
-    public static void wide(Runnable kernel) {
-        if (numThreads <= 1 || !Nd4j.getEnvironment().isCPU()) {
-            kernel.run();
+    public static void splitBatch(int n, int minPerPart, BiConsumer<Integer, Integer> body) {
+        if ("omp".equals(System.getProperty("nabla.libThreads")) && numThreads > 1 && Nd4j.getEnvironment().isCPU()) {
+            NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+            ops.setOmpNumThreads(numThreads);
+            Nd4j.getEnvironment().setMaxThreads(numThreads);
+            try {
+                body.accept(0, n);
+            } finally {
+                Nd4j.getEnvironment().setMaxThreads(1);
+                ops.setOmpNumThreads(1);
+            }
             return;
         }
-        Nd4j.getEnvironment().setMaxThreads(numThreads);
-        try {
-            kernel.run();
-        } finally {
-            Nd4j.getEnvironment().setMaxThreads(1);
+        int parts = Blas.parts(n, minPerPart);
+        if (parts <= 1) {
+            ompOne();
+            body.accept(0, n);
+            return;
+        }
+        Blas.parallel(parts, i -> {
+            ompOne();
+            body.accept((int) ((long) n * i / parts), (int) ((long) n * (i + 1) / parts));
+        });
+    }
+
+    /** Threads whose OpenMP team size Nabla has set to one. */
+    private static final ThreadLocal<Boolean> OMP_ONE = new ThreadLocal<>();
+
+    /** Sets the calling thread's OpenMP team to one thread (OpenMP's thread count is a per-thread setting). */
+    private static void ompOne() {
+        if (OMP_ONE.get() == null && Nd4j.getEnvironment().isCPU()) {
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+            OMP_ONE.set(Boolean.TRUE);
         }
     }
 
@@ -162,7 +193,8 @@ public final class Nabla {
         Nd4j.getEnvironment().setMaxThreads(1);          // element-wise ops: one thread
         Nd4j.getEnvironment().setMaxMasterThreads(1);
         Nd4j.factory().blas().setMaxThreads(1);          // each BLAS call on its caller's thread
-        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(numThreads); // oneDNN's kernels
+        // libnd4j's kernels on one OpenMP thread each: Nabla splits them over its Java threads (splitBatch)
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
     }
 
     static void init() {

@@ -1,7 +1,9 @@
 package dev.nabla.layers;
 
+import dev.nabla.api.Blas;
 import dev.nabla.api.Function;
 import dev.nabla.api.Gemm;
+import dev.nabla.api.Nabla;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -46,9 +48,13 @@ final class Conv2dFunction extends Function {
         if (!lib && fast) return FastConv.forward(g, x, w, in.length > 2 ? in[2] : null);
         if (lib) {
             INDArray out = dev.nabla.api.Pool.uninitialized(x.dataType(), n, co, oh, ow);
-            var op = DynamicCustomOp.builder("conv2d").addOutputs(out).addIntegerArguments(iArgs(kh, kw));
-            op.addInputs(in.length > 2 && in[2] != null ? new INDArray[] {x, w, in[2]} : new INDArray[] {x, w});
-            Nd4j.exec(op.build());
+            INDArray b = in.length > 2 ? in[2] : null;
+            Nabla.splitBatch(n, 8, (from, to) -> {
+                INDArray xs = batch(x, from, to, n);
+                var op = DynamicCustomOp.builder("conv2d").addOutputs(batch(out, from, to, n)).addIntegerArguments(iArgs(kh, kw));
+                op.addInputs(b != null ? new INDArray[] {xs, w, b} : new INDArray[] {xs, w});
+                Nd4j.exec(op.build());
+            });
             return out;
         }
         INDArray cols = im2col(g, x);
@@ -87,21 +93,42 @@ final class Conv2dFunction extends Function {
     /** libnd4j's conv2d arguments: kernel, stride, padding, dilation, explicit padding, NCHW, weights [out, in, kh, kw]. */
     private int[] iArgs(int kh, int kw) { return new int[] {kh, kw, sh, sw, padTop, padLeft, dh, dw, 0, 0, 1}; }
 
+    /**
+     * libnd4j's conv2d_bp over the batch split by {@link Nabla#splitBatch}: each part writes its rows of the input
+     * gradient and its own weight and bias gradients, which are summed.
+     */
     private INDArray[] libBackward(INDArray gOut) {
-        INDArray x = input(0), w = input(1);
-        boolean bias = inputCount() > 2;
+        INDArray x = input(0), w = input(1), b = inputCount() > 2 ? input(2) : null;
         INDArray g = gOut.dataType() == x.dataType() ? gOut : gOut.castTo(x.dataType());
-        INDArray gi = dev.nabla.api.Pool.uninitialized(x.dataType(), x.shape()), gw = Nd4j.createUninitialized(w.dataType(), w.shape());
-        var op = DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(iArgs((int) w.size(2), (int) w.size(3)));
-        if (bias) {
-            INDArray b = input(2), gb = Nd4j.createUninitialized(b.dataType(), b.shape());
-            op.addInputs(x, w, b, g).addOutputs(gi, gw, gb);
+        INDArray gi = dev.nabla.api.Pool.uninitialized(x.dataType(), x.shape());
+        int n = (int) x.size(0), parts = Blas.parts(n, 8);
+        INDArray[] gw = new INDArray[parts], gb = new INDArray[parts];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        int[] iArgs = iArgs((int) w.size(2), (int) w.size(3));
+        Nabla.splitBatch(n, 8, (from, to) -> {
+            int part = next.getAndIncrement();
+            gw[part] = Nd4j.createUninitialized(w.dataType(), w.shape());
+            var op = DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(iArgs);
+            INDArray xs = batch(x, from, to, n), gs = batch(g, from, to, n), gis = batch(gi, from, to, n);
+            if (b != null) {
+                gb[part] = Nd4j.createUninitialized(b.dataType(), b.shape());
+                op.addInputs(xs, w, b, gs).addOutputs(gis, gw[part], gb[part]);
+            } else {
+                op.addInputs(xs, w, gs).addOutputs(gis, gw[part]);
+            }
             Nd4j.exec(op.build());
-            return new INDArray[] {needsGrad(0) ? gi : null, needsGrad(1) ? gw : null, needsGrad(2) ? gb : null};
+        });
+        for (int i = 1; i < next.get(); i++) {
+            gw[0].addi(gw[i]);
+            if (b != null) gb[0].addi(gb[i]);
         }
-        op.addInputs(x, w, g).addOutputs(gi, gw);
-        Nd4j.exec(op.build());
-        return new INDArray[] {needsGrad(0) ? gi : null, needsGrad(1) ? gw : null};
+        INDArray dx = needsGrad(0) ? gi : null, dw = needsGrad(1) ? gw[0] : null;
+        return b != null ? new INDArray[] {dx, dw, needsGrad(2) ? gb[0] : null} : new INDArray[] {dx, dw};
+    }
+
+    /** Samples [from, to) of a batch-first array (the array itself when that is all of it). */
+    static INDArray batch(INDArray a, int from, int to, int n) {
+        return from == 0 && to == n ? a : a.get(NDArrayIndex.interval(from, to));
     }
 
     private INDArray weight2d(INDArray w) { return w.reshape('c', w.size(0), w.length() / w.size(0)); }

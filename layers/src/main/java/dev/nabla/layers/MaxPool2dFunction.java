@@ -39,7 +39,9 @@ final class MaxPool2dFunction extends Function {
         }
         if (lib) {
             INDArray out = dev.nabla.api.Pool.uninitialized(x.dataType(), n, c, oh, ow);
-            Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(out).addIntegerArguments(iArgs()).build());
+            dev.nabla.api.Nabla.splitBatch(n, 8, (from, to) -> Nd4j.exec(DynamicCustomOp.builder("maxpool2d")
+                    .addInputs(Conv2dFunction.batch(x, from, to, n)).addOutputs(Conv2dFunction.batch(out, from, to, n))
+                    .addIntegerArguments(iArgs()).build()));
             return out;
         }
         g = new PoolGeometry(n * c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
@@ -61,8 +63,10 @@ final class MaxPool2dFunction extends Function {
             INDArray x = input(0);
             INDArray gi = dev.nabla.api.Pool.uninitialized(x.dataType(), s);
             INDArray g = gOut.dataType() == x.dataType() ? gOut : gOut.castTo(x.dataType());
-            var op = DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, g).addOutputs(gi).addIntegerArguments(iArgs()).build();
-            dev.nabla.api.Nabla.wide(() -> Nd4j.exec(op));   // libnd4j's own loop, not oneDNN: give it the threads
+            int n = (int) s[0];
+            dev.nabla.api.Nabla.splitBatch(n, 8, (from, to) -> Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp")
+                    .addInputs(Conv2dFunction.batch(x, from, to, n), Conv2dFunction.batch(g, from, to, n))
+                    .addOutputs(Conv2dFunction.batch(gi, from, to, n)).addIntegerArguments(iArgs()).build()));
             return new INDArray[] {gi};
         }
         if (gOut.dataType() == DataType.DOUBLE) {
