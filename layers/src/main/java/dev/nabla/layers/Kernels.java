@@ -12,6 +12,8 @@ package dev.nabla.layers;
  *   <li>max pooling: libnd4j's {@code maxpool2d}/{@code maxpool2d_bp} without padding, dilation or ceil mode on inputs
  *       of 65,536 elements or more (forward 0.8 ms vs 4 ms for the project's sweep on the course's first layer); the
  *       project's float32 kernel ({@link FastMaxPool}) on smaller inputs and for what libnd4j cannot do;</li>
+ *   <li>libnd4j's kernels run on one OpenMP thread per call, the batch split over Nabla's Java threads
+ *       ({@link dev.nabla.api.Nabla#splitBatch});</li>
  *   <li>everything else (groups, dilation, asymmetric padding, average and adaptive pooling, transposed convolution,
  *       float64) on the project's kernels.</li>
  * </ul>
