@@ -37,18 +37,22 @@ public final class StepBench {
         SGD sgd = new SGD(net.parameters(), 0.1);
         Tensor x = Tensor.randn(batch, 1, 28, 28), y = Tensor.randint(0, 10, batch);
         double[] times = new double[steps];
+        long[] ends = new long[steps];
         for (int i = 0; i < 30 + steps; i++) {
             long t0 = System.nanoTime();
             Tensor loss = F.crossEntropy(net.forward(x), y);
             net.zeroGrad();
             loss.backward();
             sgd.step();
-            if (i >= 30) times[i - 30] = (System.nanoTime() - t0) / 1e6;
+            if (i >= 30) {
+                times[i - 30] = (System.nanoTime() - t0) / 1e6;
+                ends[i - 30] = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+            }
         }
         String dump = System.getProperty("dump");   // file: every step's time, one per line
         if (dump != null) {
             StringBuilder sb = new StringBuilder();
-            for (double t : times) sb.append(String.format("%.3f%n", t));
+            for (int i = 0; i < steps; i++) sb.append(String.format("%.3f %d%n", times[i], ends[i]));
             try { java.nio.file.Files.writeString(java.nio.file.Path.of(dump), sb); } catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); }
         }
         String ab = System.getProperty("ab");   // e.g. "a=;b=nabla.maxpool:lib" : blocks of 40 steps alternated, 8 rounds

@@ -28,11 +28,17 @@ final class Autograd {
         // gradient arrays this walk made and nobody else holds: freed as soon as they are consumed, so that ND4J
         // need not wait for the garbage collector (the seed, views, and arrays aliasing forward data are never here)
         Set<INDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        // Sequential's intermediates that this graph's ops saved: their memory goes back to the pool once it is freed
+        Set<Tensor> internal = Collections.newSetFromMap(new IdentityHashMap<>()), kept = Collections.newSetFromMap(new IdentityHashMap<>());
         try (var g = Grad.disabled()) {
             for (Function f : order) {
                 f.checkAlive();
                 INDArray gOut = grads.remove(f);
-                if (gOut == null) continue; // no path to the root carries a gradient here
+                if (gOut == null) {   // no path to the root carries a gradient here: f stays, and what it saved
+                    for (Tensor in : f.inputs()) if (in.isInternal()) kept.add(in);
+                    continue;
+                }
+                if (!retainGraph) for (Tensor in : f.inputs()) if (in.isInternal()) internal.add(in);
                 Tensor retained = f.retainedOutput;
                 if (retained != null) retained.accumulateGrad(gOut);
                 long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
@@ -83,6 +89,7 @@ final class Autograd {
                 if (!retainGraph) f.release();
             }
         }
+        for (Tensor t : internal) if (!kept.contains(t)) t.releaseInternal();
     }
 
     /** Whether gIn[i] is an array of its own: not a view, not aliasing forward data or another returned gradient. */

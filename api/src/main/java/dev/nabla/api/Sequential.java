@@ -9,6 +9,7 @@ import java.util.List;
  * Module net = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
  * }</pre>
  */
+@KeepsNoTensors
 public class Sequential extends Module {
     private final List<Module> layers = new java.util.ArrayList<>();
 
@@ -31,8 +32,37 @@ public class Sequential extends Module {
 
     public int size() { return layers.size(); }
 
+    /**
+     * Applies the modules in order. When every module declares {@link KeepsNoTensors} (the framework's layers do), an
+     * intermediate result whose memory the results after it do not share is reachable only through the ops that saved
+     * it: without a tape it goes back to the memory pool at once, with one when the backward pass frees the graph, so
+     * that large activations need not wait for the garbage collector (BENCHMARKS.md: convnet step 15.7–16.1 → 14.2–14.4
+     * ms mean, collections 23 → 9 in 630 steps). Results that share memory with later ones (a {@code Flatten} view)
+     * are left to the collector.
+     */
     @Override public Tensor forward(Tensor x) {
-        for (Module m : layers) x = m.forward(x);
-        return x;
+        boolean release = Pool.enabled() && releasable() && !Boolean.getBoolean("nabla.noRelease");
+        Tensor cur = x;
+        for (Module m : layers) {
+            Tensor out = m.forward(cur);
+            if (release && cur != x && out != cur && !Tensor.sharesStorage(out.nd(), cur.nd())) {
+                if (Grad.isEnabled()) cur.markInternal();
+                else cur.releaseInternal();
+            }
+            cur = out;
+        }
+        return cur;
+    }
+
+    private boolean releasable() {
+        for (Module m : layers) if (!keepsNoTensors(m)) return false;
+        return true;
+    }
+
+    /** Whether a module's class, and its children's, declare {@link KeepsNoTensors}. */
+    private static boolean keepsNoTensors(Module m) {
+        if (!m.getClass().isAnnotationPresent(KeepsNoTensors.class)) return false;
+        for (Module c : m.children()) if (!keepsNoTensors(c)) return false;
+        return true;
     }
 }

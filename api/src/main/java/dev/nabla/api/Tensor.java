@@ -35,6 +35,11 @@ public class Tensor {
     /** Set by zeroGrad: the gradient reads as zero; the next backward overwrites it instead of adding (one pass less). */
     private boolean gradZeroPending;
     private Function gradFn;
+    /**
+     * Set by {@link Sequential} on an intermediate result that only its own (framework) modules' ops can reach: once
+     * the backward pass has freed the graph that saved it, its memory goes back to the {@link Pool} at once.
+     */
+    private boolean internal;
 
     Tensor(INDArray data) {
         this.data = data;
@@ -223,7 +228,22 @@ public class Tensor {
     // ---------------------------------------------------------------- properties
 
     /** The underlying ND4J array (shares memory). */
-    public INDArray nd() { return data; }
+    public INDArray nd() {
+        if (data == null) {
+            throw new IllegalStateException("Tensor: this intermediate result of a Sequential was released to the memory pool "
+                    + "after its last use; Sequential releases only results that none of its modules keeps (report this as a bug)");
+        }
+        return data;
+    }
+
+    void markInternal() { internal = true; }
+
+    boolean isInternal() { return internal; }
+
+    /** Gives the memory of an intermediate that nothing can reach any more back to the pool (when it came from it). */
+    void releaseInternal() {
+        if (data != null && Pool.release(data)) data = null;
+    }
 
     public long[] shape() { return data.shape(); }
 

@@ -12,6 +12,7 @@ import dev.nabla.api.Tensor;
  * AdaptiveAvgPool2d gap = new AdaptiveAvgPool2d(1);    // global average pooling
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class AdaptiveAvgPool2d extends Module {
     private final int oh, ow;
     private final boolean square;

@@ -13,6 +13,7 @@ import dev.nabla.api.Tensor;
  * AvgPool2d pool = new AvgPool2d(2);
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class AvgPool2d extends Module {
     private final int kernel, stride, padding, divisorOverride;
     private final boolean ceilMode, countIncludePad;

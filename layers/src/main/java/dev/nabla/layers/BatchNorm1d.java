@@ -11,6 +11,7 @@ package dev.nabla.layers;
  * Module net = new Sequential(new Linear(784, 128), new BatchNorm1d(128), new ReLU(), new Linear(128, 10));
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class BatchNorm1d extends BatchNormBase {
     public BatchNorm1d(int numFeatures) { this(numFeatures, BatchNormOptions.DEFAULT); }
 

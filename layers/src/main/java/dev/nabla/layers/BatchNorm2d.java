@@ -11,6 +11,7 @@ package dev.nabla.layers;
  * Module block = new Sequential(new Conv2d(1, 32, 3), new BatchNorm2d(32), new ReLU());
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class BatchNorm2d extends BatchNormBase {
     public BatchNorm2d(int numFeatures) { this(numFeatures, BatchNormOptions.DEFAULT); }
 

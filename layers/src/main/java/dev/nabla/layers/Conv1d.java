@@ -15,6 +15,7 @@ import java.util.Arrays;
  * Conv1d conv = new Conv1d(4, 8, 3, Conv1d.Options.DEFAULT.withPadding(1));
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class Conv1d extends Module {
     /** Stride, padding (a number or "same" / "valid"), dilation, groups and bias. */
     public record Options(int stride, int padding, String padMode, int dilation, int groups, boolean bias) {

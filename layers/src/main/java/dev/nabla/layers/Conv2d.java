@@ -17,6 +17,7 @@ import java.util.Arrays;
  * Conv2d same = new Conv2d(32, 64, 3, Conv2d.Options.DEFAULT.withPadding("same"));
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class Conv2d extends Module {
     /** Stride, padding (numbers or "same" / "valid"), dilation, groups and bias; PyTorch's defaults in {@link #DEFAULT}. */
     public record Options(int strideH, int strideW, int padH, int padW, String padMode, int dilationH, int dilationW, int groups,

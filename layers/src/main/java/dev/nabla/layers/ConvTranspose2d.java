@@ -15,6 +15,7 @@ import java.util.Arrays;
  * ConvTranspose2d up = new ConvTranspose2d(16, 8, 3, ConvTranspose2d.Options.DEFAULT.withStride(2));
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class ConvTranspose2d extends Module {
     /** Stride, padding, output padding, dilation, groups and bias. */
     public record Options(int stride, int padding, int outputPadding, int dilation, int groups, boolean bias) {

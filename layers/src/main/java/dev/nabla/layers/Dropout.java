@@ -4,6 +4,7 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /** Zeroes elements with probability p while training and scales the rest by 1/(1 − p), as {@code nn.Dropout}; identity in eval mode. Shape: any, unchanged. */
+@dev.nabla.api.KeepsNoTensors
 public final class Dropout extends Module {
     private final double p;
 

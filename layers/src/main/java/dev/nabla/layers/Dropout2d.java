@@ -4,6 +4,7 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /** Zeroes whole channels with probability p while training, as {@code nn.Dropout2d}; identity in eval mode. Shape: [N, C, H, W] or [C, H, W], unchanged. */
+@dev.nabla.api.KeepsNoTensors
 public final class Dropout2d extends Module {
     private final double p;
 

@@ -4,6 +4,7 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /** x where x > 0, α·(exp(x) − 1) elsewhere, as {@code nn.ELU} (α = 1 by default). Shape: any, unchanged. */
+@dev.nabla.api.KeepsNoTensors
 public final class ELU extends Module {
     private final double alpha;
 

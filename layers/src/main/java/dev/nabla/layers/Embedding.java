@@ -18,6 +18,7 @@ import dev.nabla.api.Tensor;
  * Tensor v = emb.forward(tokens);   // [batch, seq] int64 -> [batch, seq, 64]
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class Embedding extends Module {
     private final int numEmbeddings, embeddingDim;
     private final long paddingIdx;

@@ -8,6 +8,7 @@ import dev.nabla.api.Tensor;
  *
  * <p>Shape: [N, C, H, W] → [N, C·H·W] with the defaults.
  */
+@dev.nabla.api.KeepsNoTensors
 public final class Flatten extends Module {
     private final int start, end;
 

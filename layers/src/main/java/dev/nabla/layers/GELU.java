@@ -4,6 +4,7 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /** x·Φ(x) elementwise (exact, erf form), as {@code nn.GELU}. Shape: any, unchanged. */
+@dev.nabla.api.KeepsNoTensors
 public final class GELU extends Module {
     public GELU() {}
 

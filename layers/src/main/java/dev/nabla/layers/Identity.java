@@ -4,6 +4,7 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /** Returns its input, as {@code nn.Identity}. Shape: any, unchanged. */
+@dev.nabla.api.KeepsNoTensors
 public final class Identity extends Module {
     public Identity() {}
 

@@ -15,6 +15,7 @@ import dev.nabla.api.Tensor;
  * Tensor y = norm.forward(x);   // [batch, seq, 512] -> [batch, seq, 512]
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class LayerNorm extends Module {
     private final long[] normalizedShape;
     private final double eps;

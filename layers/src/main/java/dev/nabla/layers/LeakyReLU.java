@@ -4,6 +4,7 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /** x where x > 0, slope·x elsewhere, as {@code nn.LeakyReLU} (slope 0.01 by default). Shape: any, unchanged. */
+@dev.nabla.api.KeepsNoTensors
 public final class LeakyReLU extends Module {
     private final double slope;
 

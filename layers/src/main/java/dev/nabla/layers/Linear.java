@@ -14,6 +14,7 @@ import dev.nabla.api.Tensor;
  * Tensor y = fc.forward(x);   // [64, 784] -> [64, 128]
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class Linear extends Module {
     private final int in, out;
     private final Parameter weight, bias;

@@ -4,6 +4,7 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /** Log-softmax along a dimension (log-sum-exp), as {@code nn.LogSoftmax(dim)}. Shape: any, unchanged. */
+@dev.nabla.api.KeepsNoTensors
 public final class LogSoftmax extends Module {
     private final int dim;
 

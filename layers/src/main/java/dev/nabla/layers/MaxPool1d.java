@@ -12,6 +12,7 @@ import dev.nabla.api.Tensor;
  * MaxPool1d pool = new MaxPool1d(2);
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class MaxPool1d extends Module {
     private final int kernel, stride, padding, dilation;
     private final boolean ceilMode;

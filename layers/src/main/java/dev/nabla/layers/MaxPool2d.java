@@ -12,6 +12,7 @@ import dev.nabla.api.Tensor;
  * MaxPool2d pool = new MaxPool2d(3);          // [N, 32, 24, 24] -> [N, 32, 8, 8]
  * }</pre>
  */
+@dev.nabla.api.KeepsNoTensors
 public final class MaxPool2d extends Module {
     private final int kernel, stride, padding, dilation;
     private final boolean ceilMode;

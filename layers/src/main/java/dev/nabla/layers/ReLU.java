@@ -4,6 +4,7 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /** max(0, x) elementwise, as {@code nn.ReLU}. Shape: any, unchanged. */
+@dev.nabla.api.KeepsNoTensors
 public final class ReLU extends Module {
     public ReLU() {}
 

@@ -4,6 +4,7 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /** Softmax along a dimension, as {@code nn.Softmax(dim)}. Shape: any, unchanged. */
+@dev.nabla.api.KeepsNoTensors
 public final class Softmax extends Module {
     private final int dim;
 

@@ -4,6 +4,7 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /** (1/β)·log(1 + exp(β·x)), linear above the threshold, as {@code nn.Softplus}. Shape: any, unchanged. */
+@dev.nabla.api.KeepsNoTensors
 public final class Softplus extends Module {
     private final double beta, threshold;
 

@@ -4,6 +4,7 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /** tanh(x) elementwise, as {@code nn.Tanh}. Shape: any, unchanged. */
+@dev.nabla.api.KeepsNoTensors
 public final class Tanh extends Module {
     public Tanh() {}
 

@@ -9,6 +9,7 @@ import java.util.Arrays;
  *
  * <p>Shape: [N, 784] → [N, 1, 28, 28] for {@code new Unflatten(1, 1, 28, 28)}.
  */
+@dev.nabla.api.KeepsNoTensors
 public final class Unflatten extends Module {
     private final int dim;
     private final long[] sizes;
