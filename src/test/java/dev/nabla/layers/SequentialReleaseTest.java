@@ -110,4 +110,19 @@ class SequentialReleaseTest {
         }
         assertThat(yaAgain.nd().dup().data().asFloat()).containsExactly(ya.nd().dup().data().asFloat());
     }
+
+    /** The input's memory is the user's, also when the first module's result is a reshape of it. */
+    @Test void theInputIsNeverReleased() {
+        Nabla.manualSeed(7);
+        Sequential net = new Sequential(new Flatten(), new Linear(8 * 24 * 24, 4));
+        Tensor x = Tensor.randn(16, 8, 24, 24).relu();   // 295 KB from the pool
+        float[] before = x.nd().dup().data().asFloat();
+        try (var g = Grad.disabled()) {
+            net.forward(x);
+            for (int i = 0; i < 4; i++) Tensor.randn(16, 8, 24, 24).relu();   // would take a released block
+        }
+        net.forward(x).sum().backward();
+        for (int i = 0; i < 4; i++) Tensor.randn(16, 8, 24, 24).relu();
+        assertThat(x.nd().dup().data().asFloat()).containsExactly(before);
+    }
 }

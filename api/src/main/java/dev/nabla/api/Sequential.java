@@ -45,7 +45,7 @@ public class Sequential extends Module {
         Tensor cur = x;
         for (Module m : layers) {
             Tensor out = m.forward(cur);
-            if (release && cur != x && out != cur && !Tensor.sharesStorage(out.nd(), cur.nd())) {
+            if (release && cur != x && out != cur && !Tensor.sharesStorage(out.nd(), cur.nd()) && !Tensor.sharesStorage(cur.nd(), x.nd())) {
                 if (Grad.isEnabled()) cur.markInternal();
                 else cur.releaseInternal();
             }
