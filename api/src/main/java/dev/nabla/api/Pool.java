@@ -90,10 +90,10 @@ public final class Pool {
         return a;
     }
 
-    /** Whether {@code a} is a whole array this pool lent (not a view into one). */
     /** Whether the pool is on ({@code -Dnabla.noPool=true} turns it off). */
     static boolean enabled() { return ENABLED; }
 
+    /** Whether {@code a} is a whole array this pool lent (not a view into one). */
     static boolean owns(INDArray a) {
         if (!lendable(a)) return false;
         synchronized (Pool.class) {
