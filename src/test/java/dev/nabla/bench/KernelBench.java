@@ -37,10 +37,23 @@ public final class KernelBench {
         TIMES.computeIfAbsent(name, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e6 / reps);
     }
 
+    /** libnd4j as anyone calls it: its kernels (and its own loops) on all the threads of OpenMP. */
+    private static void libExec(org.nd4j.linalg.api.ops.CustomOp op) {
+        var ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+        ops.setOmpNumThreads(dev.nabla.api.Nabla.numThreads());
+        Nd4j.getEnvironment().setMaxThreads(dev.nabla.api.Nabla.numThreads());
+        try {
+            Nd4j.exec(op);
+        } finally {
+            Nd4j.getEnvironment().setMaxThreads(1);
+            ops.setOmpNumThreads(1);
+        }
+    }
+
     private static INDArray conv(INDArray x, INDArray w, INDArray b) {
         long oh = x.size(2) - w.size(2) + 1, ow = x.size(3) - w.size(3) + 1;
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.size(0), w.size(0), oh, ow);
-        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, w, b).addOutputs(out)
+        libExec(DynamicCustomOp.builder("conv2d").addInputs(x, w, b).addOutputs(out)
                 .addIntegerArguments((int) w.size(2), (int) w.size(3), 1, 1, 0, 0, 1, 1, 0, 0, 1).build());
         return out;
     }
@@ -48,20 +61,20 @@ public final class KernelBench {
     private static INDArray[] convBp(INDArray x, INDArray w, INDArray b, INDArray g) {
         INDArray gi = Nd4j.createUninitialized(DataType.FLOAT, x.shape()), gw = Nd4j.createUninitialized(DataType.FLOAT, w.shape()),
                 gb = Nd4j.createUninitialized(DataType.FLOAT, b.shape());
-        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, w, b, g).addOutputs(gi, gw, gb)
+        libExec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, w, b, g).addOutputs(gi, gw, gb)
                 .addIntegerArguments((int) w.size(2), (int) w.size(3), 1, 1, 0, 0, 1, 1, 0, 0, 1).build());
         return new INDArray[] {gi, gw, gb};
     }
 
     private static INDArray pool(INDArray x, int k) {
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.size(0), x.size(1), x.size(2) / k, x.size(3) / k);
-        Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(out).addIntegerArguments(k, k, k, k, 0, 0, 1, 1, 0, 0, 0).build());
+        libExec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(out).addIntegerArguments(k, k, k, k, 0, 0, 1, 1, 0, 0, 0).build());
         return out;
     }
 
     private static INDArray poolBp(INDArray x, INDArray g, int k) {
         INDArray gi = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-        Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, g).addOutputs(gi).addIntegerArguments(k, k, k, k, 0, 0, 1, 1, 0, 0, 0).build());
+        libExec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, g).addOutputs(gi).addIntegerArguments(k, k, k, k, 0, 0, 1, 1, 0, 0, 0).build());
         return gi;
     }
 

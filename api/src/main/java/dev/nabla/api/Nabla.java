@@ -167,15 +167,12 @@ public final class Nabla {
         });
     }
 
-    /** Threads whose OpenMP team size Nabla has set to one. */
-    private static final ThreadLocal<Boolean> OMP_ONE = new ThreadLocal<>();
-
-    /** Sets the calling thread's OpenMP team to one thread (OpenMP's thread count is a per-thread setting). */
+    /**
+     * Sets the calling thread's OpenMP team to one thread (OpenMP's thread count is a per-thread setting; set at every
+     * call, ~0.1 µs, in case other code changed it).
+     */
     private static void ompOne() {
-        if (OMP_ONE.get() == null && Nd4j.getEnvironment().isCPU()) {
-            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-            OMP_ONE.set(Boolean.TRUE);
-        }
+        if (Nd4j.getEnvironment().isCPU()) NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
     }
 
     private static int defaultThreads() {
