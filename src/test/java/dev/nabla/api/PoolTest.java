@@ -26,6 +26,21 @@ class PoolTest {
         assertThat(Pool.owns(b.reshape(256, 256).getRow(1))).as("a view is not a pooled array of its own").isFalse();
     }
 
+    @Test void idleBlocksUnusedForAWhileAreFreedAndLentOnesKept() {
+        INDArray live = Pool.uninitialized(DataType.FLOAT, N);
+        live.assign(7);
+        INDArray idle = Pool.uninitialized(DataType.FLOAT, N);
+        assertThat(Pool.release(idle)).isTrue();
+        assertThat(Pool.trim(60_000_000_000L)).as("a block of a size asked for within the minute stays").isZero();
+        long idleBefore = Pool.stats()[1];
+        assertThat(idleBefore).isGreaterThanOrEqualTo(N * 4);
+        assertThat(Pool.trim(0)).as("every idle block goes when the time is up").isEqualTo(idleBefore);
+        assertThat(Pool.stats()[1]).isZero();
+        assertThat(Pool.owns(live)).isTrue();
+        assertThat(live.minNumber().floatValue()).isEqualTo(7f);
+        assertThat(live.maxNumber().floatValue()).isEqualTo(7f);
+    }
+
     @Test void unreachableArraysComeBackAfterACollectionAndReachableOnesKeepTheirValues() throws InterruptedException {
         List<INDArray> kept = new ArrayList<>();
         for (int i = 0; i < 8; i++) {

@@ -38,9 +38,15 @@ public final class Pool {
 
     private static final ReferenceQueue<DataBuffer> QUEUE = new ReferenceQueue<>();
     private static final Map<Long, ArrayDeque<Block>> IDLE = new HashMap<>();
+    /** When each size was last asked for. */
+    private static final Map<Long, Long> LAST_REQUEST = new HashMap<>();
     private static final Map<Reference<?>, Block> LENT = new HashMap<>();
     private static final Map<Long, Reference<?>> LENT_BY_ADDRESS = new HashMap<>();
     private static long idleBytes, lentBytes, misses, hits;
+
+    /** Idle blocks of a size nobody asked for in this long are freed (0: never), so that a change of workload gives memory back. */
+    static final long TRIM_MILLIS = Long.getLong("nabla.poolTrimMillis", 1000);
+    private static volatile boolean trimmerStarted;
 
     /** A block of memory owned by the pool: the ND4J array that holds it, its address and size. */
     private record Block(INDArray owner, long address, long bytes) {}
@@ -64,6 +70,7 @@ public final class Pool {
         synchronized (Pool.class) {
             drain();
             ArrayDeque<Block> q = IDLE.get(bytes);
+            LAST_REQUEST.put(bytes, System.nanoTime());
             b = q == null ? null : q.pollLast();
             if (b != null) {
                 idleBytes -= bytes;
@@ -71,6 +78,7 @@ public final class Pool {
             }
         }
         if (b == null) {
+            if (!trimmerStarted && TRIM_MILLIS > 0) startTrimmer();
             INDArray owner = Nd4j.createUninitialized(DataType.BYTE, bytes);
             b = new Block(owner, owner.data().address(), bytes);
             synchronized (Pool.class) { misses++; }
@@ -140,6 +148,46 @@ public final class Pool {
         }
         IDLE.computeIfAbsent(b.bytes(), k -> new ArrayDeque<>()).addLast(b);
         idleBytes += b.bytes();
+    }
+
+    /**
+     * A daemon thread that frees, every {@link #TRIM_MILLIS}, the idle blocks of sizes nobody asked for in that time:
+     * a training loop asks for its sizes every step, but after a change of workload (inference at batch 1,000, then
+     * training at batch 100) the larger blocks would otherwise stay resident.
+     */
+    private static synchronized void startTrimmer() {
+        if (trimmerStarted) return;
+        trimmerStarted = true;
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(TRIM_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                trim(TRIM_MILLIS * 1_000_000L);
+            }
+        }, "nabla-pool-trimmer");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Frees the idle blocks of the sizes not asked for in the last {@code nanos}; returns the bytes freed. */
+    static synchronized long trim(long nanos) {
+        drain();
+        long now = System.nanoTime(), freed = 0;
+        for (var it = IDLE.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            Long last = LAST_REQUEST.get(e.getKey());
+            if (last != null && now - last < nanos) continue;
+            for (Block b : e.getValue()) {
+                idleBytes -= b.bytes();
+                freed += b.bytes();
+                b.owner().close();
+            }
+            it.remove();
+        }
+        return freed;
     }
 
     /** Counters for benchmarks and tests: {lent bytes, idle bytes, allocations from ND4J, reuses}. */
