@@ -48,7 +48,7 @@ public final class Blas {
                              INDArray b, long offB, int ldb, float beta, INDArray c, long offC, int ldc) {
         if (m == 0 || n == 0) return;
         org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS,
-                m, n, k, alpha, at(a, offA), lda, at(b, offB), ldb, beta, at(c, offC), ldc);
+                m, n, k, alpha, at(0, a, offA), lda, at(1, b, offB), ldb, beta, at(2, c, offC), ldc);
     }
 
     /** y += alpha·x for float32 arrays of the same length, both C-contiguous. */
@@ -56,12 +56,32 @@ public final class Blas {
         if (x.length() != y.length() || x.length() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("Blas.saxpy: lengths " + x.length() + " and " + y.length());
         }
-        org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy((int) x.length(), alpha, at(x, 0), 1, at(y, 0), 1);
+        org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy((int) x.length(), alpha, at(0, x, 0), 1, at(1, y, 0), 1);
     }
 
-    private static FloatPointer at(INDArray a, long off) {
+    /**
+     * A float pointer whose address is set in place: BLAS calls take JavaCPP pointers, and making new ones per call
+     * (ND4J's {@code addressPointer()} makes four objects) was ~0.3 MB of garbage a training step.
+     */
+    private static final class Address extends FloatPointer {
+        Address() { super((Pointer) null); }
+
+        Address set(long address, long offset) {
+            this.address = address;
+            this.position = offset;
+            this.limit = 0;
+            this.capacity = 0;
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Address[]> ADDRESSES = ThreadLocal.withInitial(() -> new Address[] {new Address(), new Address(), new Address()});
+
+    /** Pointer {@code slot} of the calling thread (0–2, one per matrix of a call) at element {@code off} of the array's buffer. */
+    private static FloatPointer at(int slot, INDArray a, long off) {
         if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("Blas: expected a float32 array, got " + a.dataType());
-        return new FloatPointer(a.data().addressPointer()).position(off);   // the address of element 0 (ND4J adds the view's offset)
+        // the address of the array's element 0: its buffer's origin plus the buffer's offset (a view's)
+        return ADDRESSES.get()[slot].set(a.data().address() + 4 * a.data().offset(), off);
     }
 
     /**
