@@ -85,6 +85,31 @@ final class Collation {
         }
     }
 
+    /** Each thread's reusable float array for assembling a batch (at least {@code length} floats, contents undefined). */
+    static float[] scratch(int length) {
+        float[] s = SCRATCH.get();
+        if (s == null || s.length < length) {
+            s = new float[length];
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
+
+    /**
+     * A float32 tensor of the given shape holding a copy of {@code data[0 … length)}: on the CPU one bulk copy into
+     * memory from {@link dev.nabla.api.Pool}, so that neither the batch's array nor its ND4J allocation (~0.45 ms a MB)
+     * is new each batch.
+     */
+    static Tensor floats(float[] data, int length, long... shape) {
+        if (!dev.nabla.api.Blas.available()) return floats(Arrays.copyOf(data, length), shape);
+        INDArray a = dev.nabla.api.Pool.uninitialized(DataType.FLOAT, shape);
+        if (a.length() != length) throw new IllegalArgumentException("Collation.floats: shape " + Arrays.toString(shape) + " holds " + a.length() + " floats, got " + length);
+        dev.nabla.api.Blas.floats(a).put(0, data, 0, length);
+        return Tensor.from(a);
+    }
+
     static Tensor floats(float[] data, long... shape) {
         return Tensor.from(Nd4j.create(data, shape, 'c'));
     }

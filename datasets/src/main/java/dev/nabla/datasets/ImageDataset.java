@@ -103,7 +103,7 @@ public class ImageDataset implements Dataset<Sample> {
             return new Batch(Collation.uint8(out, 0, b, raw.c, raw.h, raw.w), targets);
         }
         if (lut != null) {
-            float[] out = new float[b * per];
+            float[] out = Collation.scratch(b * per);
             int plane = raw.h * raw.w;
             byte[] images = raw.images;
             for (int k = 0; k < b; k++) {
@@ -113,7 +113,7 @@ public class ImageDataset implements Dataset<Sample> {
                     for (int p = 0; p < plane; p++, src++, dst++) out[dst] = table[images[src] & 0xff];
                 }
             }
-            return new Batch(Collation.floats(out, b, raw.c, raw.h, raw.w), targets);
+            return new Batch(Collation.floats(out, b * per, b, raw.c, raw.h, raw.w), targets);
         }
         if (arrayChain != null) return new Batch(transformInArrays(indices), targets);
         List<Tensor> xs = new ArrayList<>(b);
