@@ -48,6 +48,10 @@ public final class StepBench {
                 times[i - 30] = (System.nanoTime() - t0) / 1e6;
                 ends[i - 30] = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
             }
+            if (Boolean.getBoolean("memtrace") && i % 100 == 0) {
+                System.out.printf("step %d pool %s, resident %.1f MB%n", i, java.util.Arrays.toString(dev.nabla.api.Pool.stats()),
+                        org.bytedeco.javacpp.Pointer.physicalBytes() / 1e6);
+            }
         }
         String dump = System.getProperty("dump");   // file: every step's time, one per line
         if (dump != null) {

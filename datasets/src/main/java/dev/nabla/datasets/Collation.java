@@ -102,10 +102,10 @@ final class Collation {
      * memory from {@link dev.nabla.api.Pool}, so that neither the batch's array nor its ND4J allocation (~0.45 ms a MB)
      * is new each batch.
      */
-    static Tensor floats(float[] data, int length, long... shape) {
+    static Tensor floatsPooled(float[] data, int length, long... shape) {
         if (!dev.nabla.api.Blas.available()) return floats(Arrays.copyOf(data, length), shape);
         INDArray a = dev.nabla.api.Pool.uninitialized(DataType.FLOAT, shape);
-        if (a.length() != length) throw new IllegalArgumentException("Collation.floats: shape " + Arrays.toString(shape) + " holds " + a.length() + " floats, got " + length);
+        if (a.length() != length) throw new IllegalArgumentException("Collation.floatsPooled: shape " + Arrays.toString(shape) + " holds " + a.length() + " floats, got " + length);
         dev.nabla.api.Blas.floats(a).put(0, data, 0, length);
         return Tensor.from(a);
     }

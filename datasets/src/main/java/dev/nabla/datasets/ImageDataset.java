@@ -113,7 +113,7 @@ public class ImageDataset implements Dataset<Sample> {
                     for (int p = 0; p < plane; p++, src++, dst++) out[dst] = table[images[src] & 0xff];
                 }
             }
-            return new Batch(Collation.floats(out, b * per, b, raw.c, raw.h, raw.w), targets);
+            return new Batch(Collation.floatsPooled(out, b * per, b, raw.c, raw.h, raw.w), targets);
         }
         if (arrayChain != null) return new Batch(transformInArrays(indices), targets);
         List<Tensor> xs = new ArrayList<>(b);
