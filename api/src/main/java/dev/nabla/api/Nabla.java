@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.BiConsumer;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
@@ -136,38 +135,52 @@ public final class Nabla {
 
     private static volatile int numThreads = defaultThreads();
 
+    /** A part of a batch: samples [from, to), the {@code part}-th of {@link #batchParts}. */
+    @FunctionalInterface
+    public interface BatchPart {
+        void run(int part, int from, int to);
+    }
+
     /**
-     * Runs a large libnd4j kernel (convolution, pooling) over the batch split into parts on Nabla's Java threads:
-     * {@code body.accept(from, to)} for each part of [0, n), parts of at least {@code minPerPart} samples, each on a
-     * thread whose OpenMP team is one thread. All of Nabla's parallelism is thus on Java threads: OpenMP's threads
-     * spin for a while after each parallel region, and on 2 cores they and the Java threads of the next kernel took
-     * turns (course convnet step at batch 100, mean 18.0 ms with libnd4j's kernels on OpenMP's 2 threads, 14.5–15.2 ms
-     * split in Java; BENCHMARKS.md). System property {@code nabla.libThreads=omp} (read per call, for benchmarks)
-     * runs the kernel whole on OpenMP's threads instead.
+     * Runs a large libnd4j kernel (convolution, pooling) over the batch split into {@link #batchParts} parts on Nabla's
+     * Java threads, each on a thread whose OpenMP team is one thread. All of Nabla's parallelism is thus on Java
+     * threads: OpenMP's threads spin for a while after each parallel region, and on 2 cores they and the Java threads
+     * of the next kernel took turns (course convnet step at batch 100, mean 18.0 ms with libnd4j's kernels on OpenMP's
+     * 2 threads, 14.5–15.2 ms split in Java; BENCHMARKS.md). System property {@code nabla.libThreads=omp} (read per
+     * call, for benchmarks) runs the kernel whole on OpenMP's threads instead.
      */
-    public static void splitBatch(int n, int minPerPart, BiConsumer<Integer, Integer> body) {
-        if ("omp".equals(System.getProperty("nabla.libThreads")) && numThreads > 1 && Nd4j.getEnvironment().isCPU()) {
+    public static void splitBatch(int n, int minPerPart, BatchPart body) {
+        if (libOnOpenMp()) {
             NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
             ops.setOmpNumThreads(numThreads);
             Nd4j.getEnvironment().setMaxThreads(numThreads);
             try {
-                body.accept(0, n);
+                body.run(0, 0, n);
             } finally {
                 Nd4j.getEnvironment().setMaxThreads(1);
                 ops.setOmpNumThreads(1);
             }
             return;
         }
-        int parts = Blas.parts(n, minPerPart);
+        int parts = batchParts(n, minPerPart);
         if (parts <= 1) {
             ompOne();
-            body.accept(0, n);
+            body.run(0, 0, n);
             return;
         }
         Blas.parallel(parts, i -> {
             ompOne();
-            body.accept((int) ((long) n * i / parts), (int) ((long) n * (i + 1) / parts));
+            body.run(i, (int) ((long) n * i / parts), (int) ((long) n * (i + 1) / parts));
         });
+    }
+
+    /** How many parts {@link #splitBatch} splits a batch of {@code n} into: one per thread, none under {@code minPerPart}. */
+    public static int batchParts(int n, int minPerPart) {
+        return libOnOpenMp() ? 1 : Blas.parts(n, minPerPart);
+    }
+
+    private static boolean libOnOpenMp() {
+        return "omp".equals(System.getProperty("nabla.libThreads")) && numThreads > 1 && Nd4j.getEnvironment().isCPU();
     }
 
     /**

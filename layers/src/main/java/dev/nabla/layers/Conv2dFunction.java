@@ -1,6 +1,5 @@
 package dev.nabla.layers;
 
-import dev.nabla.api.Blas;
 import dev.nabla.api.Function;
 import dev.nabla.api.Gemm;
 import dev.nabla.api.Nabla;
@@ -49,7 +48,7 @@ final class Conv2dFunction extends Function {
         if (lib) {
             INDArray out = dev.nabla.api.Pool.uninitialized(x.dataType(), n, co, oh, ow);
             INDArray b = in.length > 2 ? in[2] : null;
-            Nabla.splitBatch(n, 8, (from, to) -> {
+            Nabla.splitBatch(n, 8, (part, from, to) -> {
                 INDArray xs = batch(x, from, to, n);
                 var op = DynamicCustomOp.builder("conv2d").addOutputs(batch(out, from, to, n)).addIntegerArguments(iArgs(kh, kw));
                 op.addInputs(b != null ? new INDArray[] {xs, w, b} : new INDArray[] {xs, w});
@@ -101,12 +100,10 @@ final class Conv2dFunction extends Function {
         INDArray x = input(0), w = input(1), b = inputCount() > 2 ? input(2) : null;
         INDArray g = gOut.dataType() == x.dataType() ? gOut : gOut.castTo(x.dataType());
         INDArray gi = dev.nabla.api.Pool.uninitialized(x.dataType(), x.shape());
-        int n = (int) x.size(0), parts = Blas.parts(n, 8);
+        int n = (int) x.size(0), parts = Nabla.batchParts(n, 8);
         INDArray[] gw = new INDArray[parts], gb = new INDArray[parts];
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         int[] iArgs = iArgs((int) w.size(2), (int) w.size(3));
-        Nabla.splitBatch(n, 8, (from, to) -> {
-            int part = next.getAndIncrement();
+        Nabla.splitBatch(n, 8, (part, from, to) -> {
             gw[part] = Nd4j.createUninitialized(w.dataType(), w.shape());
             var op = DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(iArgs);
             INDArray xs = batch(x, from, to, n), gs = batch(g, from, to, n), gis = batch(gi, from, to, n);
@@ -118,7 +115,7 @@ final class Conv2dFunction extends Function {
             }
             Nd4j.exec(op.build());
         });
-        for (int i = 1; i < next.get(); i++) {
+        for (int i = 1; i < parts; i++) {
             gw[0].addi(gw[i]);
             if (b != null) gb[0].addi(gb[i]);
         }

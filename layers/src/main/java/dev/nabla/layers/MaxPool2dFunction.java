@@ -39,7 +39,7 @@ final class MaxPool2dFunction extends Function {
         }
         if (lib) {
             INDArray out = dev.nabla.api.Pool.uninitialized(x.dataType(), n, c, oh, ow);
-            dev.nabla.api.Nabla.splitBatch(n, 8, (from, to) -> Nd4j.exec(DynamicCustomOp.builder("maxpool2d")
+            dev.nabla.api.Nabla.splitBatch(n, 8, (part, from, to) -> Nd4j.exec(DynamicCustomOp.builder("maxpool2d")
                     .addInputs(Conv2dFunction.batch(x, from, to, n)).addOutputs(Conv2dFunction.batch(out, from, to, n))
                     .addIntegerArguments(iArgs()).build()));
             return out;
@@ -64,7 +64,7 @@ final class MaxPool2dFunction extends Function {
             INDArray gi = dev.nabla.api.Pool.uninitialized(x.dataType(), s);
             INDArray g = gOut.dataType() == x.dataType() ? gOut : gOut.castTo(x.dataType());
             int n = (int) s[0];
-            dev.nabla.api.Nabla.splitBatch(n, 8, (from, to) -> Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp")
+            dev.nabla.api.Nabla.splitBatch(n, 8, (part, from, to) -> Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp")
                     .addInputs(Conv2dFunction.batch(x, from, to, n), Conv2dFunction.batch(g, from, to, n))
                     .addOutputs(Conv2dFunction.batch(gi, from, to, n)).addIntegerArguments(iArgs()).build()));
             return new INDArray[] {gi};
