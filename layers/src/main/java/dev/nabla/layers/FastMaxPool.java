@@ -25,7 +25,7 @@ final class FastMaxPool {
         INDArray xc = Blas.denseC(x);
         INDArray y = Pool.uninitialized(DataType.FLOAT, outShape);
         int planes = g.planes(), hw = g.h() * g.w(), ohw = g.oh() * g.ow();
-        int parts = Blas.parts(planes, 16);
+        int parts = Blas.parts(planes, planesPerPart(hw));
         Blas.parallel(parts, part -> {
             FloatBuffer xb = Blas.floats(xc), yb = Blas.floats(y);
             int from = planes * part / parts, to = planes * (part + 1) / parts;
@@ -45,7 +45,7 @@ final class FastMaxPool {
         INDArray gc = Blas.denseC(gOut.dataType() == DataType.FLOAT ? gOut : gOut.castTo(DataType.FLOAT));
         INDArray dx = Pool.uninitialized(DataType.FLOAT, inShape);
         int planes = g.planes(), hw = g.h() * g.w(), ohw = g.oh() * g.ow();
-        int parts = Blas.parts(planes, 16);
+        int parts = Blas.parts(planes, planesPerPart(hw));
         Blas.parallel(parts, part -> {
             FloatBuffer gb = Blas.floats(gc), db = Blas.floats(dx);
             int from = planes * part / parts, to = planes * (part + 1) / parts;
@@ -58,6 +58,11 @@ final class FastMaxPool {
             }
         });
         return dx;
+    }
+
+    /** Planes a thread's part needs at least: 65,536 input elements, so that small inputs run on the caller's thread. */
+    private static int planesPerPart(int hw) {
+        return Math.max(16, (1 << 16) / Math.max(1, hw));
     }
 
     /** One plane: the max of each window and its plane-local index (the first maximum; NaN wins). */
