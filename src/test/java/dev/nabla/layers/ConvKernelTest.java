@@ -176,7 +176,8 @@ class ConvKernelTest {
                 if (mode.equals("omp")) System.setProperty("nabla.libThreads", "omp");
                 try {
                     Nabla.manualSeed(21);
-                    Tensor x = Tensor.randn(20, 8, 24, 24).requiresGrad_();      // 92,160 elements: libnd4j's max-pool
+                    // 147,456 elements: libnd4j's max-pool by default; split in two parts by every kernel here
+                    Tensor x = Tensor.randn(32, 8, 24, 24).requiresGrad_();
                     Tensor w = Tensor.randn(16, 8, 5, 5).requiresGrad_(), b = Tensor.randn(16).requiresGrad_();
                     Tensor[] lib = convPool(x, w, b), own;
                     INDArray[] libGrads = {x.grad().nd().dup(), w.grad().nd().dup(), b.grad().nd().dup()};
