@@ -210,10 +210,31 @@ public final class Nabla {
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
     }
 
+    /**
+     * The BLAS the CPU backend loads: {@code "mkl_rt"} (Intel MKL) when bytedeco's MKL redistributable is on the class
+     * path (Maven profile {@code mkl}) and Nabla initialised ND4J, else {@code "openblas"}.
+     */
+    public static String blas() {
+        init();
+        return System.getProperty("org.bytedeco.openblas.load", "openblas");
+    }
+
+    /**
+     * With MKL's redistributable on the class path (and neither {@code org.bytedeco.openblas.load} nor
+     * {@code -Dnabla.noMkl} set), has JavaCPP load MKL in place of OpenBLAS: ND4J and Nabla's direct BLAS calls then
+     * run MKL, one thread per call as with OpenBLAS. Takes effect only before ND4J's backend loads.
+     */
+    private static void useMklWhenPresent() {
+        if (System.getProperty("org.bytedeco.openblas.load") != null || Boolean.getBoolean("nabla.noMkl")) return;
+        if (Nabla.class.getClassLoader().getResource("org/bytedeco/mkl/linux-x86_64/libmkl_rt.so.2") == null) return;
+        System.setProperty("org.bytedeco.openblas.load", "mkl_rt");
+    }
+
     static void init() {
         if (nativeBuild != null) return;
         synchronized (Nabla.class) {
             if (nativeBuild != null) return;
+            useMklWhenPresent();
             Nd4j.getBackend(); // loads the backend and its native libraries
             if (!Boolean.getBoolean("nabla.noThreadPolicy")) applyThreads();
             String build = "unknown";

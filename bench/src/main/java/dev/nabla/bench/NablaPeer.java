@@ -40,8 +40,8 @@ final class NablaPeer extends PeerWorker {
 
     @Override
     String info() {
-        return "peer=nabla native=" + Nabla.nativeBuild() + " java=" + System.getProperty("java.version") + " omp_threads="
-                + System.getenv().getOrDefault("OMP_NUM_THREADS", "default");
+        return "peer=nabla native=" + Nabla.nativeBuild() + " blas=" + Nabla.blas() + " java=" + System.getProperty("java.version")
+                + " threads=" + Nabla.numThreads();
     }
 
     static Module convnet() {
