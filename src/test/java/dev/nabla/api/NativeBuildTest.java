@@ -18,4 +18,11 @@ class NativeBuildTest {
         assertThat(natives).containsExactly("nd4j-native-1.0.0-M2.1-" + wanted + ".jar");
         assertThat(Nabla.nativeBuild()).isEqualTo(wanted);
     }
+
+    /** MKL loads only when its redistributable is on the class path (the `mkl` profile); otherwise OpenBLAS. */
+    @Test void theBlasIsMklExactlyWhenItsRedistributableIsThere() {
+        boolean mkl = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .anyMatch(p -> new File(p).getName().startsWith("mkl-") && p.endsWith("-redist.jar"));
+        assertThat(Nabla.blas()).isEqualTo(mkl ? "mkl_rt" : "openblas");
+    }
 }
