@@ -37,7 +37,15 @@ final class FastConv {
 
     /** A scratch array of exactly {@code length} floats for {@code role} (0: input sample, 1: columns), contents undefined. */
     private static float[] heap(int role, int length) {
-        return HEAP.get().computeIfAbsent(((long) role << 32) | length, k -> new float[length]);
+        java.util.Map<Long, float[]> m = HEAP.get();
+        long key = ((long) role << 32) | length;
+        float[] a = m.get(key);
+        if (a == null) {
+            if (m.size() >= 16) m.clear();   // many shapes (varying input sizes): keep the cache bounded
+            a = new float[length];
+            m.put(key, a);
+        }
+        return a;
     }
 
     /**
