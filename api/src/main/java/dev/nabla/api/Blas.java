@@ -95,6 +95,13 @@ public final class Blas {
         return p.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
+    /** The memory of a float32 array as its raw bits, {@code a.length()} ints from element 0, like {@link #floats}. */
+    public static java.nio.IntBuffer bits(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("Blas: expected a float32 array, got " + a.dataType());
+        Pointer p = new FloatPointer(a.data().addressPointer()).position(0).limit(a.length());
+        return p.asByteBuffer().order(ByteOrder.nativeOrder()).asIntBuffer();
+    }
+
     /** Whether the array is C-contiguous: its elements one dense row-major block. */
     public static boolean dense(INDArray a) {
         long expected = 1;

@@ -1,0 +1,43 @@
+package dev.nabla.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** ReLU's backward on float32 is PyTorch's threshold_backward: {@code y <= 0 ? 0 : g}, a select, NaN and infinities included. */
+class ReluBackwardTest {
+    private static float expected(float y, float g) { return y <= 0 ? 0f : g; }
+
+    @Test void aSelectOnSpecialValues() {
+        float nanNeg = Float.intBitsToFloat(0xFFC00000);   // x86's default NaN has its sign bit set
+        float[] x = {1.5f, -2f, 0f, -0f, Float.NaN, nanNeg, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE};
+        float[] g = {Float.NaN, Float.NaN, Float.POSITIVE_INFINITY, 3f, 4f, 5f, 6f, Float.NEGATIVE_INFINITY, 7f, Float.NaN};
+        Tensor xt = Tensor.from(Nd4j.createFromArray(x)).requiresGrad_();
+        Tensor y = xt.relu();
+        y.backward(Tensor.from(Nd4j.createFromArray(g)));
+        float[] yv = y.nd().toFloatVector(), got = xt.grad().nd().toFloatVector();
+        for (int i = 0; i < x.length; i++) {
+            assertThat(Float.floatToRawIntBits(got[i])).as("x=%s g=%s", x[i], g[i])
+                    .isEqualTo(Float.floatToRawIntBits(expected(yv[i], g[i])));
+        }
+    }
+
+    @Test void largeArraysSplitAndChunkedAsTheFormulaSays() {
+        Nabla.manualSeed(9);
+        int n = 3 * 65_536 + 123;   // two parts, chunks with a remainder
+        Tensor xt = Tensor.randn(n).requiresGrad_();
+        Tensor gt = Tensor.randn(n);
+        Tensor y = xt.relu();
+        y.backward(gt);
+        float[] yv = y.nd().toFloatVector(), gv = gt.nd().toFloatVector(), got = xt.grad().nd().toFloatVector();
+        int passed = 0;
+        for (int i = 0; i < n; i++) {
+            assertThat(got[i]).isEqualTo(expected(yv[i], gv[i]));
+            if (yv[i] > 0) passed++;
+        }
+        assertThat(passed).isBetween(n / 2 - 2_000, n / 2 + 2_000);
+        assertThat(xt.grad().nd().dataType()).isEqualTo(DataType.FLOAT);
+    }
+}
