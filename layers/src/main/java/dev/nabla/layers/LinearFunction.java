@@ -7,6 +7,7 @@ import dev.nabla.api.Pool;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * y = x·Wᵀ + b in one op (PyTorch's addmm): x [N, in], W [out, in], optional b [out]. The bias is written into the
@@ -37,7 +38,21 @@ final class LinearFunction extends Function {
         INDArray[] r = new INDArray[inputCount()];
         if (needsGrad(0)) r[0] = Gemm.mm(g, false, input(1), false);
         if (needsGrad(1)) r[1] = Gemm.mm(g, true, input(0), false);
-        if (inputCount() > 2 && needsGrad(2)) r[2] = g.sum(0);
+        if (inputCount() > 2 && needsGrad(2)) r[2] = biasGrad(g);
         return r;
+    }
+
+    /** Ones columns by batch size, for the bias gradient as a product (read-only, shared). */
+    private static final java.util.Map<Long, INDArray> ONES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The bias gradient, the column sums of g [N, out]: on float32 as the product gᵀ·1 (15 µs at 100×512 against 69 µs
+     * for ND4J's {@code sum(0)}), else {@code sum(0)}.
+     */
+    private static INDArray biasGrad(INDArray g) {
+        if (g.dataType() != DataType.FLOAT || !Blas.available() || g.rank() != 2 || g.size(1) < 64) return g.sum(0);
+        if (ONES.size() > 64) ONES.clear();
+        INDArray ones = ONES.computeIfAbsent(g.size(0), n -> Nd4j.ones(DataType.FLOAT, n, 1));
+        return Gemm.mm(g, true, ones, false).reshape(g.size(1));
     }
 }
