@@ -95,7 +95,9 @@ public final class Nabla {
      * so that ND4J frees dead arrays (default 64 MB; system property {@code nabla.gcThresholdBytes}). Since the tape and
      * {@link Sequential} give most large arrays back to the pool themselves, little counts toward it (convnet: about
      * 0.6 MB a training step); 64 MB kept 10 Fashion-MNIST epochs' resident size within ±3.0% (827–878 MB for epochs
-     * 2–10) against ±10.2% (957–1,173 MB) with 256 MB, at the same speed (BENCHMARKS.md).
+     * 2–10) against ±10.2% (957–1,173 MB) with 256 MB, at the same speed (BENCHMARKS.md). While collections come in
+     * quick succession (activations nobody gives back: a model not built from {@link Sequential}), Nabla raises it up to
+     * 4 times for as long as that lasts.
      */
     public static long gcThreshold() { return gcThreshold; }
 

@@ -1,0 +1,38 @@
+package dev.nabla.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The collection threshold adapts to how often collections come: up to 4× the base when they come quickly, back when rare. */
+class OffHeapGovernorTest {
+    private static final long MB = 1L << 20, S = 1_000_000_000L;
+
+    @Test void doublesAfterTwoQuickCollectionsUpToFourTimesAndHalvesBackWhenRare() {
+        long base = 64 * MB;
+        long[] t = {base, 0};
+        t = OffHeapGovernor.next(t[0], base, S / 10, (int) t[1]);
+        assertThat(t).as("one quick collection: not yet").containsExactly(64 * MB, 1);
+        t = OffHeapGovernor.next(t[0], base, S / 10, (int) t[1]);
+        assertThat(t).containsExactly(128 * MB, 0);
+        t = OffHeapGovernor.next(t[0], base, S / 10, (int) t[1]);
+        t = OffHeapGovernor.next(t[0], base, S / 10, (int) t[1]);
+        assertThat(t).containsExactly(256 * MB, 0);
+        t = OffHeapGovernor.next(t[0], base, S / 10, (int) t[1]);
+        t = OffHeapGovernor.next(t[0], base, S / 10, (int) t[1]);
+        assertThat(t[0]).as("capped at 4 times the base").isEqualTo(256 * MB);
+        assertThat(OffHeapGovernor.next(t[0], base, 2 * S, 1)).as("between 0.5 and 3 s: unchanged, the run broken").containsExactly(256 * MB, 0);
+        t = OffHeapGovernor.next(t[0], base, 5 * S, 0);
+        assertThat(t).containsExactly(128 * MB, 0);
+        t = OffHeapGovernor.next(OffHeapGovernor.next(t[0], base, 5 * S, 0)[0], base, 5 * S, 0);
+        assertThat(t[0]).as("never under the base").isEqualTo(64 * MB);
+    }
+
+    @Test void aSingleQuickCollectionBetweenSlowOnesChangesNothing() {
+        long base = 64 * MB;
+        long[] t = OffHeapGovernor.next(base, base, S / 10, 0);
+        t = OffHeapGovernor.next(t[0], base, 2 * S, (int) t[1]);
+        t = OffHeapGovernor.next(t[0], base, S / 10, (int) t[1]);
+        assertThat(t).containsExactly(64 * MB, 1);
+    }
+}
