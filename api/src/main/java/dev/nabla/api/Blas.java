@@ -79,7 +79,7 @@ public final class Blas {
 
     /** Pointer {@code slot} of the calling thread (0–2, one per matrix of a call) at element {@code off} of the array's buffer. */
     private static FloatPointer at(int slot, INDArray a, long off) {
-        if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("Blas: expected a float32 array, got " + a.dataType());
+        requireFloat(a);
         // the address of the array's element 0: its buffer's origin plus the buffer's offset (a view's)
         return ADDRESSES.get()[slot].set(a.data().address() + 4 * a.data().offset(), off);
     }
@@ -88,18 +88,20 @@ public final class Blas {
      * The memory of a float32 array as a direct buffer of {@code a.length()} floats from the array's first element
      * (index 0 is element 0 of a C-contiguous array). Writes go to the array.
      */
-    public static FloatBuffer floats(INDArray a) {
-        if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("Blas: expected a float32 array, got " + a.dataType());
-        long len = a.length();
-        Pointer p = new FloatPointer(a.data().addressPointer()).position(0).limit(len);
-        return p.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
+    public static FloatBuffer floats(INDArray a) { return memory(a).asFloatBuffer(); }
 
     /** The memory of a float32 array as its raw bits, {@code a.length()} ints from element 0, like {@link #floats}. */
-    public static java.nio.IntBuffer bits(INDArray a) {
-        if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("Blas: expected a float32 array, got " + a.dataType());
+    public static java.nio.IntBuffer bits(INDArray a) { return memory(a).asIntBuffer(); }
+
+    /** A float32 array's {@code 4·a.length()} bytes from element 0, in native order. */
+    private static java.nio.ByteBuffer memory(INDArray a) {
+        requireFloat(a);
         Pointer p = new FloatPointer(a.data().addressPointer()).position(0).limit(a.length());
-        return p.asByteBuffer().order(ByteOrder.nativeOrder()).asIntBuffer();
+        return p.asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    private static void requireFloat(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("Blas: expected a float32 array, got " + a.dataType());
     }
 
     /** Whether the array is C-contiguous: its elements one dense row-major block. */
