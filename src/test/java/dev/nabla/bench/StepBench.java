@@ -63,7 +63,7 @@ public final class StepBench {
         if (ab != null) {
             String[] cfgs = ab.split(";");
             java.util.Map<String, java.util.List<Double>> res = new java.util.LinkedHashMap<>();
-            for (int round = 0; round < 8; round++) {
+            for (int round = 0, rounds = Integer.getInteger("ab.rounds", 8); round < rounds; round++) {
                 for (String conf : cfgs) {
                     String[] kv = conf.split("=", 2);
                     java.util.List<String> set = new java.util.ArrayList<>();

@@ -104,6 +104,33 @@ public abstract class Function {
         return output.nd();
     }
 
+    /** Writes a gradient into an existing array: {@code beta} 0 overwrites it, 1 adds to it. */
+    @FunctionalInterface
+    protected interface GradWriter {
+        void write(INDArray target, float beta);
+    }
+
+    /**
+     * Lets {@link #backward} write input {@code i}'s gradient straight into the leaf's {@code .grad} (a parameter after
+     * its first step): {@code writer} gets that array and beta 0 after a zeroGrad (overwrite) or 1 (accumulate), as a
+     * BLAS product's beta, which spares a temporary and the copy or add into {@code .grad}. Returns false, writing
+     * nothing, when that does not apply (no gradient yet, a non-leaf, another type or shape, anomaly detection on);
+     * backward then returns the gradient as usual. When it returns true, backward returns null for input {@code i}.
+     */
+    protected final boolean gradInPlace(int i, long[] shape, GradWriter writer) {
+        checkAlive();
+        // nabla.noGradInPlace: a benchmark switch, read per call
+        if (!needsGrad(i) || Grad.isAnomalyDetectionEnabled() || Boolean.getBoolean("nabla.noGradInPlace")) return false;
+        Tensor t = inputs[i];
+        INDArray target = t.inPlaceGradTarget(t.nd().dataType(), shape);
+        if (target == null) return false;
+        for (Tensor in : inputs) if (Tensor.sharesStorage(target, in.nd())) return false;
+        if (output != null && Tensor.sharesStorage(target, output.nd())) return false;
+        writer.write(target, t.takeGradZeroPending() ? 0f : 1f);
+        t.grad().markModified();
+        return true;
+    }
+
     /** How many inputs the op was applied to. */
     protected final int inputCount() {
         checkAlive();

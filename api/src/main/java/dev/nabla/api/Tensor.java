@@ -379,6 +379,24 @@ public class Tensor {
         return t;
     }
 
+    /**
+     * For {@link Function#gradInPlace}: this leaf's existing .grad array when a backward may write into it (a dense
+     * array of the given type and shape), else null.
+     */
+    INDArray inPlaceGradTarget(org.nd4j.linalg.api.buffer.DataType dtype, long[] shape) {
+        if (gradFn != null || !requiresGrad || grad == null) return null;
+        INDArray a = grad.data;
+        if (a.dataType() != dtype || !Arrays.equals(a.shape(), shape) || a.isView() || !Blas.dense(a)) return null;
+        return a;
+    }
+
+    /** Whether the next gradient must overwrite .grad (a zeroGrad is pending); clears the pending zero. */
+    boolean takeGradZeroPending() {
+        boolean p = gradZeroPending;
+        gradZeroPending = false;
+        return p;
+    }
+
     void accumulateGrad(INDArray g) {
         if (grad == null) {
             grad = new Tensor(g.dataType() == data.dataType() ? g.dup('c') : g.castTo(data.dataType()));

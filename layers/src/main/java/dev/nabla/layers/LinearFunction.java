@@ -37,9 +37,27 @@ final class LinearFunction extends Function {
     @Override protected INDArray[] backward(INDArray g) {
         INDArray[] r = new INDArray[inputCount()];
         if (needsGrad(0)) r[0] = Gemm.mm(g, false, input(1), false);
-        if (needsGrad(1)) r[1] = Gemm.mm(g, true, input(0), false);
-        if (inputCount() > 2 && needsGrad(2)) r[2] = biasGrad(g);
+        if (needsGrad(1)) {
+            INDArray x = input(0);
+            // into the parameter's .grad when it exists: beta 1 accumulates there, beta 0 overwrites after a zeroGrad
+            if (!gradInPlace(1, inputShape(1), (target, beta) -> Gemm.mmInto(g, true, x, false, beta, target))) {
+                r[1] = Gemm.mm(g, true, x, false);
+            }
+        }
+        if (inputCount() > 2 && needsGrad(2)) {
+            long out = g.size(1);
+            boolean direct = g.dataType() == DataType.FLOAT && Blas.available() && g.rank() == 2 && out >= 64 && Blas.dense(g);
+            if (!direct || !gradInPlace(2, inputShape(2), (target, beta) -> Blas.sgemm(true, false, (int) out, 1, (int) g.size(0), 1f,
+                    g, 0, (int) out, ones(g.size(0)), 0, 1, beta, target, 0, 1))) {
+                r[2] = biasGrad(g);
+            }
+        }
         return r;
+    }
+
+    private static INDArray ones(long n) {
+        if (ONES.size() > 64) ONES.clear();
+        return ONES.computeIfAbsent(n, k -> Nd4j.ones(DataType.FLOAT, k, 1));
     }
 
     /** Ones columns by batch size, for the bias gradient as a product (read-only, shared). */
@@ -51,8 +69,6 @@ final class LinearFunction extends Function {
      */
     private static INDArray biasGrad(INDArray g) {
         if (g.dataType() != DataType.FLOAT || !Blas.available() || g.rank() != 2 || g.size(1) < 64) return g.sum(0);
-        if (ONES.size() > 64) ONES.clear();
-        INDArray ones = ONES.computeIfAbsent(g.size(0), n -> Nd4j.ones(DataType.FLOAT, n, 1));
-        return Gemm.mm(g, true, ones, false).reshape(g.size(1));
+        return Gemm.mm(g, true, ones(g.size(0)), false).reshape(g.size(1));
     }
 }
