@@ -24,6 +24,22 @@ class ReluBackwardTest {
         }
     }
 
+    /** The forward on float32 (the project's kernel on the raw bits): x where x > 0, NaN where NaN (as PyTorch), else 0. */
+    @Test void forwardKeepsPositivesAndNaN() {
+        float nanNeg = Float.intBitsToFloat(0xFFC00000);
+        float[] x = {1.5f, -2f, 0f, -0f, Float.NaN, nanNeg, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE};
+        for (int n : new int[] {x.length, 3 * 65_536 + 7}) {   // and split over threads, chunks with a remainder
+            float[] in = new float[n];
+            for (int i = 0; i < n; i++) in[i] = x[i % x.length] * (1 + i / x.length);
+            float[] y = Tensor.from(Nd4j.createFromArray(in)).relu().nd().toFloatVector();
+            for (int i = 0; i < n; i++) {
+                if (Float.isNaN(in[i])) assertThat(y[i]).as("relu(%s) at %d", in[i], i).isNaN();
+                else if (in[i] > 0) assertThat(y[i]).as("relu(%s) at %d", in[i], i).isEqualTo(in[i]);
+                else assertThat(y[i] == 0f).as("relu(%s) at %d is 0, got %s", in[i], i, y[i]).isTrue();
+            }
+        }
+    }
+
     @Test void largeArraysSplitAndChunkedAsTheFormulaSays() {
         Nabla.manualSeed(9);
         int n = 3 * 65_536 + 123;   // two parts, chunks with a remainder
