@@ -1,5 +1,8 @@
 package dev.nabla.layers;
 
+import dev.nabla.api.Blas;
+import dev.nabla.api.Pool;
+
 import dev.nabla.api.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -38,7 +41,7 @@ final class CrossEntropyFunction extends Function {
         type = logits.dataType();
         n = (int) logits.size(0);
         c = (int) logits.size(1);
-        double[] x = logits.dataType() == DataType.DOUBLE ? logits.dup('c').data().asDouble() : logits.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] x = logitsAsDoubles(logits);
         targets = in[1].toLongVector();
         prob = new double[n * c];
         double total = 0;
@@ -73,8 +76,30 @@ final class CrossEntropyFunction extends Function {
             for (int j = 0; j < c; j++) d[o + j] = prob[o + j] * scale;
             d[o + (int) t] -= scale;
         }
+        if (type == DataType.FLOAT && Blas.available()) {   // straight into a pooled float32 array: no casts, no views
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+            INDArray r = Pool.uninitialized(DataType.FLOAT, n, c);
+            Blas.floats(r).put(0, f);
+            return new INDArray[] {r, null};
+        }
         INDArray r = Nd4j.createFromArray(d).reshape(n, c);
         return new INDArray[] {type == DataType.DOUBLE ? r : r.castTo(type), null};
+    }
+
+    /**
+     * The logits as doubles: float32 read straight from memory (ND4J's cast, copy and view took ~60 µs of the
+     * ~80 µs forward at [100, 10]), other types through ND4J.
+     */
+    private static double[] logitsAsDoubles(INDArray logits) {
+        if (logits.dataType() == DataType.FLOAT && Blas.available()) {
+            float[] f = new float[(int) logits.length()];
+            Blas.floats(Blas.denseC(logits)).get(0, f);
+            double[] x = new double[f.length];
+            for (int i = 0; i < f.length; i++) x[i] = f[i];
+            return x;
+        }
+        return logits.dataType() == DataType.DOUBLE ? logits.dup('c').data().asDouble() : logits.castTo(DataType.DOUBLE).dup('c').data().asDouble();
     }
 
     @Override protected void releaseSaved() {
