@@ -1,0 +1,69 @@
+package dev.nabla.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nabla.api.Nabla;
+import dev.nabla.api.Tensor;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The project's branch-free max-pooling sweep (windows inside the plane) picks what PyTorch picks: the first maximum
+ * in row-major window order, the first NaN when there is one, -0 and +0 as equal (the first one's bits kept) — checked
+ * bit for bit against the compare-and-branch sweep, which follows PyTorch's loop literally, on data full of ties and
+ * special values, and with the gradient routed to the same positions.
+ */
+class MaxPoolSweepTest {
+    @AfterEach void clear() {
+        System.clearProperty("nabla.maxpoolBranchy");
+        System.clearProperty("nabla.maxpool");
+    }
+
+    private static final float[] SPECIAL = {0f, -0f, 1f, -1f, 2f, Float.NaN, Float.intBitsToFloat(0xFFC00001), Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1f, 1f, -0f};
+
+    private static int[][] pool(float[] data, int[] shape, int[] p, boolean branchy) {
+        if (branchy) System.setProperty("nabla.maxpoolBranchy", "true"); else System.clearProperty("nabla.maxpoolBranchy");
+        Tensor x = Tensor.from(Nd4j.create(data, new long[] {shape[0], shape[1], shape[2], shape[3]})).requiresGrad_();
+        Tensor y = F.maxPool2d(x, new int[] {p[0], p[1]}, new int[] {p[2], p[3]}, new int[] {0, 0}, new int[] {1, 1}, false);
+        int n = (int) y.numel();
+        float[] go = new float[n];
+        for (int i = 0; i < n; i++) go[i] = i + 1;   // distinct, so a misrouted gradient shows
+        y.backward(Tensor.from(Nd4j.create(go, y.shape())));
+        float[] yv = y.nd().dup().reshape(-1).toFloatVector(), gv = x.grad().nd().dup().reshape(-1).toFloatVector();
+        int[][] r = {new int[yv.length], new int[gv.length]};
+        for (int i = 0; i < yv.length; i++) r[0][i] = Float.floatToRawIntBits(yv[i]);
+        for (int i = 0; i < gv.length; i++) r[1][i] = Float.floatToRawIntBits(gv[i]);
+        return r;
+    }
+
+    @Test void sameBitsAndRoutingAsPyTorchsLoop() {
+        int[][] geometries = {{3, 3, 3, 3}, {2, 2, 2, 2}, {3, 2, 2, 1}, {2, 3, 1, 2}, {1, 1, 1, 1}, {4, 4, 3, 3}};
+        Random rnd = new Random(11);
+        for (int[] p : geometries) {
+            for (int trial = 0; trial < 6; trial++) {
+                int[] shape = {2, 3, 7 + trial, 9 - trial / 2};
+                float[] data = new float[shape[0] * shape[1] * shape[2] * shape[3]];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = trial < 3 ? SPECIAL[rnd.nextInt(trial == 0 ? 5 : SPECIAL.length)] : (float) Math.floor(rnd.nextGaussian() * 2);
+                }
+                int[][] fast = pool(data, shape, p, false), loop = pool(data, shape, p, true);
+                assertThat(fast[0]).as("forward bits, pool %s, trial %d", java.util.Arrays.toString(p), trial).containsExactly(loop[0]);
+                assertThat(fast[1]).as("gradient bits, pool %s, trial %d", java.util.Arrays.toString(p), trial).containsExactly(loop[1]);
+            }
+        }
+    }
+
+    @Test void largeInputSplitOverThreadsMatchesToo() {
+        Nabla.manualSeed(4);
+        System.setProperty("nabla.maxpool", "own");   // at this size the default is libnd4j's kernel
+        int[] shape = {64, 8, 24, 24};   // 294,912 elements: split into parts
+        float[] data = Tensor.randn(shape[0], shape[1], shape[2], shape[3]).nd().dup().reshape(-1).toFloatVector();
+        for (int i = 0; i < data.length; i += 97) data[i] = data[i + 1];   // ties inside windows
+        int[][] fast = pool(data, shape, new int[] {3, 3, 3, 3}, false), loop = pool(data, shape, new int[] {3, 3, 3, 3}, true);
+        assertThat(fast[0]).containsExactly(loop[0]);
+        assertThat(fast[1]).containsExactly(loop[1]);
+    }
+}
