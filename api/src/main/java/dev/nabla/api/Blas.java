@@ -117,13 +117,20 @@ public final class Blas {
     /** The array itself when C-contiguous, else a C-ordered copy. */
     public static INDArray denseC(INDArray a) { return dense(a) ? a : a.dup('c'); }
 
-    /** Runs {@code body} for 0 … parts − 1, on {@link Nabla#numThreads()} threads at most (the caller's among them). */
+    /**
+     * Runs {@code body} for 0 … parts − 1, on {@link Nabla#numThreads()} threads at most (the caller's among them), on
+     * the framework's spinning {@link Workers}.
+     */
     public static void parallel(int parts, IntConsumer body) {
         if (parts <= 1 || Nabla.numThreads() <= 1) {
             for (int i = 0; i < parts; i++) body.accept(i);
             return;
         }
-        IntStream.range(0, parts).parallel().forEach(body);
+        if (Boolean.getBoolean("nabla.forkJoin")) {   // benchmark switch, read per call: the fork-join pool instead
+            IntStream.range(0, parts).parallel().forEach(body);
+            return;
+        }
+        Workers.run(parts, Nabla.numThreads(), body);
     }
 
     /** The number of parts to split {@code units} of work into: one per thread, but none smaller than {@code minPerPart}. */
