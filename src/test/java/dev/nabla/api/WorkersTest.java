@@ -27,7 +27,7 @@ class WorkersTest {
                 assertThat(runs.get(p)).as("part %d of %d", p, parts).isEqualTo(1);
                 assertThat(out[p]).isEqualTo((long) p * p);
             }
-            Thread.sleep(1 + Workers.SPIN_NANOS / 1_000_000);   // the next call finds the worker parked
+            Thread.sleep(1 + Workers.spinNanos() / 1_000_000);   // the next call finds the worker parked
         }
     }
 

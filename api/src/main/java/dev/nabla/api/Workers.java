@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * The threads behind {@link Blas#parallel}: daemon workers that, after a job, spin for {@link #SPIN_NANOS} waiting
+ * The threads behind {@link Blas#parallel}: daemon workers that, after a job, spin for {@link #spinNanos()} waiting
  * for the next one before they park. A training step hands out a few dozen small jobs (a split GEMM, a kernel over
  * half a batch) with gaps of tens of microseconds between them; the fork-join pool's parked worker took 20–35 µs to
  * wake on this 2-core machine (a parallel run of two 10 µs tasks: 30–46 µs instead of 10), which a spinning worker
@@ -16,8 +16,8 @@ import java.util.function.IntConsumer;
  * parts on the calling thread.
  */
 final class Workers {
-    /** How long an idle worker spins before it parks ({@code -Dnabla.spinMicros}, default 200). */
-    static final long SPIN_NANOS = Long.getLong("nabla.spinMicros", 200) * 1000;
+    /** How long an idle worker spins before it parks ({@code -Dnabla.spinMicros}, default 200; read after each job). */
+    static long spinNanos() { return Long.getLong("nabla.spinMicros", 200) * 1000; }
 
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     private static final List<Worker> WORKERS = new ArrayList<>();
@@ -59,16 +59,17 @@ final class Workers {
 
         @Override public void run() {
             Job last = null;
-            long idleSince = System.nanoTime();
+            long idleSince = System.nanoTime(), spin = spinNanos();
             for (;;) {
                 Job j = job;
                 if (j != null && j != last) {
                     last = j;
                     if (index < j.helpers) j.work();
                     idleSince = System.nanoTime();
+                    spin = spinNanos();
                     continue;
                 }
-                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                if (System.nanoTime() - idleSince < spin) {
                     Thread.onSpinWait();
                     continue;
                 }
