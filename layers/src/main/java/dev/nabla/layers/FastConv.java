@@ -95,7 +95,7 @@ final class FastConv {
             java.util.Arrays.fill(col, k * p, ka * p, 1f);
             for (int s = n * part / parts; s < n * (part + 1) / parts; s++) {
                 xb.get(s * chw, xs);
-                im2col(t, xs, col);
+                im2col(g, t, xs, col);
                 cb.put(0, col);
                 Blas.sgemm(false, false, co, p, ka, 1f, wa, 0, ka, colNd, 0, p, 0f, y, (long) s * co * p, p);
             }
@@ -128,7 +128,7 @@ final class FastConv {
                 if (wb) {
                     if (dwNeeded) {
                         xb.get(s * chw, xs);
-                        im2col(t, xs, col);
+                        im2col(g, t, xs, col);
                     }
                     cb.put(0, col);
                     Blas.sgemm(false, true, co, ka, p, 1f, gc, gOff, p, colNd, 0, p, first ? 0f : 1f, dw, 0, ka);
@@ -166,7 +166,33 @@ final class FastConv {
         return new INDArray[] {dx, dw, db};
     }
 
-    /** col[r·P + q] = xs[t[r·P + q]] (0 where the table marks padding), for the table's rows (col may have more). */
+    /** Row width of tables whose every output row reads one contiguous input run (no padding, stride 1), by table. */
+    private static final java.util.Map<int[], Integer> RUNS = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+    /**
+     * col[r·P + q] = xs[t[r·P + q]] (0 where the table marks padding), for the table's rows (col may have more). Where
+     * every output row of the table is one contiguous run of the input (stride 1, no padding: a first layer's valid
+     * convolution), a copy per run: ~3× faster than the gather (14,400 loads a 28×28 sample with a 5×5 kernel).
+     */
+    private static void im2col(ConvGeometry g, int[] t, float[] xs, float[] col) {
+        int ow = RUNS.computeIfAbsent(t, k -> rowRuns(g, k));
+        if (ow == 0 || Boolean.getBoolean("nabla.im2colGather")) {   // benchmark switch, read per call
+            im2col(t, xs, col);
+            return;
+        }
+        for (int d = 0; d < t.length; d += ow) System.arraycopy(xs, t[d], col, d, ow);
+    }
+
+    /** The output width when each output row of the table reads a contiguous run of the input, else 0. */
+    private static int rowRuns(ConvGeometry g, int[] t) {
+        int ow = g.ow();
+        if (ow < 8 || t.length % ow != 0) return 0;
+        for (int d = 0; d < t.length; d += ow) {
+            for (int x = 0; x < ow; x++) if (t[d + x] != t[d] + x || t[d] < 0) return 0;
+        }
+        return ow;
+    }
+
     private static void im2col(int[] t, float[] xs, float[] col) {
         for (int i = 0; i < t.length; i++) {
             int o = t[i];
