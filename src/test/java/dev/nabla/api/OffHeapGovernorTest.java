@@ -35,4 +35,27 @@ class OffHeapGovernorTest {
         t = OffHeapGovernor.next(t[0], base, S / 10, (int) t[1]);
         assertThat(t).containsExactly(64 * MB, 1);
     }
+
+    /** A view allocates nothing, so it counts nothing toward the next collection; a new result counts its bytes. */
+    @Test void viewsDoNotCountTowardTheThreshold() {
+        long saved = Nabla.gcThreshold();
+        Nabla.setGcThreshold(1L << 50);   // no collection (and no reset of the count) during the test
+        try {
+            Tensor x = Tensor.randn(500, 400).requiresGrad_();
+            long before = OffHeapGovernor.pending();
+            Tensor flat = x.reshape(200_000), t = x.t(), row = x.select(0, 3);
+            assertThat(OffHeapGovernor.pending() - before).as("reshape, transpose and select views").isZero();
+            Tensor y = flat.mul(2);
+            assertThat(OffHeapGovernor.pending() - before).as("a new 800 KB result").isGreaterThanOrEqualTo(800_000);
+            long mid = OffHeapGovernor.pending();
+            y.sum().backward();   // the reshape's backward returns a view of the incoming gradient
+            assertThat(x.grad()).isNotNull();
+            assertThat(t.shape()).containsExactly(400, 500);
+            assertThat(row.shape()).containsExactly(400);
+            assertThat(OffHeapGovernor.pending() - mid).as("backward: the product's gradient, not the views of it")
+                    .isLessThan(3 * 800_000);
+        } finally {
+            Nabla.setGcThreshold(saved);
+        }
+    }
 }

@@ -44,7 +44,9 @@ final class Autograd {
                 long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
                 INDArray[] gIn = f.backward(gOut);
                 if (t0 != 0) Profiler.record(f.profileName() + " backward", System.nanoTime() - t0);
-                for (INDArray a : gIn) if (a != null && !Pool.owns(a)) OffHeapGovernor.allocated(a);
+                for (INDArray a : gIn) {   // new memory only: not the pool's, not a view of the output's gradient
+                    if (a != null && !Pool.owns(a) && !Function.sharesAny(a, gOut)) OffHeapGovernor.allocated(a);
+                }
                 if (Grad.isAnomalyDetectionEnabled()) {
                     for (int i = 0; i < gIn.length; i++) {
                         int k = i;

@@ -62,7 +62,7 @@ public abstract class Function {
         long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
         INDArray out = f.forward(arrays);
         if (t0 != 0) Profiler.record(f.profileName() + " forward", System.nanoTime() - t0);
-        if (!Pool.owns(out)) OffHeapGovernor.allocated(out);
+        if (!Pool.owns(out) && !sharesAny(out, arrays)) OffHeapGovernor.allocated(out);   // a view allocates nothing
         if (Grad.isAnomalyDetectionEnabled()) {
             Grad.checkFinite(out, () -> "Function '" + f.getClass().getSimpleName() + "' returned from its forward, for inputs of shapes "
                     + shapes(inputs) + ",");
@@ -74,6 +74,12 @@ public abstract class Function {
             f.outputVersion = t.version();
         }
         return t;
+    }
+
+    /** Whether {@code a} shares memory with one of {@code others} (a view of it, or it). */
+    static boolean sharesAny(INDArray a, INDArray... others) {
+        for (INDArray o : others) if (o != null && Tensor.sharesStorage(a, o)) return true;
+        return false;
     }
 
     private static String shapes(Tensor[] inputs) {
