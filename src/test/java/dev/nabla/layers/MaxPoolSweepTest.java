@@ -44,7 +44,7 @@ class MaxPoolSweepTest {
         Random rnd = new Random(11);
         for (int[] p : geometries) {
             for (int trial = 0; trial < 6; trial++) {
-                int[] shape = {2, 3, 7 + trial, 9 - trial / 2};
+                int[] shape = {2, 3, 13 + trial, 17 - trial};   // 16+ windows a plane for most pools: the vectorized sweep
                 float[] data = new float[shape[0] * shape[1] * shape[2] * shape[3]];
                 for (int i = 0; i < data.length; i++) {
                     data[i] = trial < 3 ? SPECIAL[rnd.nextInt(trial == 0 ? 5 : SPECIAL.length)] : (float) Math.floor(rnd.nextGaussian() * 2);

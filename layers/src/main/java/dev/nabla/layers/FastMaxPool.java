@@ -26,15 +26,18 @@ final class FastMaxPool {
         INDArray y = Pool.uninitialized(DataType.FLOAT, outShape);
         int planes = g.planes(), hw = g.h() * g.w(), ohw = g.oh() * g.ow();
         int parts = Blas.parts(planes, planesPerPart(hw));
-        if (g.windowsInside() && g.kh() < 1 << 15 && g.kw() < 1 << 15 && !Boolean.getBoolean("nabla.maxpoolBranchy")) {   // benchmark switch, read per call
+        int ne = g.kh() * g.kw();
+        if (g.windowsInside() && ohw >= 16 && !Boolean.getBoolean("nabla.maxpoolBranchy")) {   // benchmark switch, read per call
+            int[] tab = windowTable(g);
             Blas.parallel(parts, part -> {
                 java.nio.IntBuffer xb = Blas.bits(xc), yb = Blas.bits(y);
                 int from = planes * part / parts, to = planes * (part + 1) / parts;
-                int[] bits = new int[hw], keys = new int[hw], ys = new int[ohw], vm = new int[g.w()], vr = new int[g.w()];
+                int[] bits = new int[hw], keys = new int[hw], ys = new int[ohw], m = new int[ohw], rk = new int[ohw];
+                int[][] e = new int[ne][ohw];
                 for (int pl = from; pl < to; pl++) {
                     xb.get(pl * hw, bits);
                     orderKeys(bits, keys, hw);
-                    sweepKeys(g, bits, keys, vm, vr, ys, arg, pl * ohw);
+                    windowSweep(tab, ne, ohw, bits, keys, e, m, rk, ys, arg, pl * ohw);
                     yb.put(pl * ohw, ys);
                 }
             });
@@ -92,56 +95,64 @@ final class FastMaxPool {
         }
     }
 
-    /** -1 where a == b, else 0. */
-    private static int eqMask(int a, int b) {
-        int d = a ^ b;
-        return ~((d | -d) >> 31);
+    /** Window tables by geometry (planes aside): entry e·Q + q is the plane-local index of element e of window q. */
+    private static final java.util.Map<PoolGeometry, int[]> TABLES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static int[] windowTable(PoolGeometry g) {
+        return TABLES.computeIfAbsent(new PoolGeometry(1, g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), 0, 0, 1, 1, g.oh(), g.ow()), k -> {
+            int nw = k.oh() * k.ow(), kw = k.kw();
+            int[] t = new int[k.kh() * kw * nw];
+            for (int e = 0; e < k.kh() * kw; e++) {
+                for (int q = 0; q < nw; q++) {
+                    int i = q / k.ow(), j = q % k.ow();
+                    t[e * nw + q] = (i * k.sh() + e / kw) * k.w() + j * k.sw() + e % kw;
+                }
+            }
+            return t;
+        });
     }
 
     /**
-     * One plane when every window lies inside it, without branches on the data (on random data the compare-and-
-     * branch sweep mispredicts about twice a window): per output row, the column-wise max over the window's rows and
-     * the first row holding it, then per window the max of those and the first position holding it in row-major
-     * order (PyTorch's first maximum). Output bits are the input's at the argmax.
+     * One plane when every window lies inside it, without branches on the data (on random data a compare-and-branch
+     * sweep mispredicts about twice a window): the keys are gathered window-major (e[w][q]: element w of window q,
+     * row-major within the window), so that the rest runs in loops over the windows that C2 vectorizes — m the max of
+     * the e[w], rk the smallest w holding it (PyTorch's first maximum; walking w downwards keeps the first) — and each
+     * window's argmax is read back from the table. Output bits are the input's at the argmax. Every vector loop indexes
+     * all its arrays alike: C2 (Java 17) does not vectorize a loop that reads one int[] at an offset while writing another.
      */
-    private static void sweepKeys(PoolGeometry g, int[] bits, int[] keys, int[] vm, int[] vr, int[] ys, int[] arg, int argOff) {
-        int w = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), oh = g.oh(), ow = g.ow();
-        for (int i = 0; i < oh; i++) {
-            int base = i * sh * w;
-            columnMax(keys, base, w, kh, vm, vr);
-            for (int j = 0; j < ow; j++) {
-                int c0 = j * sw, m = vm[c0];
-                for (int b = 1; b < kw; b++) m = Math.max(m, vm[c0 + b]);
-                int best = Integer.MAX_VALUE;
-                for (int b = 0; b < kw; b++) {
-                    int eq = eqMask(vm[c0 + b], m);
-                    best = Math.min(best, (((vr[c0 + b] << 16) | b) & eq) | (Integer.MAX_VALUE & ~eq));   // (row, column) order
-                }
-                int a = best >>> 16, b = best & 0xFFFF;
-                int idx = base + a * w + c0 + b;
-                ys[i * ow + j] = bits[idx];
-                arg[argOff + i * ow + j] = idx;
-            }
+    private static void windowSweep(int[] tab, int ne, int nw, int[] bits, int[] keys, int[][] e, int[] m, int[] rk, int[] ys,
+                                    int[] arg, int argOff) {
+        for (int w = 0; w < ne; w++) gather(keys, tab, w * nw, e[w], nw);
+        System.arraycopy(e[0], 0, m, 0, nw);
+        for (int w = 1; w < ne; w++) maxInto(e[w], m, nw);
+        java.util.Arrays.fill(rk, 0, nw, Integer.MAX_VALUE);
+        for (int w = ne - 1; w >= 0; w--) firstIndex(e[w], m, rk, w, nw);
+        for (int q = 0; q < nw; q++) {
+            int idx = tab[rk[q] * nw + q];
+            ys[q] = bits[idx];
+            arg[argOff + q] = idx;
         }
     }
 
-    /** vm[c]: the max of keys[base + a·w + c] over rows a < kh; vr[c]: the first row a holding it. */
-    private static void columnMax(int[] keys, int base, int w, int kh, int[] vm, int[] vr) {
-        System.arraycopy(keys, base, vm, 0, w);
-        for (int a = 1; a < kh; a++) maxRow(keys, base + a * w, vm, w);
-        java.util.Arrays.fill(vr, 0, w, kh - 1);
-        for (int a = kh - 2; a >= 0; a--) firstRow(keys, base + a * w, vm, vr, a, w);
+    private static void gather(int[] keys, int[] tab, int off, int[] dst, int n) {
+        for (int q = 0; q < n; q++) dst[q] = keys[tab[off + q]];
     }
 
-    private static void maxRow(int[] keys, int off, int[] vm, int w) {
-        for (int c = 0; c < w; c++) vm[c] = Math.max(vm[c], keys[off + c]);
-    }
-
-    private static void firstRow(int[] keys, int off, int[] vm, int[] vr, int a, int w) {
-        for (int c = 0; c < w; c++) {
-            int d = keys[off + c] ^ vm[c];
+    /** rk[c] = w where s[c] == m[c] (walked downwards over w, so the smallest w holding the max stays). */
+    private static void firstIndex(int[] s, int[] m, int[] rk, int w, int n) {
+        for (int c = 0; c < n; c++) {
+            int d = s[c] ^ m[c];
             int eq = ~((d | -d) >> 31);
-            vr[c] = (vr[c] & ~eq) | (a & eq);
+            rk[c] = (rk[c] & ~eq) | (w & eq);
+        }
+    }
+
+    /** v[c] = max(v[c], s[c]), signed, by arithmetic (C2 17 does not vectorize Math.max on ints). */
+    private static void maxInto(int[] s, int[] v, int n) {
+        for (int c = 0; c < n; c++) {
+            int a = v[c], b = s[c], d = a - b;
+            int lt = (d ^ ((a ^ b) & (d ^ a))) >> 31;   // -1 where a < b, overflow-safe
+            v[c] = a ^ ((a ^ b) & lt);
         }
     }
 
