@@ -31,10 +31,11 @@ final class MaxPool2dFunction extends Function {
         // libnd4j's kernels where they apply: faster than the project's here (BENCHMARKS.md: max-pool 3 forward 0.8 vs
         // 4.1 ms); the project's float32 kernel otherwise (padding, dilation, ceil mode) and under Kernels.OWN
         // ... and on small inputs, where libnd4j's per-call cost (~0.2-0.6 ms) outweighs the project's slower sweep
-        fast = FastMaxPool.applies(x) && (!lib || x.length() < 65536 || "own".equals(System.getProperty("nabla.maxpool")));
+        String choice = System.getProperty("nabla.maxpool");
+        fast = FastMaxPool.applies(x) && (!lib || x.length() < 65536 || "own".equals(choice) || ("big".equals(choice) && x.length() >= 1 << 20));
         if (fast) {
             g = new PoolGeometry(n * c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
-            arg = new int[n * c * oh * ow];
+            arg = takeArgs(n * c * oh * ow);
             return FastMaxPool.forward(g, x, arg, new long[] {n, c, oh, ow});
         }
         if (lib) {
@@ -79,7 +80,27 @@ final class MaxPool2dFunction extends Function {
         return new INDArray[] {Heap.array(dx, s)};
     }
 
-    @Override protected void releaseSaved() { arg = null; }
+    @Override protected void releaseSaved() {
+        if (fast && arg != null && !Boolean.getBoolean("nabla.noArgReuse")) giveArgs(arg);   // benchmark switch, read per call
+        arg = null;
+    }
+
+    /**
+     * Argmax arrays of freed tape nodes, by length, for the next forward (the first pooling of the course convnet keeps
+     * 204,800 ints a step: 800 KB of zeroed heap otherwise). Only arrays of nodes the tape freed come back.
+     */
+    private static final java.util.Map<Integer, java.util.concurrent.ConcurrentLinkedQueue<int[]>> ARGS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static int[] takeArgs(int length) {
+        var q = ARGS.get(length);
+        int[] a = q == null ? null : q.poll();
+        return a != null ? a : new int[length];
+    }
+
+    private static void giveArgs(int[] a) {
+        var q = ARGS.computeIfAbsent(a.length, k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
+        if (q.size() < 4) q.add(a);
+    }
 
     @Override protected String profileName() { return "MaxPool2d k" + kh + " (" + (fast ? "own" : lib ? "libnd4j" : "own, heap") + ")"; }
 
