@@ -68,4 +68,22 @@ class WorkersTest {
             pool.shutdownNow();
         }
     }
+
+    /** Once a call returns, neither the workers nor the dispatcher keep its body (and what the body captured). */
+    @Test void aFinishedJobIsNotKeptAlive() throws Exception {
+        java.lang.ref.WeakReference<byte[]> ref = runCapturing();
+        for (int i = 0; i < 20 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(ref.get()).as("the array the body captured, after the call returned").isNull();
+    }
+
+    private static java.lang.ref.WeakReference<byte[]> runCapturing() {
+        byte[] big = new byte[8 << 20];
+        Workers.run(4, 2, p -> {
+            if (big.length == 0) throw new AssertionError();
+        });
+        return new java.lang.ref.WeakReference<>(big);
+    }
 }

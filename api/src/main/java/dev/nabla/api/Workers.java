@@ -21,7 +21,9 @@ final class Workers {
 
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     private static final List<Worker> WORKERS = new ArrayList<>();
+    /** The running job, cleared when it is done (so that nothing keeps what its body captured). */
     private static volatile Job job;
+    private static long sequence;
 
     private Workers() {}
 
@@ -29,6 +31,7 @@ final class Workers {
     private static final class Job {
         final IntConsumer body;
         final int parts, helpers;
+        final long seq = ++sequence;   // under BUSY: one dispatcher at a time
         final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
         volatile Throwable error;
 
@@ -58,12 +61,12 @@ final class Workers {
         }
 
         @Override public void run() {
-            Job last = null;
+            long last = 0;   // the sequence number of the last job seen (not the job: it would keep its arrays alive)
             long idleSince = System.nanoTime(), spin = spinNanos();
             for (;;) {
                 Job j = job;
-                if (j != null && j != last) {
-                    last = j;
+                if (j != null && j.seq != last) {
+                    last = j.seq;
                     if (index < j.helpers) j.work();
                     idleSince = System.nanoTime();
                     spin = spinNanos();
@@ -75,7 +78,7 @@ final class Workers {
                 }
                 parked = true;
                 j = job;
-                if (j == null || j == last) LockSupport.park(this);   // the dispatcher reads parked after writing job
+                if (j == null || j.seq == last) LockSupport.park(this);   // the dispatcher reads parked after writing job
                 parked = false;
                 idleSince = System.nanoTime();
             }
@@ -100,6 +103,7 @@ final class Workers {
             }
             j.work();
             while (j.done.get() < parts) Thread.onSpinWait();
+            job = null;
         } finally {
             BUSY.set(false);
         }
