@@ -8,7 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The project's float32 max-pooling kernel on the CPU: each [H, W] plane is read into a small Java array in one
- * bulk copy, swept with the argmax kept (an int per output), and written back in one copy; the backward zeroes a
+ * bulk copy, swept with the argmax kept (an int per output; branch-free and window-major when every window lies inside
+ * a plane of 16 windows or more, see {@link #windowSweep}), and written back in one copy; the backward zeroes a
  * plane and scatters the output gradient to the kept argmax positions. Planes are split over
  * {@link dev.nabla.api.Nabla#numThreads()} threads. Handles every option of {@link PoolGeometry} (padding, dilation,
  * ceil mode), NaN propagating as PyTorch.
