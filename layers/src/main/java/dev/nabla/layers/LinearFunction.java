@@ -45,12 +45,7 @@ final class LinearFunction extends Function {
             }
         }
         if (inputCount() > 2 && needsGrad(2)) {
-            long out = g.size(1);
-            boolean direct = g.dataType() == DataType.FLOAT && Blas.available() && g.rank() == 2 && out >= 64 && Blas.dense(g);
-            if (!direct || !gradInPlace(2, inputShape(2), (target, beta) -> Blas.sgemm(true, false, (int) out, 1, (int) g.size(0), 1f,
-                    g, 0, (int) out, ones(g.size(0)), 0, 1, beta, target, 0, 1))) {
-                r[2] = biasGrad(g);
-            }
+            if (!asProduct(g) || !gradInPlace(2, inputShape(2), (target, beta) -> columnSums(g, target, beta))) r[2] = biasGrad(g);
         }
         return r;
     }
@@ -63,12 +58,23 @@ final class LinearFunction extends Function {
     /** Ones columns by batch size, for the bias gradient as a product (read-only, shared). */
     private static final java.util.Map<Long, INDArray> ONES = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /**
-     * The bias gradient, the column sums of g [N, out]: on float32 as the product gᵀ·1 (15 µs at 100×512 against 69 µs
-     * for ND4J's {@code sum(0)}), else {@code sum(0)}.
-     */
+    /** Whether the bias gradient is taken as the product gᵀ·1: dense float32 g [N, out] with out ≥ 64. */
+    private static boolean asProduct(INDArray g) {
+        return g.dataType() == DataType.FLOAT && Blas.available() && g.rank() == 2 && g.size(1) >= 64 && Blas.dense(g)
+                && g.size(0) <= Integer.MAX_VALUE && g.size(1) <= Integer.MAX_VALUE;
+    }
+
+    /** target [out] = gᵀ·1 + beta·target: the column sums of g [N, out] by BLAS (15 µs at 100×512 against 69 µs for ND4J's sum(0)). */
+    private static void columnSums(INDArray g, INDArray target, float beta) {
+        int n = (int) g.size(0), out = (int) g.size(1);
+        Blas.sgemm(true, false, out, 1, n, 1f, g, 0, out, ones(n), 0, 1, beta, target, 0, 1);
+    }
+
+    /** The bias gradient as a new array: the column sums of g [N, out]. */
     private static INDArray biasGrad(INDArray g) {
-        if (g.dataType() != DataType.FLOAT || !Blas.available() || g.rank() != 2 || g.size(1) < 64) return g.sum(0);
-        return Gemm.mm(g, true, ones(g.size(0)), false).reshape(g.size(1));
+        if (!asProduct(g)) return g.sum(0);
+        INDArray r = Pool.uninitialized(DataType.FLOAT, g.size(1));
+        columnSums(g, r, 0f);
+        return r;
     }
 }
