@@ -66,12 +66,27 @@ CASES = [
      lambda: nn.AvgPool2d(2, stride=2, ceil_mode=True, divisor_override=3), [1, 2, 5, 5]),
     ("AdaptiveAvgPool2d", {"oh": 1, "ow": 1, "square": True}, lambda: nn.AdaptiveAvgPool2d(1), [2, 3, 5, 5]),
     ("AdaptiveAvgPool2d", {"oh": 3, "ow": 2}, lambda: nn.AdaptiveAvgPool2d((3, 2)), [2, 2, 7, 5]),
+    # Conv2d then MaxPool2d in a Sequential: the pair Nabla fuses into one op in float32 (appended last, so that the
+    # cases above keep their random values)
+    ("ConvPool", {"conv": {"in": 1, "out": 8, "kh": 5, "kw": 5}, "pool": {"k": 3}},
+     lambda: nn.Sequential(nn.Conv2d(1, 8, 5), nn.MaxPool2d(3)), [4, 1, 28, 28]),
+    ("ConvPool", {"conv": {"in": 3, "out": 4, "kh": 3, "kw": 2, "stride": [1, 2], "padding": [1, 1]},
+                  "pool": {"k": 3, "stride": 2, "padding": 0, "dilation": 1, "ceil": False}},
+     lambda: nn.Sequential(nn.Conv2d(3, 4, (3, 2), stride=(1, 2), padding=1), nn.MaxPool2d(3, stride=2)), [2, 3, 11, 13]),
+    ("ConvPool", {"conv": {"in": 2, "out": 5, "kh": 3, "kw": 3, "bias": False}, "pool": {"k": 2}},
+     lambda: nn.Sequential(nn.Conv2d(2, 5, 3, bias=False), nn.MaxPool2d(2)), [3, 2, 9, 8]),
+    # mostly zero images: most windows tie (every value the bias), and the gradient goes to the first maximum
+    ("ConvPool", {"conv": {"in": 1, "out": 3, "kh": 3, "kw": 3}, "pool": {"k": 2}, "sparse": True},
+     lambda: nn.Sequential(nn.Conv2d(1, 3, 3), nn.MaxPool2d(2)), [2, 1, 10, 10]),
 ]
 
 cases = []
 for i, (kind, args, make, shape) in enumerate(CASES):
     m = make()
-    x = torch.randn(*shape, requires_grad=True)
+    x = torch.randn(*shape)
+    if args.get("sparse"):
+        x = x * (torch.rand(*shape) < 0.1)
+    x.requires_grad_(True)
     y = m(x)
     w = torch.randn(*y.shape)
     (y * w).sum().backward()

@@ -24,7 +24,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * The project's conv/pool kernels against libnd4j's for the course convnet's shapes at batch 100, forward and
  * backward, and one full training step (forward, backward, SGD) with each. Interleaved runs after warm-up; medians.
  *
- * <pre>mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.bench.KernelBench [-Dexec.args=ROUNDS]</pre>
+ * <pre>mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.bench.KernelBench [-Dexec.args="ROUNDS [REPS [ROW-FILTER]]"]</pre>
  */
 public final class KernelBench {
     private KernelBench() {}
@@ -106,7 +106,8 @@ public final class KernelBench {
     }
 
     public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5, reps = 10;
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5, reps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        String only = args.length > 2 ? args[2] : "";   // runs only the rows whose name contains it
         Nabla.manualSeed(0);
         Tensor x = Tensor.randn(100, 1, 28, 28), y = Tensor.randint(0, 10, 100);
         Tensor w1 = Tensor.randn(32, 1, 5, 5).requiresGrad_(), b1 = Tensor.randn(32).requiresGrad_();
@@ -167,6 +168,7 @@ public final class KernelBench {
                 });
             }
         }
+        work.keySet().removeIf(name -> !name.contains(only));
         for (Map.Entry<String, Runnable> e : work.entrySet()) time(e.getKey(), e.getValue(), 3);   // warm-up
         TIMES.clear();
         for (int r = 0; r < rounds; r++) for (Map.Entry<String, Runnable> e : work.entrySet()) time(e.getKey(), e.getValue(), reps);

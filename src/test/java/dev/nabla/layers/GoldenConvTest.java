@@ -66,6 +66,7 @@ class GoldenConvTest {
                     a.get("ceil").asBoolean(), a.get("count_include_pad").asBoolean(), i(a, "divisor_override", 0)) : new AvgPool2d(a.get("k").asInt());
             case "AdaptiveAvgPool2d" -> a.has("square") ? new AdaptiveAvgPool2d(a.get("oh").asInt())
                     : new AdaptiveAvgPool2d(a.get("oh").asInt(), a.get("ow").asInt());
+            case "ConvPool" -> new dev.nabla.api.Sequential(build("Conv2d", a.get("conv")), build("MaxPool2d", a.get("pool")));
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -82,6 +83,40 @@ class GoldenConvTest {
                         Kernels.use(previous);
                     }
                 })));
+    }
+
+    /**
+     * Conv2d then MaxPool2d in a Sequential, in float32: the pair runs as one fused op ({@link ConvMaxPool2dFunction});
+     * its output and every gradient against PyTorch's (float64) within float32 rounding.
+     */
+    @TestFactory Stream<DynamicTest> fusedConvPoolMatchesPyTorchInFloat32() throws Exception {
+        return StreamSupport.stream(cases().spliterator(), false).filter(c -> c.get("kind").asText().equals("ConvPool"))
+                .map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> {
+                    Module m = build("ConvPool", c.get("args"));
+                    Map<String, Tensor> state = new LinkedHashMap<>();
+                    c.get("state").fields().forEachRemaining(e -> state.put(e.getKey(), tensor(e.getValue()).to(DType.FLOAT32)));
+                    m.loadStateDict(state, true);
+                    Tensor x = tensor(c.get("input")).to(DType.FLOAT32).requiresGrad_();
+                    Tensor y = m.forward(x);
+                    assertThat(y.gradFn()).isEqualTo("ConvMaxPool2dBackward");
+                    assertClose32(y, tensor(c.get("output")));
+                    y.mul(tensor(c.get("w")).to(DType.FLOAT32)).sum().backward();
+                    assertClose32(x.grad(), tensor(c.get("grad_input")));
+                    for (Map.Entry<String, Parameter> p : m.namedParameters().entrySet()) {
+                        assertClose32(p.getValue().grad(), tensor(c.get("grads").get(p.getKey())));
+                    }
+                }));
+    }
+
+    /** Within 2e-5 of the largest expected magnitude (float32 sums of a few hundred terms). */
+    private static void assertClose32(Tensor actual, Tensor expected) {
+        assertThat(actual.shape()).containsExactly(expected.shape());
+        double[] a = actual.toDoubleArray(), e = expected.toDoubleArray();
+        double scale = 1;
+        for (double v : e) scale = Math.max(scale, Math.abs(v));
+        for (int k = 0; k < a.length; k++) {
+            assertThat(Math.abs(a[k] - e[k])).as("element %d: %s vs %s", k, a[k], e[k]).isLessThanOrEqualTo(2e-5 * scale);
+        }
     }
 
     private static void check(JsonNode c) {

@@ -20,12 +20,13 @@ import org.junit.jupiter.api.Test;
  */
 class SequentialReleaseTest {
     /**
-     * A small convnet whose first activation (8 × 8 × 24 × 24 floats = 147 KB) comes from the pool; the later ones
-     * (16 KB) are below the pool's 32 KB, so that the Flatten view (left to the collector) does not count.
+     * A small convnet whose first two activations (8 × 8 × 24 × 24 floats = 147 KB each) come from the pool; the later ones
+     * (16 KB) are below the pool's 32 KB, so that the Flatten view (left to the collector) does not count. The ReLU
+     * sits before the pooling, so that the convolution's output is an intermediate (Conv2d fuses with a MaxPool2d right after it).
      */
     private static Sequential net() {
         Nabla.manualSeed(3);
-        return new Sequential(new Conv2d(1, 8, 5), new MaxPool2d(3), new ReLU(), new Flatten(), new Linear(8 * 8 * 8, 10));
+        return new Sequential(new Conv2d(1, 8, 5), new ReLU(), new MaxPool2d(3), new Flatten(), new Linear(8 * 8 * 8, 10));
     }
 
     private static final long ACTIVATION_BYTES = 8L * 8 * 24 * 24 * 4;

@@ -39,12 +39,23 @@ public class Sequential extends Module {
      * that large activations need not wait for the garbage collector (BENCHMARKS.md: convnet step 15.7–16.1 → 14.2–14.4
      * ms mean, collections 23 → 9 in 630 steps). Results that share memory with later ones (a {@code Flatten} view)
      * are left to the collector.
+     *
+     * <p>A module that {@link FusesWithNext fuses with the next one} (Conv2d followed by MaxPool2d) runs the pair as one
+     * op: the result between them would be this Sequential's own, so no caller can miss it ({@code -Dnabla.noFusion=true}
+     * turns fusion off).
      */
     @Override public Tensor forward(Tensor x) {
         boolean release = Pool.enabled() && releasable() && !Boolean.getBoolean("nabla.noRelease");
+        boolean fuse = !Boolean.getBoolean("nabla.noFusion");   // benchmark switch, read per call
         Tensor cur = x;
-        for (Module m : layers) {
-            Tensor out = m.forward(cur);
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
+            Tensor out = null;
+            if (fuse && i + 1 < layers.size() && m instanceof FusesWithNext f) {
+                out = f.forwardFused(layers.get(i + 1), cur);
+                if (out != null) i++;   // the next module ran inside the fused op
+            }
+            if (out == null) out = m.forward(cur);
             if (release && cur != x && out != cur && !Tensor.sharesStorage(out.nd(), cur.nd()) && !Tensor.sharesStorage(cur.nd(), x.nd())) {
                 if (Grad.isEnabled()) cur.markInternal();
                 else cur.releaseInternal();

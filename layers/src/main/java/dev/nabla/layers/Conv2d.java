@@ -18,7 +18,7 @@ import java.util.Arrays;
  * }</pre>
  */
 @dev.nabla.api.KeepsNoTensors
-public final class Conv2d extends Module {
+public final class Conv2d extends Module implements dev.nabla.api.FusesWithNext {
     /** Stride, padding (numbers or "same" / "valid"), dilation, groups and bias; PyTorch's defaults in {@link #DEFAULT}. */
     public record Options(int strideH, int strideW, int padH, int padW, String padMode, int dilationH, int dilationW, int groups,
                           boolean bias) {
@@ -99,6 +99,15 @@ public final class Conv2d extends Module {
                     + (x.dim() == 2 ? "; reshape it with view(-1, " + in + ", H, W)?" : ""));
         }
         return F.conv2d(x, weight, bias, stride, pad, dilation, o.groups());
+    }
+
+    /**
+     * This convolution and a {@link MaxPool2d} after it as one op ({@link ConvMaxPool2dFunction}: the convolution's
+     * output never becomes a tensor), where the pair would run the project's kernels anyway; null otherwise.
+     */
+    @Override public Tensor forwardFused(Module next, Tensor x) {
+        if (!(next instanceof MaxPool2d p) || x.dim() != 4 || x.size(1) != in) return null;
+        return ConvMaxPool2dFunction.tryApply(x, weight, bias, stride, pad, dilation, o.groups(), p);
     }
 
     @Override protected String extraRepr() {

@@ -20,14 +20,17 @@ import org.nd4j.linalg.factory.Nd4j;
 final class FastConv {
     private FastConv() {}
 
-    /** Each thread's off-heap column block, reused across calls (an ND4J allocation costs ~20 µs and up). */
-    private static final ThreadLocal<INDArray> SCRATCH = new ThreadLocal<>();
+    /** Each thread's off-heap blocks (0: columns, 1: a fused op's second block), reused across calls (an ND4J allocation costs ~20 µs and up). */
+    private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[2]);
 
-    private static INDArray scratch(long floats) {
-        INDArray s = SCRATCH.get();
+    private static INDArray scratch(long floats) { return scratch(0, floats); }
+
+    static INDArray scratch(int slot, long floats) {
+        INDArray[] a = SCRATCH.get();
+        INDArray s = a[slot];
         if (s == null || s.length() < floats) {
             s = Nd4j.createUninitialized(DataType.FLOAT, Math.max(floats, 1L << 14));
-            SCRATCH.set(s);
+            a[slot] = s;
         }
         return s;
     }
@@ -35,8 +38,8 @@ final class FastConv {
     /** Each thread's heap scratch arrays by role and exact length (new arrays per call were ~0.25 MB of garbage a step). */
     private static final ThreadLocal<java.util.Map<Long, float[]>> HEAP = ThreadLocal.withInitial(java.util.HashMap::new);
 
-    /** A scratch array of exactly {@code length} floats for {@code role} (0: input sample, 1: columns), contents undefined. */
-    private static float[] heap(int role, int length) {
+    /** A scratch array of exactly {@code length} floats for {@code role} (0: input sample, 1: columns, 2+: fused ops), contents undefined. */
+    static float[] heap(int role, int length) {
         java.util.Map<Long, float[]> m = HEAP.get();
         long key = ((long) role << 32) | length;
         float[] a = m.get(key);
@@ -53,12 +56,12 @@ final class FastConv {
      * so that small batches run on the caller's thread (waking a pool thread costs tens of µs here: the batch-1 step's
      * median 1.72–1.96 ms split, 1.59–1.69 ms not).
      */
-    private static int samplesPerPart(long macsPerSample) {
+    static int samplesPerPart(long macsPerSample) {
         return (int) Math.max(2, Math.min(Integer.MAX_VALUE, (2_000_000 + macsPerSample - 1) / Math.max(1, macsPerSample)));
     }
 
     /** [W | b]: the weight as [Co, K] with the bias as one more column, built with two bulk copies. */
-    private static INDArray withBiasColumn(INDArray w, INDArray bias, int co, int k) {
+    static INDArray withBiasColumn(INDArray w, INDArray bias, int co, int k) {
         float[] wf = new float[co * k], b = bias.dataType() == DataType.FLOAT ? bias.toFloatVector() : bias.castTo(DataType.FLOAT).toFloatVector();
         Blas.floats(w).get(0, wf);
         float[] wa = new float[co * (k + 1)];
@@ -146,26 +149,34 @@ final class FastConv {
             }
             dwPart[part] = dw;
         });
-        INDArray dw = null, db = null;
-        if (wb) {   // [dW | db] summed over the parts, then split by rows in Java (ND4J's slicing costs ~20 µs a call)
-            float[] sum = new float[co * ka], part = new float[co * ka];
-            Blas.floats(dwPart[0]).get(0, sum);
-            for (int i = 1; i < parts; i++) {
-                Blas.floats(dwPart[i]).get(0, part);
-                for (int e = 0; e < sum.length; e++) sum[e] += part[e];
-            }
-            if (dwNeeded) {
-                dw = Nd4j.createUninitialized(DataType.FLOAT, w.shape());
-                FloatBuffer d = Blas.floats(dw);
-                for (int c = 0; c < co; c++) d.put(c * k, sum, c * ka, k);
-            }
-            if (dbNeeded) {
-                float[] b = new float[co];
-                for (int c = 0; c < co; c++) b[c] = sum[c * ka + k];
-                db = Nd4j.createFromArray(b);
-            }
+        INDArray[] r = wb ? weightGrads(dwPart, co, k, w.shape(), dwNeeded, dbNeeded) : new INDArray[2];
+        return new INDArray[] {dx, r[0], r[1]};
+    }
+
+    /**
+     * {dW or null, db or null} from the threads' partial [dW | db] blocks ([Co, K] or, with db, [Co, K + 1]): summed
+     * over the parts, then split by rows in Java (ND4J's slicing costs ~20 µs a call).
+     */
+    static INDArray[] weightGrads(INDArray[] dwPart, int co, int k, long[] wShape, boolean dwNeeded, boolean dbNeeded) {
+        int ka = dbNeeded ? k + 1 : k;
+        float[] sum = new float[co * ka], part = new float[co * ka];
+        Blas.floats(dwPart[0]).get(0, sum);
+        for (int i = 1; i < dwPart.length; i++) {
+            Blas.floats(dwPart[i]).get(0, part);
+            for (int e = 0; e < sum.length; e++) sum[e] += part[e];
         }
-        return new INDArray[] {dx, dw, db};
+        INDArray dw = null, db = null;
+        if (dwNeeded) {
+            dw = Nd4j.createUninitialized(DataType.FLOAT, wShape);
+            FloatBuffer d = Blas.floats(dw);
+            for (int c = 0; c < co; c++) d.put(c * k, sum, c * ka, k);
+        }
+        if (dbNeeded) {
+            float[] b = new float[co];
+            for (int c = 0; c < co; c++) b[c] = sum[c * ka + k];
+            db = Nd4j.createFromArray(b);
+        }
+        return new INDArray[] {dw, db};
     }
 
     /** Row width of tables whose every output row reads one contiguous input run (no padding, stride 1), by table. */
@@ -176,7 +187,7 @@ final class FastConv {
      * every output row of the table is one contiguous run of the input (stride 1, no padding: a first layer's valid
      * convolution), a copy per run: ~3× faster than the gather (14,400 loads a 28×28 sample with a 5×5 kernel).
      */
-    private static void im2col(int runs, int[] t, float[] xs, float[] col) {
+    static void im2col(int runs, int[] t, float[] xs, float[] col) {
         if (runs == 0) {
             im2col(t, xs, col);
             return;
@@ -185,7 +196,7 @@ final class FastConv {
     }
 
     /** The row width when every output row of the table reads one contiguous input run, else 0 (cached by table); {@code runs} for {@link #im2col(int, int[], float[], float[])}. */
-    private static int rowRuns(ConvGeometry g, int[] t) {
+    static int rowRuns(ConvGeometry g, int[] t) {
         if (Boolean.getBoolean("nabla.im2colGather")) return 0;   // benchmark switch, read per call
         return RUNS.computeIfAbsent(t, k -> findRuns(g, k));
     }
@@ -208,7 +219,7 @@ final class FastConv {
     }
 
     /** dxs[t[i]] += col[i]: the adjoint of {@link #im2col}. */
-    private static void col2im(int[] t, float[] col, float[] dxs) {
+    static void col2im(int[] t, float[] col, float[] dxs) {
         for (int i = 0; i < t.length; i++) {
             int o = t[i];
             if (o >= 0) dxs[o] += col[i];

@@ -99,7 +99,7 @@ final class FastMaxPool {
     /** Window tables by geometry (planes aside): entry e·Q + q is the plane-local index of element e of window q. */
     private static final java.util.Map<PoolGeometry, int[]> TABLES = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static int[] windowTable(PoolGeometry g) {
+    static int[] windowTable(PoolGeometry g) {
         return TABLES.computeIfAbsent(new PoolGeometry(1, g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), 0, 0, 1, 1, g.oh(), g.ow()), k -> {
             int nw = k.oh() * k.ow(), kw = k.kw();
             int[] t = new int[k.kh() * kw * nw];
@@ -140,7 +140,7 @@ final class FastMaxPool {
     }
 
     /** rk[c] = w where s[c] == m[c] (walked downwards over w, so the smallest w holding the max stays). */
-    private static void firstIndex(int[] s, int[] m, int[] rk, int w, int n) {
+    static void firstIndex(int[] s, int[] m, int[] rk, int w, int n) {
         for (int c = 0; c < n; c++) {
             int d = s[c] ^ m[c];
             int eq = ~((d | -d) >> 31);
@@ -149,7 +149,7 @@ final class FastMaxPool {
     }
 
     /** v[c] = max(v[c], s[c]), signed, by arithmetic (C2 17 does not vectorize Math.max on ints). */
-    private static void maxInto(int[] s, int[] v, int n) {
+    static void maxInto(int[] s, int[] v, int n) {
         for (int c = 0; c < n; c++) {
             int a = v[c], b = s[c], d = a - b;
             int lt = (d ^ ((a ^ b) & (d ^ a))) >> 31;   // -1 where a < b, overflow-safe

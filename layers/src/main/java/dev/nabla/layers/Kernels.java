@@ -12,6 +12,9 @@ package dev.nabla.layers;
  *   <li>max pooling: libnd4j's {@code maxpool2d}/{@code maxpool2d_bp} without padding, dilation or ceil mode on inputs
  *       of 65,536 elements or more (forward 0.8 ms vs 4 ms for the project's sweep on the course's first layer); the
  *       project's float32 kernel ({@link FastMaxPool}) on smaller inputs and for what libnd4j cannot do;</li>
+ *   <li>a Conv2d followed by a MaxPool2d in a {@link dev.nabla.api.Sequential}, where the convolution would run the project's
+ *       kernel, runs as one fused op ({@link FastConvPool}): the convolution's output and its gradient never become
+ *       arrays ({@code -Dnabla.noFusion=true} turns it off);</li>
  *   <li>libnd4j's kernels run on one OpenMP thread per call, the batch split over Nabla's Java threads
  *       ({@link dev.nabla.api.Nabla#splitBatch});</li>
  *   <li>everything else (groups, dilation, asymmetric padding, average and adaptive pooling, transposed convolution,

@@ -92,13 +92,13 @@ final class MaxPool2dFunction extends Function {
      */
     private static final java.util.Map<Integer, java.util.concurrent.ConcurrentLinkedQueue<int[]>> ARGS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static int[] takeArgs(int length) {
+    static int[] takeArgs(int length) {
         var q = ARGS.get(length);
         int[] a = q == null ? null : q.poll();
         return a != null ? a : new int[length];
     }
 
-    private static void giveArgs(int[] a) {
+    static void giveArgs(int[] a) {
         var q = ARGS.computeIfAbsent(a.length, k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
         if (q.size() < 4) q.add(a);
     }
