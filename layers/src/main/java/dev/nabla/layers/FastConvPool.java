@@ -23,7 +23,7 @@ final class FastConvPool {
     private FastConvPool() {}
 
     /**
-     * The pooled output [N, Co, POH, POW]; {@code arg} receives, for each pooled value, the position (oy·OW + ox) in the
+     * The pooled output [N, Co, POH, POW]; {@code arg} receives, for each pooled value ([N, POH·POW, Co], channels last), the position (oy·OW + ox) in the
      * convolution's output plane of the window's first maximum. {@code pg} is the pooling over one [OH, OW] plane, every
      * window inside it.
      */
@@ -47,6 +47,9 @@ final class FastConvPool {
             java.util.Arrays.fill(col, k * p, ka * p, 1f);
             int[] bits = new int[p * co], keys = new int[p * co], m = new int[wc], rk = new int[wc], ys = new int[wc];
             int[][] e = new int[ne][wc];
+            int[] off = new int[ne], base = new int[wc];
+            for (int el = 0; el < ne; el++) off[el] = tab[el * nw] - tab[0];
+            for (int q = 0; q < nw; q++) java.util.Arrays.fill(base, q * co, (q + 1) * co, tab[q]);
             for (int s = n * part / parts; s < n * (part + 1) / parts; s++) {
                 xb.get(s * chw, xs);
                 FastConv.im2col(runs, t, xs, col);
@@ -54,7 +57,7 @@ final class FastConvPool {
                 // Z[p, co] = colᵀ·[W | b]ᵀ: the sample's convolution, channels last
                 Blas.sgemm(true, true, p, co, ka, 1f, colNd, 0, p, wa, 0, ka, 0f, zNd, 0, co);
                 zb.get(0, bits);
-                poolSample(bits, keys, tab, ne, nw, co, e, m, rk, ys, arg, s * wc);
+                poolSample(bits, keys, tab, off, base, ne, nw, co, e, m, rk, ys, arg, s * wc);
                 yb.put(s * wc, ys);
             }
         });
@@ -63,11 +66,12 @@ final class FastConvPool {
 
     /**
      * One sample's pooling of Z [P, Co] (its bits): ys[c·NW + q] gets the bits of window q's first maximum in channel c,
-     * arg the position. A method of its own, so that C2 compiles it whole (not on-stack inside the caller's loop over
-     * samples) and vectorizes its passes: inlined in that loop they ran 3–4× slower.
+     * arg[argOff + q·Co + c] its position. {@code off[el]}: element el's position relative to its window's first;
+     * {@code base[q·Co + c]}: window q's first position. A method of its own, so that C2 compiles it whole (not on-stack
+     * inside the caller's loop over samples) and vectorizes its passes: inlined in that loop they ran 3–4× slower.
      */
-    private static void poolSample(int[] bits, int[] keys, int[] tab, int ne, int nw, int co, int[][] e, int[] m, int[] rk, int[] ys,
-                                   int[] arg, int argOff) {
+    private static void poolSample(int[] bits, int[] keys, int[] tab, int[] off, int[] base, int ne, int nw, int co, int[][] e,
+                                   int[] m, int[] rk, int[] ys, int[] arg, int argOff) {
         int wc = nw * co;
         FastMaxPool.orderKeys(bits, keys, bits.length);
         for (int el = 0; el < ne; el++) {          // e[el][q·Co + c] = key of element el of window q, channel c
@@ -76,15 +80,17 @@ final class FastConvPool {
         }
         System.arraycopy(e[0], 0, m, 0, wc);
         for (int el = 1; el < ne; el++) FastMaxPool.maxInto(e[el], m, wc);
-        java.util.Arrays.fill(rk, Integer.MAX_VALUE);
-        for (int el = ne - 1; el >= 0; el--) FastMaxPool.firstIndex(e[el], m, rk, el, wc);
-        for (int q = 0; q < nw; q++) {
-            for (int c = 0; c < co; c++) {
-                int pos = tab[rk[q * co + c] * nw + q];
-                ys[c * nw + q] = bits[pos * co + c];
-                arg[argOff + c * nw + q] = pos;
-            }
+        for (int el = ne - 1; el >= 0; el--) FastMaxPool.firstIndex(e[el], m, rk, off[el], wc);   // some element holds the max
+        addInto(rk, base, wc);                      // rk: the positions
+        System.arraycopy(rk, 0, arg, argOff, wc);
+        for (int q = 0, j = 0; q < nw; q++) {
+            for (int c = 0; c < co; c++, j++) ys[c * nw + q] = bits[rk[j] * co + c];
         }
+    }
+
+    /** v[i] += a[i]. */
+    private static void addInto(int[] v, int[] a, int n) {
+        for (int i = 0; i < n; i++) v[i] += a[i];
     }
 
     /** {dx or null, dW or null, db or null} from the pooled output's gradient and the forward's {@code arg}. */
@@ -113,8 +119,8 @@ final class FastConvPool {
                 gb.get(s * wc, gs);
                 java.util.Arrays.fill(dz, 0f);
                 int argOff = s * wc;
-                for (int c = 0; c < co; c++) {   // dZ[pos, c] += g: overlapping windows may share a maximum
-                    for (int q = 0; q < nw; q++) dz[arg[argOff + c * nw + q] * co + c] += gs[c * nw + q];
+                for (int q = 0, j = argOff; q < nw; q++) {   // dZ[pos, c] += g: overlapping windows may share a maximum
+                    for (int c = 0; c < co; c++, j++) dz[arg[j] * co + c] += gs[c * nw + q];
                 }
                 dzb.put(0, dz);
                 if (wb) {
