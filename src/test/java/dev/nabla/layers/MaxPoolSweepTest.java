@@ -56,6 +56,20 @@ class MaxPoolSweepTest {
         }
     }
 
+    /** Planes of fewer than 16 windows are swept many at once (the course's second pooling: 4 windows a plane). */
+    @Test void smallPlanesSweptTogetherMatch() {
+        Random rnd = new Random(12);
+        int[][][] cases = {{{100, 70, 4, 4}, {2, 2, 2, 2}}, {{7, 59, 5, 4}, {3, 2, 2, 1}}, {{3, 5, 3, 3}, {3, 3, 3, 3}}};
+        for (int[][] c : cases) {   // 7,000 planes: two threads' parts, chunks of 256 planes and a remainder
+            int[] shape = c[0], p = c[1];
+            float[] data = new float[shape[0] * shape[1] * shape[2] * shape[3]];
+            for (int i = 0; i < data.length; i++) data[i] = i % 3 == 0 ? SPECIAL[rnd.nextInt(SPECIAL.length)] : (float) Math.floor(rnd.nextGaussian() * 2);
+            int[][] fast = pool(data, shape, p, false), loop = pool(data, shape, p, true);
+            assertThat(fast[0]).as("forward bits, shape %s", java.util.Arrays.toString(shape)).containsExactly(loop[0]);
+            assertThat(fast[1]).as("gradient bits, shape %s", java.util.Arrays.toString(shape)).containsExactly(loop[1]);
+        }
+    }
+
     @Test void largeInputSplitOverThreadsMatchesToo() {
         Nabla.manualSeed(4);
         System.setProperty("nabla.maxpool", "own");   // at this size the default is libnd4j's kernel

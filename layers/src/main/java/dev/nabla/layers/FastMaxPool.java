@@ -28,35 +28,45 @@ final class FastMaxPool {
         int planes = g.planes(), hw = g.h() * g.w(), ohw = g.oh() * g.ow();
         int parts = Blas.parts(planes, planesPerPart(hw));
         int ne = g.kh() * g.kw();
-        if (g.windowsInside() && ohw >= 16 && !Boolean.getBoolean("nabla.maxpoolBranchy")) {   // benchmark switch, read per call
-            int[] tab = windowTable(g);
+        if (g.windowsInside() && !Boolean.getBoolean("nabla.maxpoolBranchy")) {   // benchmark switch, read per call
+            // small planes (fewer than 16 windows: the course's second pooling has 4) are swept many at once, as one plane
+            int cnt = ohw >= 16 ? 1 : Math.max(1, 1024 / ohw);
             Blas.parallel(parts, part -> {
                 java.nio.IntBuffer xb = Blas.bits(xc), yb = Blas.bits(y);
                 int from = planes * part / parts, to = planes * (part + 1) / parts;
-                int[] bits = new int[hw], keys = new int[hw], ys = new int[ohw], m = new int[ohw], rk = new int[ohw];
-                int[][] e = new int[ne][ohw];
-                for (int pl = from; pl < to; pl++) {
-                    xb.get(pl * hw, bits);
-                    orderKeys(bits, keys, hw);
-                    windowSweep(tab, ne, ohw, bits, keys, e, m, rk, ys, arg, pl * ohw);
-                    yb.put(pl * ohw, ys);
+                int[] bits = new int[cnt * hw], keys = new int[cnt * hw], ys = new int[cnt * ohw], m = new int[cnt * ohw], rk = new int[cnt * ohw];
+                int[][] e = new int[ne][cnt * ohw];
+                for (int pl = from; pl < to; pl += cnt) {
+                    int c = Math.min(cnt, to - pl), nw = c * ohw;
+                    int[][] tl = chunkTables(g, c);
+                    xb.get(pl * hw, bits, 0, c * hw);
+                    orderKeys(bits, keys, c * hw);
+                    windowSweep(tl[0], tl[1], ne, nw, bits, keys, e, m, rk, ys, arg, pl * ohw);
+                    yb.put(pl * ohw, ys, 0, nw);
                 }
             });
             return y;
         }
+        int chunk = chunkPlanes(hw);
         Blas.parallel(parts, part -> {
             FloatBuffer xb = Blas.floats(xc), yb = Blas.floats(y);
             int from = planes * part / parts, to = planes * (part + 1) / parts;
-            float[] xs = new float[hw], ys = new float[ohw];
-            int[] as = new int[ohw];
-            for (int pl = from; pl < to; pl++) {
-                xb.get(pl * hw, xs);
-                sweep(g, xs, ys, as);
-                yb.put(pl * ohw, ys);
-                System.arraycopy(as, 0, arg, pl * ohw, ohw);
+            float[] xs = new float[chunk * hw], ys = new float[chunk * ohw];
+            int[] as = new int[chunk * ohw];
+            for (int pl = from; pl < to; pl += chunk) {   // many small planes a bulk copy (one each cost ~0.1 µs a plane)
+                int cnt = Math.min(chunk, to - pl);
+                xb.get(pl * hw, xs, 0, cnt * hw);
+                for (int i = 0; i < cnt; i++) sweep(g, xs, i * hw, ys, as, i * ohw);
+                yb.put(pl * ohw, ys, 0, cnt * ohw);
+                System.arraycopy(as, 0, arg, pl * ohw, cnt * ohw);
             }
         });
         return y;
+    }
+
+    /** Planes a bulk copy moves at once: about 16 K floats (a plane of the course's first pooling alone is 576). */
+    private static int chunkPlanes(int hw) {
+        return Math.max(1, (1 << 14) / Math.max(1, hw));
     }
 
     static INDArray backward(PoolGeometry g, INDArray gOut, int[] arg, long[] inShape) {
@@ -64,15 +74,17 @@ final class FastMaxPool {
         INDArray dx = Pool.uninitialized(DataType.FLOAT, inShape);
         int planes = g.planes(), hw = g.h() * g.w(), ohw = g.oh() * g.ow();
         int parts = Blas.parts(planes, planesPerPart(hw));
+        int chunk = chunkPlanes(hw);
         Blas.parallel(parts, part -> {
             FloatBuffer gb = Blas.floats(gc), db = Blas.floats(dx);
             int from = planes * part / parts, to = planes * (part + 1) / parts;
-            float[] ds = new float[hw], gs = new float[ohw];
-            for (int pl = from; pl < to; pl++) {
-                gb.get(pl * ohw, gs);
-                java.util.Arrays.fill(ds, 0f);
-                g.maxBackPlane(gs, 0, arg, pl * ohw, ds, 0);
-                db.put(pl * hw, ds);
+            float[] ds = new float[chunk * hw], gs = new float[chunk * ohw];
+            for (int pl = from; pl < to; pl += chunk) {
+                int cnt = Math.min(chunk, to - pl);
+                gb.get(pl * ohw, gs, 0, cnt * ohw);
+                java.util.Arrays.fill(ds, 0, cnt * hw, 0f);
+                for (int i = 0; i < cnt; i++) g.maxBackPlane(gs, i * ohw, arg, (pl + i) * ohw, ds, i * hw);
+                db.put(pl * hw, ds, 0, cnt * hw);
             }
         });
         return dx;
@@ -113,15 +125,36 @@ final class FastMaxPool {
         });
     }
 
+    /** {tab, loc} for {@code c} planes swept as one: entry e·(c·Q) + p·Q + q is element e of window q of plane p, its index in the c planes and in its plane. */
+    private static final java.util.Map<PoolGeometry, int[][]> CHUNKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static int[][] chunkTables(PoolGeometry g, int c) {
+        return CHUNKS.computeIfAbsent(new PoolGeometry(c, g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), 0, 0, 1, 1, g.oh(), g.ow()), k -> {
+            int[] one = windowTable(g);
+            int nw = g.oh() * g.ow(), ne = g.kh() * g.kw(), hw = g.h() * g.w();
+            int[] tab = new int[ne * c * nw], loc = new int[tab.length];
+            for (int e = 0; e < ne; e++) {
+                for (int p = 0; p < c; p++) {
+                    for (int q = 0; q < nw; q++) {
+                        int i = e * c * nw + p * nw + q;
+                        loc[i] = one[e * nw + q];
+                        tab[i] = p * hw + loc[i];
+                    }
+                }
+            }
+            return new int[][] {tab, loc};
+        });
+    }
+
     /**
-     * One plane when every window lies inside it, without branches on the data (on random data a compare-and-branch
+     * One plane (or several swept as one) when every window lies inside it, without branches on the data (on random data a compare-and-branch
      * sweep mispredicts about twice a window): the keys are gathered window-major (e[w][q]: element w of window q,
      * row-major within the window), so that the rest runs in loops over the windows that C2 vectorizes — m the max of
      * the e[w], rk the smallest w holding it (PyTorch's first maximum; walking w downwards keeps the first) — and each
      * window's argmax is read back from the table. Output bits are the input's at the argmax. Every vector loop indexes
      * all its arrays alike: C2 (Java 17) does not vectorize a loop that reads one int[] at an offset while writing another.
      */
-    private static void windowSweep(int[] tab, int ne, int nw, int[] bits, int[] keys, int[][] e, int[] m, int[] rk, int[] ys,
+    private static void windowSweep(int[] tab, int[] loc, int ne, int nw, int[] bits, int[] keys, int[][] e, int[] m, int[] rk, int[] ys,
                                     int[] arg, int argOff) {
         for (int w = 0; w < ne; w++) gather(keys, tab, w * nw, e[w], nw);
         System.arraycopy(e[0], 0, m, 0, nw);
@@ -129,9 +162,9 @@ final class FastMaxPool {
         java.util.Arrays.fill(rk, 0, nw, Integer.MAX_VALUE);
         for (int w = ne - 1; w >= 0; w--) firstIndex(e[w], m, rk, w, nw);
         for (int q = 0; q < nw; q++) {
-            int idx = tab[rk[q] * nw + q];
-            ys[q] = bits[idx];
-            arg[argOff + q] = idx;
+            int t = rk[q] * nw + q;
+            ys[q] = bits[tab[t]];
+            arg[argOff + q] = loc[t];
         }
     }
 
@@ -157,10 +190,10 @@ final class FastMaxPool {
         }
     }
 
-    /** One plane: the max of each window and its plane-local index (the first maximum; NaN wins). */
-    private static void sweep(PoolGeometry g, float[] x, float[] y, int[] arg) {
-        if (g.windowsInside()) g.maxPlaneInside(x, 0, y, arg, 0);
-        else g.maxPlane(x, 0, y, arg, 0);
+    /** One plane at x[base]: the max of each window into y[out + q] and its plane-local index into arg[out + q] (the first maximum; NaN wins). */
+    private static void sweep(PoolGeometry g, float[] x, int base, float[] y, int[] arg, int out) {
+        if (g.windowsInside()) g.maxPlaneInside(x, base, y, arg, out);
+        else g.maxPlane(x, base, y, arg, out);
     }
 
 }

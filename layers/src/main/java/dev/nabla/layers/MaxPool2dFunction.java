@@ -28,12 +28,13 @@ final class MaxPool2dFunction extends Function {
         int oh = PoolGeometry.outSize(h, kh, ph, sh, dh, ceil), ow = PoolGeometry.outSize(w, kw, pw, sw, dw, ceil);
         lib = Kernels.current() == Kernels.AUTO && ph == 0 && pw == 0 && dh == 1 && dw == 1
                 && oh == PoolGeometry.outSize(h, kh, 0, sh, 1, false) && ow == PoolGeometry.outSize(w, kw, 0, sw, 1, false);
-        // libnd4j's kernels where they apply: the course convnet's step is even either way (BENCHMARKS.md, fourth round:
-        // max-pool 3 forward 0.67 vs 2.04 ms, backward 2.96 vs ~1.7); the project's float32 kernel otherwise (padding,
-        // dilation, ceil mode), under Kernels.OWN, and on small inputs, where libnd4j's per-call cost (~0.2-0.6 ms) outweighs
-        // the project's slower sweep. nabla.maxpool=own|big (benchmark switches): the project's kernel always, or from 1 M elements
+        // libnd4j's kernels where they apply on large inputs: the course convnet's step is even either way on its first
+        // pooling (BENCHMARKS.md, fourth round: max-pool 3 forward 0.67 vs 2.04 ms, backward 2.96 vs ~1.7); the project's
+        // float32 kernel otherwise (padding, dilation, ceil mode), under Kernels.OWN, and below 256 K elements, where
+        // libnd4j's per-call cost outweighs the project's slower sweep (fifth round: the course's second pooling, 102,400
+        // elements, step 8.60 vs 9.57 ms). nabla.maxpool=own|big (benchmark switches): the project's kernel always, or from 1 M elements
         String choice = System.getProperty("nabla.maxpool");
-        fast = FastMaxPool.applies(x) && (!lib || x.length() < 65536 || "own".equals(choice) || ("big".equals(choice) && x.length() >= 1 << 20));
+        fast = FastMaxPool.applies(x) && (!lib || x.length() < 1 << 18 || "own".equals(choice) || ("big".equals(choice) && x.length() >= 1 << 20));
         if (fast) {
             g = new PoolGeometry(n * c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
             arg = takeArgs(n * c * oh * ow);
