@@ -82,6 +82,7 @@ class FusedConvPoolTest {
         Tensor x = Tensor.zeros(2, 1, 10, 10);
         x.nd().putScalar(new long[] {1, 0, 4, 4}, Float.NaN);
         x.nd().putScalar(new long[] {1, 0, 7, 2}, 1f);
+        x.nd().putScalar(new long[] {0, 0, 7, 7}, Float.intBitsToFloat(0xFFC00001));   // a NaN with the sign bit set
         assertSame(net, x.requiresGrad_(), 1e-6f);
     }
 
