@@ -45,9 +45,10 @@ final class FastConvPool {
             IntBuffer zb = Blas.bits(zNd);
             float[] xs = FastConv.heap(0, chw), col = FastConv.heap(1, ka * p);
             java.util.Arrays.fill(col, k * p, ka * p, 1f);
-            int[] bits = new int[p * co], keys = new int[p * co], m = new int[wc], rk = new int[wc], ys = new int[wc];
-            int[][] e = new int[ne][wc];
-            int[] off = new int[ne], base = new int[wc];
+            int[] bits = FastConv.ints(0, p * co), keys = FastConv.ints(1, p * co), m = FastConv.ints(2, wc), rk = FastConv.ints(3, wc),
+                    ys = FastConv.ints(4, wc), off = FastConv.ints(5, ne), base = FastConv.ints(6, wc);
+            int[][] e = new int[ne][];
+            for (int el = 0; el < ne; el++) e[el] = FastConv.ints(16 + el, wc);
             for (int el = 0; el < ne; el++) off[el] = tab[el * nw] - tab[0];
             for (int q = 0; q < nw; q++) java.util.Arrays.fill(base, q * co, (q + 1) * co, tab[q]);
             for (int s = n * part / parts; s < n * (part + 1) / parts; s++) {
@@ -111,7 +112,7 @@ final class FastConvPool {
             INDArray colNd = FastConv.scratch(0, (long) ka * p), dzNd = FastConv.scratch(1, (long) p * co);
             FloatBuffer cb = Blas.floats(colNd), dzb = Blas.floats(dzNd);
             INDArray dw = wb ? Nd4j.createUninitialized(DataType.FLOAT, co, ka) : null;
-            float[] xs = FastConv.heap(0, chw), col = FastConv.heap(1, ka * p), dz = FastConv.heap(2, p * co), gs = new float[wc];
+            float[] xs = FastConv.heap(0, chw), col = FastConv.heap(1, ka * p), dz = FastConv.heap(2, p * co), gs = FastConv.heap(3, wc);
             java.util.Arrays.fill(col, k * p, ka * p, 1f);
             float[] dxs = dx == null ? null : new float[chw];
             boolean first = true;

@@ -34,8 +34,10 @@ final class FastMaxPool {
             Blas.parallel(parts, part -> {
                 java.nio.IntBuffer xb = Blas.bits(xc), yb = Blas.bits(y);
                 int from = planes * part / parts, to = planes * (part + 1) / parts;
-                int[] bits = new int[cnt * hw], keys = new int[cnt * hw], ys = new int[cnt * ohw], m = new int[cnt * ohw], rk = new int[cnt * ohw];
-                int[][] e = new int[ne][cnt * ohw];
+                int[] bits = FastConv.ints(64, cnt * hw), keys = FastConv.ints(65, cnt * hw), ys = FastConv.ints(66, cnt * ohw),
+                        m = FastConv.ints(67, cnt * ohw), rk = FastConv.ints(68, cnt * ohw);
+                int[][] e = new int[ne][];
+                for (int el = 0; el < ne; el++) e[el] = FastConv.ints(128 + el, cnt * ohw);
                 for (int pl = from; pl < to; pl += cnt) {
                     int c = Math.min(cnt, to - pl), nw = c * ohw;
                     int[][] tl = chunkTables(g, c);
@@ -51,8 +53,8 @@ final class FastMaxPool {
         Blas.parallel(parts, part -> {
             FloatBuffer xb = Blas.floats(xc), yb = Blas.floats(y);
             int from = planes * part / parts, to = planes * (part + 1) / parts;
-            float[] xs = new float[chunk * hw], ys = new float[chunk * ohw];
-            int[] as = new int[chunk * ohw];
+            float[] xs = FastConv.heap(4, chunk * hw), ys = FastConv.heap(5, chunk * ohw);
+            int[] as = FastConv.ints(69, chunk * ohw);
             for (int pl = from; pl < to; pl += chunk) {   // many small planes a bulk copy (one each cost ~0.1 µs a plane)
                 int cnt = Math.min(chunk, to - pl);
                 xb.get(pl * hw, xs, 0, cnt * hw);
@@ -78,7 +80,7 @@ final class FastMaxPool {
         Blas.parallel(parts, part -> {
             FloatBuffer gb = Blas.floats(gc), db = Blas.floats(dx);
             int from = planes * part / parts, to = planes * (part + 1) / parts;
-            float[] ds = new float[chunk * hw], gs = new float[chunk * ohw];
+            float[] ds = FastConv.heap(6, chunk * hw), gs = FastConv.heap(7, chunk * ohw);
             for (int pl = from; pl < to; pl += chunk) {
                 int cnt = Math.min(chunk, to - pl);
                 gb.get(pl * ohw, gs, 0, cnt * ohw);
