@@ -135,6 +135,24 @@ public final class KernelBench {
         work.put("maxpool3 forward    lib", () -> pool(c1.nd(), 3));
         work.put("maxpool3 fwd+bwd    own", () -> F.maxPool2d(c1, new int[] {3, 3}, new int[] {3, 3}, new int[] {0, 0}, one, false).backward(gp1));
         work.put("maxpool3 backward   lib", () -> poolBp(c1.nd(), gp1.nd(), 3));
+        // conv1 and its pooling: the project's fused op (Conv2d then MaxPool2d in a Sequential) against libnd4j's two kernels
+        Conv2d fusedConv = new Conv2d(1, 32, 5);
+        fusedConv.weight().nd().assign(w1.nd());
+        fusedConv.bias().nd().assign(b1.nd());
+        Sequential convPool = new Sequential(fusedConv, new MaxPool2d(3));
+        work.put("conv1+pool3 forward  own (fused)", () -> convPool.forward(x));
+        work.put("conv1+pool3 forward  lib", () -> pool(conv(x.nd(), w1.nd(), b1.nd()), 3));
+        work.put("conv1+pool3 fwd+bwd  own (fused)", () -> {
+            convPool.zeroGrad();
+            convPool.forward(x).backward(gp1);
+        });
+        work.put("conv1+pool3 fwd+bwd  lib", () -> {
+            INDArray c = conv(x.nd(), w1.nd(), b1.nd());
+            pool(c, 3);
+            convBp(x.nd(), w1.nd(), b1.nd(), poolBp(c, gp1.nd(), 3));
+        });
+        work.put("maxpool2 forward    own", () -> F.maxPool2d(c2, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, one, false));
+        work.put("maxpool2 forward    lib", () -> pool(c2.nd(), 2));
         work.put("maxpool2 fwd+bwd    own", () -> F.maxPool2d(c2, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, one, false).backward(gp2));
         work.put("maxpool2 backward   lib", () -> poolBp(c2.nd(), gp2.nd(), 2));
         dev.nabla.api.Optimizer sgd = new dev.nabla.training.SGD(net.parameters(), 0.1);
