@@ -92,57 +92,44 @@ class GoldenConvTest {
     @TestFactory Stream<DynamicTest> fusedConvPoolMatchesPyTorchInFloat32() throws Exception {
         return StreamSupport.stream(cases().spliterator(), false).filter(c -> c.get("kind").asText().equals("ConvPool"))
                 .map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> {
-                    Module m = build("ConvPool", c.get("args"));
-                    Map<String, Tensor> state = new LinkedHashMap<>();
-                    c.get("state").fields().forEachRemaining(e -> state.put(e.getKey(), tensor(e.getValue()).to(DType.FLOAT32)));
-                    m.loadStateDict(state, true);
-                    Tensor x = tensor(c.get("input")).to(DType.FLOAT32).requiresGrad_();
-                    Tensor y = m.forward(x);
-                    assertThat(y.gradFn()).isEqualTo("ConvMaxPool2dBackward");
-                    assertClose32(y, tensor(c.get("output")));
-                    y.mul(tensor(c.get("w")).to(DType.FLOAT32)).sum().backward();
-                    assertClose32(x.grad(), tensor(c.get("grad_input")));
-                    for (Map.Entry<String, Parameter> p : m.namedParameters().entrySet()) {
-                        assertClose32(p.getValue().grad(), tensor(c.get("grads").get(p.getKey())));
-                    }
+                    check(c, DType.FLOAT32, "ConvMaxPool2dBackward");
                 }));
     }
 
-    /** Within 2e-5 of the largest expected magnitude (float32 sums of a few hundred terms). */
-    private static void assertClose32(Tensor actual, Tensor expected) {
-        assertThat(actual.shape()).containsExactly(expected.shape());
-        double[] a = actual.toDoubleArray(), e = expected.toDoubleArray();
-        double scale = 1;
-        for (double v : e) scale = Math.max(scale, Math.abs(v));
-        for (int k = 0; k < a.length; k++) {
-            assertThat(Math.abs(a[k] - e[k])).as("element %d: %s vs %s", k, a[k], e[k]).isLessThanOrEqualTo(2e-5 * scale);
-        }
-    }
+    private static void check(JsonNode c) { check(c, DType.FLOAT64, null); }
 
-    private static void check(JsonNode c) {
-        {
-            Module m = build(c.get("kind").asText(), c.get("args"));
-            assertThat(m.repr()).isEqualTo(c.get("repr").asText());
-            m.to(DType.FLOAT64);
-            Map<String, Tensor> state = new LinkedHashMap<>();
-            c.get("state").fields().forEachRemaining(e -> state.put(e.getKey(), tensor(e.getValue())));
-            m.loadStateDict(state, true);
-            Tensor x = tensor(c.get("input")).requiresGrad_();
-            Tensor y = m.forward(x);
-            assertClose(y, tensor(c.get("output")));
-            y.mul(tensor(c.get("w"))).sum().backward();
-            assertClose(x.grad(), tensor(c.get("grad_input")));
-            for (Map.Entry<String, Parameter> p : m.namedParameters().entrySet()) {
-                assertClose(p.getValue().grad(), tensor(c.get("grads").get(p.getKey())));
-            }
+    /**
+     * The case's module in {@code dtype} with PyTorch's state: output, input gradient and parameter gradients against
+     * PyTorch's (float64: within 1e-10 relative; float32: within 2e-5 of the largest expected magnitude, float32 sums of a
+     * few hundred terms); {@code gradFn}, when given, the output's.
+     */
+    private static void check(JsonNode c, DType dtype, String gradFn) {
+        Module m = build(c.get("kind").asText(), c.get("args"));
+        assertThat(m.repr()).isEqualTo(c.get("repr").asText());
+        m.to(dtype);
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        c.get("state").fields().forEachRemaining(e -> state.put(e.getKey(), tensor(e.getValue()).to(dtype)));
+        m.loadStateDict(state, true);
+        Tensor x = tensor(c.get("input")).to(dtype).requiresGrad_();
+        Tensor y = m.forward(x);
+        if (gradFn != null) assertThat(y.gradFn()).isEqualTo(gradFn);
+        assertClose(y, tensor(c.get("output")));
+        y.mul(tensor(c.get("w")).to(dtype)).sum().backward();
+        assertClose(x.grad(), tensor(c.get("grad_input")));
+        for (Map.Entry<String, Parameter> p : m.namedParameters().entrySet()) {
+            assertClose(p.getValue().grad(), tensor(c.get("grads").get(p.getKey())));
         }
     }
 
     private static void assertClose(Tensor actual, Tensor expected) {
         assertThat(actual.shape()).containsExactly(expected.shape());
         double[] a = actual.toDoubleArray(), e = expected.toDoubleArray();
+        boolean f32 = actual.dtype() == DType.FLOAT32;
+        double scale = 1;
+        for (double v : e) scale = Math.max(scale, Math.abs(v));
         for (int k = 0; k < a.length; k++) {
-            assertThat(Math.abs(a[k] - e[k])).as("element %d: %s vs %s", k, a[k], e[k]).isLessThanOrEqualTo(1e-10 * Math.max(1, Math.abs(e[k])));
+            double tol = f32 ? 2e-5 * scale : 1e-10 * Math.max(1, Math.abs(e[k]));
+            assertThat(Math.abs(a[k] - e[k])).as("element %d: %s vs %s", k, a[k], e[k]).isLessThanOrEqualTo(tol);
         }
     }
 

@@ -35,37 +35,26 @@ final class FastConv {
         return s;
     }
 
-    /** Each thread's int scratch arrays by role and exact length (the pooling kernels' ~0.25 MB a call otherwise). */
+    /** Each thread's scratch arrays by role and exact length (new arrays per call were ~0.25 MB of garbage a step). */
+    private static final ThreadLocal<java.util.Map<Long, float[]>> HEAP = ThreadLocal.withInitial(java.util.HashMap::new);
     private static final ThreadLocal<java.util.Map<Long, int[]>> INTS = ThreadLocal.withInitial(java.util.HashMap::new);
+
+    /** A scratch array of exactly {@code length} floats for {@code role} (0: input sample, 1: columns, 2–3: {@link FastConvPool}, 4–7: {@link FastMaxPool}), contents undefined. */
+    static float[] heap(int role, int length) { return cached(HEAP.get(), role, length, float[]::new); }
 
     /**
      * A scratch array of exactly {@code length} ints for {@code role} on this thread, contents undefined. Roles need only
      * differ within one kernel's call (kernels do not nest on a thread): {@link FastConvPool} 0–6 and 16 + window element,
      * {@link FastMaxPool} 64–69 and 128 + window element.
      */
-    static int[] ints(int role, int length) {
-        java.util.Map<Long, int[]> m = INTS.get();
+    static int[] ints(int role, int length) { return cached(INTS.get(), role, length, int[]::new); }
+
+    private static <A> A cached(java.util.Map<Long, A> m, int role, int length, java.util.function.IntFunction<A> make) {
         long key = ((long) role << 32) | length;
-        int[] a = m.get(key);
+        A a = m.get(key);
         if (a == null) {
             if (m.size() >= 256) m.clear();   // many shapes (varying input sizes): keep the cache bounded
-            a = new int[length];
-            m.put(key, a);
-        }
-        return a;
-    }
-
-    /** Each thread's heap scratch arrays by role and exact length (new arrays per call were ~0.25 MB of garbage a step). */
-    private static final ThreadLocal<java.util.Map<Long, float[]>> HEAP = ThreadLocal.withInitial(java.util.HashMap::new);
-
-    /** A scratch array of exactly {@code length} floats for {@code role} (0: input sample, 1: columns, 2–3: {@link FastConvPool}, 4–7: {@link FastMaxPool}), contents undefined. */
-    static float[] heap(int role, int length) {
-        java.util.Map<Long, float[]> m = HEAP.get();
-        long key = ((long) role << 32) | length;
-        float[] a = m.get(key);
-        if (a == null) {
-            if (m.size() >= 64) m.clear();   // many shapes (varying input sizes): keep the cache bounded
-            a = new float[length];
+            a = make.apply(length);
             m.put(key, a);
         }
         return a;
