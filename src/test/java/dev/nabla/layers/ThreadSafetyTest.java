@@ -23,13 +23,28 @@ class ThreadSafetyTest {
         Nabla.manualSeed(3);
         Module model = new Sequential(new Linear(20, 64), new BatchNorm1d(64), new ReLU(), new Dropout(0.5), new Linear(64, 10)).eval();
         List<Tensor> inputs = new ArrayList<>();
+        for (int i = 0; i < INPUTS; i++) inputs.add(Tensor.randn(1 + i % 5, 20));
+        check(model, inputs);
+    }
+
+    /**
+     * A convnet: the fused convolution + pooling (its per-thread scratch), the project's max-pooling and the kernels'
+     * worker threads, with batches large enough to split (up to 48 images).
+     */
+    @Test void convnetForwardsAreThreadSafe() throws Exception {
+        Nabla.manualSeed(4);
+        Module model = new Sequential(new Conv2d(1, 8, 5), new MaxPool2d(3), new ReLU(), new Conv2d(8, 16, 3), new MaxPool2d(2),
+                new Flatten(), new Linear(16 * 3 * 3, 10)).eval();
+        List<Tensor> inputs = new ArrayList<>();
+        for (int i = 0; i < 16; i++) inputs.add(Tensor.randn(1 + (i * 7) % 48, 1, 28, 28));
+        check(model, inputs);
+    }
+
+    private static void check(Module model, List<Tensor> inputs) throws Exception {
+        final int INPUTS = inputs.size();
         List<float[]> expected = new ArrayList<>();
         try (var g = Grad.disabled()) {
-            for (int i = 0; i < INPUTS; i++) {
-                Tensor x = Tensor.randn(1 + i % 5, 20);
-                inputs.add(x);
-                expected.add(model.forward(x).toFloatArray());
-            }
+            for (Tensor x : inputs) expected.add(model.forward(x).toFloatArray());
         }
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
