@@ -131,6 +131,7 @@ final class FastMaxPool {
     private static final java.util.Map<PoolGeometry, int[][]> CHUNKS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static int[][] chunkTables(PoolGeometry g, int c) {
+        if (CHUNKS.size() > 64) CHUNKS.clear();   // a last chunk of each size (batches of many sizes): keep the cache bounded
         return CHUNKS.computeIfAbsent(new PoolGeometry(c, g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), 0, 0, 1, 1, g.oh(), g.ow()), k -> {
             int[] one = windowTable(g);
             int nw = g.oh() * g.ow(), ne = g.kh() * g.kw(), hw = g.h() * g.w();
