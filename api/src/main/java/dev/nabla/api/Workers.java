@@ -60,14 +60,19 @@ final class Workers {
             setDaemon(true);
         }
 
+        /**
+         * The loop holds no {@link Job}, only the sequence number of the last one seen: a job lives in the frames of
+         * {@link #take} and {@link #pending} alone, which have returned before the worker spins or parks (a Job left in
+         * this frame's local while parked kept its body's arrays alive until the next call: an interpreted frame keeps
+         * dead locals; WorkersTest saw it).
+         */
         @Override public void run() {
-            long last = 0;   // the sequence number of the last job seen (not the job: it would keep its arrays alive)
+            long last = 0;
             long idleSince = System.nanoTime(), spin = spinNanos();
             for (;;) {
-                Job j = job;
-                if (j != null && j.seq != last) {
-                    last = j.seq;
-                    if (index < j.helpers) j.work();
+                long seen = take(last);
+                if (seen != last) {
+                    last = seen;
                     idleSince = System.nanoTime();
                     spin = spinNanos();
                     continue;
@@ -77,11 +82,24 @@ final class Workers {
                     continue;
                 }
                 parked = true;
-                j = job;
-                if (j == null || j.seq == last) LockSupport.park(this);   // the dispatcher reads parked after writing job
+                if (!pending(last)) LockSupport.park(this);   // the dispatcher reads parked after writing job
                 parked = false;
                 idleSince = System.nanoTime();
             }
+        }
+
+        /** Runs the published job if it is newer than {@code last}; returns its sequence number, or {@code last}. */
+        private long take(long last) {
+            Job j = job;
+            if (j == null || j.seq == last) return last;
+            if (index < j.helpers) j.work();
+            return j.seq;
+        }
+
+        /** Whether a job newer than {@code last} is published. */
+        private static boolean pending(long last) {
+            Job j = job;
+            return j != null && j.seq != last;
         }
     }
 
