@@ -40,10 +40,7 @@ final class Conv2dFunction extends Function {
         lib = Kernels.current() == Kernels.AUTO && groups == 1 && dh == 1 && dw == 1 && padTop == padBottom && padLeft == padRight
                 && !"own".equals(System.getProperty("nabla.convForward"));
         fast = FastConv.applies(x, w, groups);
-        // oneDNN's direct convolution vectorises over input channels; with fewer than 8 (a first layer on images)
-        // the project's per-sample im2col + GEMM is faster (BENCHMARKS.md: conv1 forward 2.1 vs 4.2 ms)
-        // and for small batches oneDNN's per-call set-up dominates (batch 1: conv2 forward 1.0 ms in libnd4j)
-        if (fast && (c < 8 || n < 16) && !"lib".equals(System.getProperty("nabla.convForward"))) lib = false;
+        if (fast && ownBeatsOneDnn(c, n) && !"lib".equals(System.getProperty("nabla.convForward"))) lib = false;
         if (!lib && fast) return FastConv.forward(g, x, w, in.length > 2 ? in[2] : null);
         if (lib) {
             INDArray out = dev.nabla.api.Pool.uninitialized(x.dataType(), n, co, oh, ow);
@@ -62,6 +59,14 @@ final class Conv2dFunction extends Function {
         if (needsGrad(1)) col = cols;
         return channelMajorToNchw(y, n, co, oh, ow);
     }
+
+    /**
+     * Whether the project's float32 kernel beats oneDNN's convolution for {@code c} input channels at batch {@code n}:
+     * oneDNN's direct convolution vectorises over input channels, so with fewer than 8 (a first layer on images) the
+     * per-sample im2col + GEMM is faster (BENCHMARKS.md: conv1 forward 2.1 vs 4.2 ms), and for small batches oneDNN's
+     * per-call set-up dominates (batch 1: conv2 forward 1.0 ms in libnd4j). {@link ConvMaxPool2dFunction} fuses only there.
+     */
+    static boolean ownBeatsOneDnn(int c, int n) { return c < 8 || n < 16; }
 
     @Override protected INDArray[] backward(INDArray gOut) {
         boolean bias = inputCount() > 2;

@@ -31,8 +31,7 @@ final class ConvMaxPool2dFunction extends Function {
         long[] w = weight.shape();
         int n = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), wd = (int) x.size(3);
         if (c != w[1] || n == 0 || x.nd().length() >= Integer.MAX_VALUE / 2) return null;
-        // the convolution's kernel choice of Conv2dFunction: oneDNN's is faster from 8 channels at batches of 16
-        if (Kernels.current() == Kernels.AUTO && c >= 8 && n >= 16) return null;
+        if (Kernels.current() == Kernels.AUTO && !Conv2dFunction.ownBeatsOneDnn(c, n)) return null;   // Conv2dFunction's choice
         int kh = (int) w[2], kw = (int) w[3];
         if ((long) h + pad[0] + pad[2] < (long) dilation[0] * (kh - 1) + 1 || (long) wd + pad[1] + pad[3] < (long) dilation[1] * (kw - 1) + 1) return null;
         int oh = ConvGeometry.outSize(h, kh, stride[0], pad[0] + pad[2], dilation[0]);
