@@ -99,7 +99,9 @@ final class Conv2dFunction extends Function {
 
     /**
      * libnd4j's conv2d_bp over the batch split by {@link Nabla#splitBatch}: each part writes its rows of the input
-     * gradient and its own weight and bias gradients, which are summed.
+     * gradient and its own weight and bias gradients, which are summed into the first part's. Part 0 writes the arrays
+     * that are returned; the other parts write into buffers the calling thread keeps for its next call, summed by
+     * saxpy (new ND4J arrays, views and {@code addi} cost 40–100 µs, 5–20 µs and 10–40 µs a call here: BENCHMARKS.md).
      */
     private INDArray[] libBackward(INDArray gOut) {
         INDArray x = input(0), w = input(1), b = inputCount() > 2 ? input(2) : null;
@@ -107,25 +109,48 @@ final class Conv2dFunction extends Function {
         INDArray gi = dev.nabla.api.Pool.uninitialized(x.dataType(), x.shape());
         int n = (int) x.size(0), parts = Nabla.batchParts(n, 8);
         INDArray[] gw = new INDArray[parts], gb = new INDArray[parts];
+        gw[0] = dev.nabla.api.Pool.uninitialized(w.dataType(), w.shape());
+        if (b != null) gb[0] = Nd4j.createUninitialized(b.dataType(), b.shape());
+        java.util.Map<String, INDArray> kept = PARTIALS.get();
+        for (int i = 1; i < parts; i++) {
+            gw[i] = partial(kept, 2 * i, w);
+            if (b != null) gb[i] = partial(kept, 2 * i + 1, b);
+        }
         int[] iArgs = iArgs((int) w.size(2), (int) w.size(3));
         Nabla.splitBatch(n, 8, (part, from, to) -> {
-            gw[part] = Nd4j.createUninitialized(w.dataType(), w.shape());
             var op = DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(iArgs);
             INDArray xs = batch(x, from, to, n), gs = batch(g, from, to, n), gis = batch(gi, from, to, n);
-            if (b != null) {
-                gb[part] = Nd4j.createUninitialized(b.dataType(), b.shape());
-                op.addInputs(xs, w, b, gs).addOutputs(gis, gw[part], gb[part]);
-            } else {
-                op.addInputs(xs, w, gs).addOutputs(gis, gw[part]);
-            }
+            if (b != null) op.addInputs(xs, w, b, gs).addOutputs(gis, gw[part], gb[part]);
+            else op.addInputs(xs, w, gs).addOutputs(gis, gw[part]);
             Nd4j.exec(op.build());
         });
         for (int i = 1; i < parts; i++) {
-            gw[0].addi(gw[i]);
-            if (b != null) gb[0].addi(gb[i]);
+            add(gw[0], gw[i]);
+            if (b != null) add(gb[0], gb[i]);
         }
         INDArray dx = needsGrad(0) ? gi : null, dw = needsGrad(1) ? gw[0] : null;
         return b != null ? new INDArray[] {dx, dw, needsGrad(2) ? gb[0] : null} : new INDArray[] {dx, dw};
+    }
+
+    /** Per calling thread: the partial weight and bias gradients of parts 1, 2, … of {@link #libBackward}, by part and shape, reused. */
+    private static final ThreadLocal<java.util.Map<String, INDArray>> PARTIALS = ThreadLocal.withInitial(java.util.HashMap::new);
+
+    /** The calling thread's partial for slot {@code i}, shaped as {@code like}; contents undefined. */
+    private static INDArray partial(java.util.Map<String, INDArray> kept, int i, INDArray like) {
+        String key = i + " " + like.dataType() + " " + java.util.Arrays.toString(like.shape());
+        INDArray a = kept.get(key);
+        if (a == null) {
+            if (kept.size() >= 64) kept.clear();   // many layer shapes: keep the cache bounded
+            a = Nd4j.createUninitialized(like.dataType(), like.shape());
+            kept.put(key, a);
+        }
+        return a;
+    }
+
+    /** sum += part (same shape, both C-contiguous as made here): saxpy for float32, ND4J's addi otherwise. */
+    private static void add(INDArray sum, INDArray part) {
+        if (sum.dataType() == DataType.FLOAT && part.dataType() == DataType.FLOAT && dev.nabla.api.Blas.available()) dev.nabla.api.Blas.saxpy(1f, part, sum);
+        else sum.addi(part);
     }
 
     /** Samples [from, to) of a batch-first array (the array itself when that is all of it). */
