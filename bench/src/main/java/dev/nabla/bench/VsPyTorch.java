@@ -187,12 +187,15 @@ public final class VsPyTorch {
 
         List<Workload> workloads() {
             int batches = quick ? 100 : 600, test = quick ? 2000 : 10_000;
+            // warm-up: half an epoch a peer (the same for all), so that the JVM's compiler has settled before the first
+            // timed round (with 30 batches Nabla's first round was its slowest in four of five invocations, sixth round)
+            int warm = quick ? 30 : 300;
             String epochNote = quick ? "--quick: " + batches + " batches of 100, test on " + test : "60,000 images in 600 batches of 100, test on 10,000";
             List<Workload> all = List.of(
                     new Workload("convnet", "Course convnet, one epoch (" + epochNote + ")", "convnet batches=" + batches + " test=" + test + " seed=%d",
-                            "convnet batches=30 test=1000 seed=99", "seconds", "s", false),
+                            "convnet batches=" + warm + " test=1000 seed=99", "seconds", "s", false),
                     new Workload("mlp", "MLP 784-512-512-10, one epoch (" + epochNote + ")", "mlp batches=" + batches + " test=" + test + " seed=%d",
-                            "mlp batches=30 test=1000 seed=99", "seconds", "s", false),
+                            "mlp batches=" + warm + " test=1000 seed=99", "seconds", "s", false),
                     new Workload("infer", "Convnet inference, batch 1,000, no grad (" + (quick ? 5 : 20) + " batches a run)",
                             "infer batches=" + (quick ? 5 : 20), "infer batches=3", "ips", "images/s", true),
                     new Workload("step1", "Convnet training step at batch 1 (median of " + (quick ? 100 : 300) + " steps a run)",
