@@ -187,9 +187,10 @@ public final class VsPyTorch {
 
         List<Workload> workloads() {
             int batches = quick ? 100 : 600, test = quick ? 2000 : 10_000;
-            // warm-up: half an epoch a peer (the same for all), so that the JVM's compiler has settled before the first
-            // timed round (with 30 batches Nabla's first round was its slowest in four of five invocations, sixth round)
-            int warm = quick ? 30 : 300;
+            // warm-up: an epoch's batches a peer (the same for all), so that the JVM's compiler has settled before the
+            // first timed round: with 30 batches Nabla's first round was its slowest in four of five invocations; after
+            // 300 the next epoch still took 6.1 s, the ones after it 5.0-5.3 s (BENCHMARKS.md, sixth round)
+            int warm = quick ? 30 : 600;
             String epochNote = quick ? "--quick: " + batches + " batches of 100, test on " + test : "60,000 images in 600 batches of 100, test on 10,000";
             List<Workload> all = List.of(
                     new Workload("convnet", "Course convnet, one epoch (" + epochNote + ")", "convnet batches=" + batches + " test=" + test + " seed=%d",
