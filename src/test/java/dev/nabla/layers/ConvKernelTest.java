@@ -205,6 +205,48 @@ class ConvKernelTest {
         }
     }
 
+    /**
+     * Two convolutions of different shapes on libnd4j's kernels (8+ input channels, batch 16+: split in two parts), one
+     * after the other, backward three times: the partial gradients the calling thread keeps are per shape, so neither
+     * layer's gradients may take the other's or a previous call's. Against the project's kernels.
+     */
+    @Test void libnd4jBackwardKeepsPartialsPerShape() {
+        int threads = Nabla.numThreads();
+        Nabla.setNumThreads(2);
+        try {
+            Nabla.manualSeed(23);
+            Tensor x = Tensor.randn(20, 8, 12, 12).requiresGrad_();
+            Tensor w1 = Tensor.randn(16, 8, 3, 3).requiresGrad_(), b1 = Tensor.randn(16).requiresGrad_();
+            Tensor w2 = Tensor.randn(12, 16, 5, 5).requiresGrad_(), b2 = Tensor.randn(12).requiresGrad_();
+            Tensor[] params = {x, w1, b1, w2, b2};
+            INDArray[] lib = null;
+            for (int call = 0; call < 3; call++) {
+                for (Tensor t : params) t.setGrad(null);
+                twoConvs(x, w1, b1, w2, b2, call);
+                lib = new INDArray[params.length];
+                for (int i = 0; i < params.length; i++) lib[i] = params[i].grad().nd().dup();
+            }
+            for (Tensor t : params) t.setGrad(null);
+            Kernels previous = Kernels.use(Kernels.OWN);
+            try {
+                twoConvs(x, w1, b1, w2, b2, 2);
+            } finally {
+                Kernels.use(previous);
+            }
+            for (int i = 0; i < params.length; i++) assertClose(lib[i], params[i].grad().nd(), 1e-3);
+        } finally {
+            Nabla.setNumThreads(threads);
+        }
+    }
+
+    /** conv 8→16 k3 then conv 16→12 k5, the backward of a sum weighted by a seeded random tensor (seed 30 + call). */
+    private static void twoConvs(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2, int call) {
+        int[] one = {1, 1}, none = {0, 0, 0, 0};
+        Tensor y = F.conv2d(F.conv2d(x, w1, b1, one, none, one, 1), w2, b2, one, none, one, 1);
+        Nabla.manualSeed(30 + call);
+        y.mul(Tensor.randn(y.shape())).sum().backward();
+    }
+
     /** conv (libnd4j at this batch and channel count) then max-pool 3 (libnd4j on this size); backward of a fixed sum. */
     private static Tensor[] convPool(Tensor x, Tensor w, Tensor b) {
         Tensor y = F.conv2d(x, w, b, new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 1);
