@@ -41,6 +41,9 @@ final class Conv2dFunction extends Function {
                 && !"own".equals(System.getProperty("nabla.convForward"));
         fast = FastConv.applies(x, w, groups);
         if (fast && ownBeatsOneDnn(c, n) && !"lib".equals(System.getProperty("nabla.convForward"))) lib = false;
+        // the backward will not be libnd4j's (see libBackwardWrong): without the float32 kernel, the project's generic
+        // path, whose forward keeps the columns for it
+        if (lib && !fast && libBackwardWrong() && (needsGrad(0) || needsGrad(1) || (in.length > 2 && needsGrad(2)))) lib = false;
         if (!lib && fast) return FastConv.forward(g, x, w, in.length > 2 ? in[2] : null);
         if (lib) {
             INDArray out = dev.nabla.api.Pool.uninitialized(x.dataType(), n, co, oh, ow);
@@ -68,11 +71,23 @@ final class Conv2dFunction extends Function {
      */
     static boolean ownBeatsOneDnn(int c, int n) { return c < 8 || n < 16; }
 
+    private static final boolean MKL = "mkl_rt".equals(Nabla.blas());
+
+    /**
+     * Whether libnd4j's conv2d_bp gives wrong gradients in this process: with Intel MKL loaded as the BLAS (Maven
+     * profile {@code mkl}) its weight and bias gradients were 57–101% off (relative L2 error) for every 3×3 stride-1
+     * case of a grid of kernels 1–7, strides 1–2 and 1–32 input channels, while its forward and input gradient stayed
+     * right (with OpenBLAS everything agrees to 1e-6; BENCHMARKS.md, sixth round). So under MKL the convolution's
+     * backward is always the project's.
+     */
+    static boolean libBackwardWrong() { return MKL; }
+
     @Override protected INDArray[] backward(INDArray gOut) {
         boolean bias = inputCount() > 2;
         // libnd4j's conv2d_bp always computes the input gradient; for a first layer (input without grad) the
         // project's kernel skips it (BENCHMARKS.md: conv1 backward)
-        if (fast && (!lib || (!needsGrad(0) && !"lib".equals(System.getProperty("nabla.convBackward"))) || "own".equals(System.getProperty("nabla.convBackward")))) {
+        if (fast && (!lib || libBackwardWrong() || (!needsGrad(0) && !"lib".equals(System.getProperty("nabla.convBackward")))
+                || "own".equals(System.getProperty("nabla.convBackward")))) {
             INDArray[] r = FastConv.backward(g, input(0), input(1), gOut, needsGrad(0), needsGrad(1), bias && needsGrad(2));
             return bias ? r : new INDArray[] {r[0], r[1]};
         }

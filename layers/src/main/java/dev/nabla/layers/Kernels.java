@@ -8,7 +8,8 @@ package dev.nabla.layers;
  *       channels (course conv2 forward 0.8 ms vs 2.3 ms for the project's kernel); the project's float32 kernel
  *       ({@link FastConv}: per-sample im2col + GEMM) for fewer input channels (course conv1 forward 2.1 vs 4.2 ms),
  *       for small batches (oneDNN's per-call set-up: ~1 ms at batch 1), and for the backward of a layer whose input
- *       needs no gradient (libnd4j's conv2d_bp always computes it: one step 22.1 → 18.6 ms);</li>
+ *       needs no gradient (libnd4j's conv2d_bp always computes it: one step 22.1 → 18.6 ms); with Intel MKL loaded as
+ *       the BLAS the backward is always the project's ({@link Conv2dFunction#libBackwardWrong()});</li>
  *   <li>max pooling: libnd4j's {@code maxpool2d}/{@code maxpool2d_bp} without padding, dilation or ceil mode on inputs
  *       of 256 K elements or more (forward 0.67 ms vs 2.0 ms for the project's sweep on the course's first layer); the
  *       project's float32 kernel ({@link FastMaxPool}) on smaller inputs (the course's second pooling: forward and
