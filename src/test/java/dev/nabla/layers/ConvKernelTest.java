@@ -239,6 +239,52 @@ class ConvKernelTest {
         }
     }
 
+    /** n, c, h, w, co, kh, kw, sh, sw, ph, pw: shapes where the default runs libnd4j's kernels split over the batch. */
+    private static final int[][] LIB_GRID = {
+        {16, 8, 12, 12, 16, 3, 3, 1, 1, 1, 1},
+        {17, 8, 11, 13, 12, 3, 5, 2, 1, 0, 2},
+        {20, 12, 9, 9, 8, 2, 2, 2, 2, 0, 0},
+        {18, 8, 10, 7, 10, 5, 3, 1, 2, 2, 1},
+        {32, 16, 6, 6, 24, 1, 1, 1, 1, 0, 0},
+    };
+
+    /**
+     * The default kernels (libnd4j's at these batches and channel counts, split over two threads) against the project's,
+     * forward and every gradient, over strides, padding, non-square kernels and inputs.
+     */
+    @TestFactory Stream<DynamicTest> defaultKernelsEqualTheOwnWhereLibnd4jRuns() {
+        return Stream.of(LIB_GRID).map(g -> DynamicTest.dynamicTest(java.util.Arrays.toString(g), () -> {
+            int threads = Nabla.numThreads();
+            Nabla.setNumThreads(2);
+            try {
+                Nabla.manualSeed(31);
+                Tensor x = Tensor.randn(g[0], g[1], g[2], g[3]).requiresGrad_();
+                Tensor w = Tensor.randn(g[4], g[1], g[5], g[6]).requiresGrad_(), b = Tensor.randn(g[4]).requiresGrad_();
+                Tensor[] params = {x, w, b};
+                INDArray[] auto = convGrads(params, g);
+                Kernels previous = Kernels.use(Kernels.OWN);
+                INDArray[] own;
+                try {
+                    own = convGrads(params, g);
+                } finally {
+                    Kernels.use(previous);
+                }
+                for (int i = 0; i < auto.length; i++) assertClose(auto[i], own[i], 1e-3);
+            } finally {
+                Nabla.setNumThreads(threads);
+            }
+        }));
+    }
+
+    /** {output, dx, dW, db} of one convolution, the backward of a sum weighted by a seeded random tensor. */
+    private static INDArray[] convGrads(Tensor[] params, int[] g) {
+        for (Tensor t : params) t.setGrad(null);
+        Tensor y = F.conv2d(params[0], params[1], params[2], new int[] {g[7], g[8]}, new int[] {g[9], g[10], g[9], g[10]}, new int[] {1, 1}, 1);
+        Nabla.manualSeed(32);
+        y.mul(Tensor.randn(y.shape())).sum().backward();
+        return new INDArray[] {y.nd().dup(), params[0].grad().nd().dup(), params[1].grad().nd().dup(), params[2].grad().nd().dup()};
+    }
+
     /** conv 8→16 k3 then conv 16→12 k5, the backward of a sum weighted by a seeded random tensor (seed 30 + call). */
     private static void twoConvs(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2, int call) {
         int[] one = {1, 1}, none = {0, 0, 0, 0};
