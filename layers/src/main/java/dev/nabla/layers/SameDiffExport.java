@@ -51,6 +51,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * }</pre>
  */
 public final class SameDiffExport {
+    /** Whether the warning about convolution gradients under MKL was logged (once a process). */
+    private static final java.util.concurrent.atomic.AtomicBoolean MKL_WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** The batch size of the probe input pushed through the layers to learn their output shapes. */
     private static final int PROBE_BATCH = 2;
 
@@ -250,6 +253,11 @@ public final class SameDiffExport {
             x = pad(x, pad[0], pad[2], pad[1], pad[3], 0);
             ph = 0;
             pw = 0;
+        }
+        if (kh == 3 && kw == 3 && stride[0] == 1 && stride[1] == 1 && Conv2dFunction.libBackwardWrong() && !MKL_WARNED.getAndSet(true)) {
+            org.slf4j.LoggerFactory.getLogger(SameDiffExport.class).warn("SameDiffExport: Intel MKL is the BLAS, and with it libnd4j's "
+                    + "conv2d_bp returns wrong weight and bias gradients for 3x3 stride-1 convolutions (BENCHMARKS.md, sixth round): "
+                    + "this graph's outputs are right, its convolution gradients are not");
         }
         Conv2DConfig cfg = Conv2DConfig.builder().kH(kh).kW(kw).sH(stride[0]).sW(stride[1]).pH(ph).pW(pw).dH(1).dW(1)
                 .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO).build();
