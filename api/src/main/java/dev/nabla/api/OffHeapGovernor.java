@@ -57,6 +57,9 @@ final class OffHeapGovernor {
         }
     }
 
+    /** Bytes counted since the last collection (for tests). */
+    static long pending() { return SINCE.get(); }
+
     private static volatile long base, effective;
     private static volatile long lastCollection = System.nanoTime();
     private static volatile int quick;
@@ -65,9 +68,6 @@ final class OffHeapGovernor {
      * The threshold and the count of quick collections in a row after a collection that came {@code intervalNanos}
      * after the previous one: {@code {threshold, quick}}.
      */
-    /** Bytes counted since the last collection (for tests). */
-    static long pending() { return SINCE.get(); }
-
     static long[] next(long effective, long base, long intervalNanos, int quick) {
         if (intervalNanos < 500_000_000L) {
             return quick + 1 >= 2 ? new long[] {Math.min(effective * 2, base * 4), 0} : new long[] {effective, quick + 1};

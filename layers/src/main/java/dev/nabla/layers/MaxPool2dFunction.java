@@ -89,7 +89,8 @@ final class MaxPool2dFunction extends Function {
 
     /**
      * Argmax arrays of freed tape nodes, by length, for the next forward (the first pooling of the course convnet keeps
-     * 204,800 ints a step: 800 KB of zeroed heap otherwise). Only arrays of nodes the tape freed come back.
+     * 204,800 ints a step: 800 KB of zeroed heap otherwise). Only arrays of nodes the tape freed come back; at most 4 a length,
+     * 64 lengths.
      */
     private static final java.util.Map<Integer, java.util.concurrent.ConcurrentLinkedQueue<int[]>> ARGS = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -100,6 +101,7 @@ final class MaxPool2dFunction extends Function {
     }
 
     static void giveArgs(int[] a) {
+        if (ARGS.size() >= 64 && !ARGS.containsKey(a.length)) ARGS.clear();   // many input sizes: keep the cache bounded
         var q = ARGS.computeIfAbsent(a.length, k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
         if (q.size() < 4) q.add(a);
     }
