@@ -61,9 +61,13 @@ final class Download {
     static Path locate(String dataset, Path dir, Resource r, boolean download, List<URI> mirrors) throws IOException {
         Path p = dir.resolve(r.file());
         if (Files.isRegularFile(p)) return p;
-        if (r.file().endsWith(".gz")) {
-            Path plain = dir.resolve(r.file().substring(0, r.file().length() - 3));
-            if (Files.isRegularFile(plain)) return plain;
+        Path plain = r.file().endsWith(".gz") ? dir.resolve(r.file().substring(0, r.file().length() - 3)) : null;
+        if (plain != null && Files.isRegularFile(plain)) return plain;
+        for (Path q : plain == null ? List.of(p) : List.of(p, plain)) {
+            if (Files.isDirectory(q)) {
+                throw new IOException(dataset + ": " + q + " is a directory where the file " + q.getFileName()
+                        + " is expected; remove it (or move the file out of it) and put the file itself into " + dir);
+            }
         }
         if (!download) {
             throw new FileNotFoundException(dataset + ": " + p + " not found. Put " + r.file()
