@@ -864,7 +864,7 @@ public class Tensor {
 
     public Tensor sub(Tensor o) { return Function.apply(new ArithmeticOps.Sub(), this, o); }
 
-    public Tensor sub(double c) { return Function.apply(new ArithmeticOps.AddScalar(-c), this); }
+    public Tensor sub(double c) { return Function.apply(new ArithmeticOps.SubScalar(c), this); }
 
     /** c − this, as PyTorch's {@code rsub}. */
     public Tensor rsub(double c) { return Function.apply(new ArithmeticOps.RSubScalar(c), this); }
@@ -938,7 +938,7 @@ public class Tensor {
     public Tensor le(double c) { return le(scalarLike(c)); }
 
     private Tensor scalarLike(double c) {
-        DType t = dtype().isFloatingPoint() || c == Math.rint(c) ? dtype() : Nabla.defaultDtype();
+        DType t = dtype().isFloatingPoint() || ArithmeticOps.isPythonInt(c) ? dtype() : Nabla.defaultDtype();
         if (t == DType.BOOL) t = DType.FLOAT32;
         return scalar(t, c);
     }
