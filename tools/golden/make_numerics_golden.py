@@ -81,8 +81,34 @@ def scalar_cases():
     return cases
 
 
+# ---------------------------------------------------------------- in-place forms
+
+INPLACE = {
+    "neg_": lambda b: b.neg_(), "exp_": lambda b: b.exp_(), "log_": lambda b: b.abs_().log_(), "sqrt_": lambda b: b.abs_().sqrt_(),
+    "abs_": lambda b: b.abs_(), "sign_": lambda b: b.sign_(), "sin_": lambda b: b.sin_(), "cos_": lambda b: b.cos_(),
+    "tanh_": lambda b: b.tanh_(), "sigmoid_": lambda b: b.sigmoid_(), "relu_": lambda b: b.relu_(),
+    "pow_": lambda b: b.pow_(3.0), "clamp_": lambda b: b.clamp_(-0.5, 0.7),
+    "transpose_": lambda b: b.transpose_(0, 1), "t_": lambda b: b.t_(), "squeeze_": lambda b: b.unsqueeze_(0).squeeze_(),
+    "unsqueeze_": lambda b: b.unsqueeze_(1), "transpose_ then exp_": lambda b: b.transpose_(1, 0).exp_(),
+}
+
+
+def inplace_cases():
+    """b = a * 1 (a non-leaf), then the in-place op on b: b's values and the gradient of sum(b * w) for a."""
+    cases = []
+    for op, fn in INPLACE.items():
+        a = torch.randn(3, 4, generator=GEN, dtype=torch.float64).requires_grad_(True)
+        b = a * 1.0
+        out = fn(b)
+        assert out is b
+        w = torch.randn(b.shape, generator=GEN, dtype=torch.float64)
+        (b * w).sum().backward()
+        cases.append({"op": op, "input": t(a), "out": t(b), "w": t(w), "grad": t(a.grad), "version": b._version})
+    return cases
+
+
 if __name__ == "__main__":
-    doc = {"torch": torch.__version__, "scalars": scalar_cases()}
+    doc = {"torch": torch.__version__, "scalars": scalar_cases(), "inplace": inplace_cases()}
     with open(OUT, "w") as f:
         json.dump(doc, f, separators=(",", ":"))
         f.write("\n")

@@ -68,17 +68,46 @@ class NumericsGoldenTest {
         }
     }
 
+    private static final Map<String, java.util.function.UnaryOperator<Tensor>> IN_PLACE_FORMS = Map.ofEntries(
+            Map.entry("neg_", Tensor::neg_), Map.entry("exp_", Tensor::exp_), Map.entry("log_", b -> b.abs_().log_()),
+            Map.entry("sqrt_", b -> b.abs_().sqrt_()), Map.entry("abs_", Tensor::abs_), Map.entry("sign_", Tensor::sign_),
+            Map.entry("sin_", Tensor::sin_), Map.entry("cos_", Tensor::cos_), Map.entry("tanh_", Tensor::tanh_),
+            Map.entry("sigmoid_", Tensor::sigmoid_), Map.entry("relu_", Tensor::relu_), Map.entry("pow_", b -> b.pow_(3.0)),
+            Map.entry("clamp_", b -> b.clamp_(-0.5, 0.7)), Map.entry("transpose_", b -> b.transpose_(0, 1)), Map.entry("t_", Tensor::t_),
+            Map.entry("squeeze_", b -> b.unsqueeze_(0).squeeze_()), Map.entry("unsqueeze_", b -> b.unsqueeze_(1)),
+            Map.entry("transpose_ then exp_", b -> b.transpose_(1, 0).exp_()));
+
+    /** b = a · 1, then b's in-place op: b itself comes back with PyTorch's values, version and gradient for a. */
+    @TestFactory Stream<DynamicTest> inPlaceForms() {
+        return Golden.cases("numerics.json", "inplace").stream().map(c -> DynamicTest.dynamicTest(c.get("op").asText(), () -> {
+            String name = c.get("op").asText();
+            Tensor a = Golden.tensor(c.get("input")).requiresGrad_();
+            Tensor b = a.mul(1.0);
+            assertThat(IN_PLACE_FORMS.get(name).apply(b)).as(name).isSameAs(b);
+            assertSame(name, b, c.get("out"));
+            assertThat(b.version()).as("%s: version", name).isEqualTo(c.get("version").asInt());
+            b.mul(Golden.tensor(c.get("w"))).sum().backward();
+            assertSame(name + " gradient", a.grad(), c.get("grad"), false);   // ReLU's float64 backward gives −0.0 for g < 0
+        }));
+    }
+
     /**
      * Values as PyTorch's: NaN where it has NaN, infinities and the sign of zeros alike, others within a few ulps
      * of the dtype.
      */
     static void assertSame(String name, Tensor actual, JsonNode expected) {
+        assertSame(name, actual, expected, true);
+    }
+
+    /** As {@link #assertSame(String, Tensor, JsonNode)}; {@code zeroSign} false lets −0.0 stand for 0.0 (gradients). */
+    static void assertSame(String name, Tensor actual, JsonNode expected, boolean zeroSign) {
         assertThat(actual.dtype()).as("%s: dtype", name).isEqualTo(Golden.dtype(expected.get("dtype").asText()));
         assertThat(actual.shape()).as("%s: shape", name).containsExactly(Golden.longs(expected.get("shape")));
         double[] a = actual.toDoubleArray(), e = Golden.doubles(expected.get("data"));
         double tol = actual.dtype() == DType.FLOAT64 ? 1e-13 : 1e-6;
         for (int i = 0; i < e.length; i++) {
             boolean ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
+                    : e[i] == 0 && !zeroSign ? a[i] == 0
                     : e[i] == 0 || Double.isInfinite(e[i]) ? Double.compare(a[i], e[i]) == 0
                     : Math.abs(a[i] - e[i]) <= tol * Math.abs(e[i]);
             assertThat(ok).as("%s: element %d is %s, PyTorch gives %s (all: %s)", name, i, a[i], e[i], java.util.Arrays.toString(a)).isTrue();

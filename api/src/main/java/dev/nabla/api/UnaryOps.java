@@ -1,6 +1,8 @@
 package dev.nabla.api;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -39,10 +41,10 @@ final class UnaryOps {
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(Transforms.sign(input(0), true).castTo(g.dataType()))}; }
     }
 
-    /** sign(x); its gradient is zero everywhere. */
+    /** sign(x); its gradient is zero everywhere (zeros, not g · 0, which is NaN for an infinite g). */
     static final class Sign extends Function {
         @Override protected INDArray forward(INDArray... x) { return Transforms.sign(x[0], true); }
-        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(0)}; }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {Nd4j.zeros(g.dataType(), g.shape())}; }
     }
 
     static final class Sin extends Function {
@@ -172,9 +174,9 @@ final class UnaryOps {
             return r;
         }
         @Override protected INDArray[] backward(INDArray g) {
-            INDArray x = input(0);
-            INDArray pass = x.gte(min).castTo(g.dataType()).muli(x.lte(max).castTo(g.dataType()));
-            return new INDArray[] {g.mul(pass)};
+            INDArray x = input(0);   // g where min <= x <= max, else 0 (a select: an infinite g gives 0 there, not NaN)
+            INDArray pass = x.gte(min).castTo(DataType.INT).muli(x.lte(max).castTo(DataType.INT)).castTo(DataType.BOOL);
+            return new INDArray[] {ViewOps.select(pass, g, Nd4j.zeros(g.dataType(), g.shape()))};
         }
     }
 }
