@@ -11,9 +11,9 @@ class InPlaceViewTest {
         Tensor x = Tensor.of(new double[][] {{1, 2, 3}, {4, 5, 6}});
         Tensor alias = x.view(2, 3);
         assertThat(x.transpose_(0, 1)).isSameAs(x);
-        assertThat(x.shape()).containsExactly(3, 2);
+        assertThat(x.shape().toArray()).containsExactly(3, 2);
         assertThat(x.toDoubleArray()).containsExactly(1, 4, 2, 5, 3, 6);
-        assertThat(alias.shape()).containsExactly(2, 3);           // another view keeps its own shape
+        assertThat(alias.shape().toArray()).containsExactly(2, 3);           // another view keeps its own shape
         x.index("0, 1").fill_(-1);                                 // x[0][1] is alias[1][0]
         assertThat(alias.toDoubleArray()).containsExactly(1, 2, 3, -1, 5, 6);
         assertThat(x.version()).isEqualTo(2);
@@ -23,11 +23,11 @@ class InPlaceViewTest {
         Tensor a = Tensor.randn(2, 3).requiresGrad_();
         assertThatThrownBy(() -> a.transpose_(0, 1)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("transpose_").hasMessageContaining("leaf");
-        assertThat(a.shape()).containsExactly(2, 3);
+        assertThat(a.shape().toArray()).containsExactly(2, 3);
         try (Grad g = Grad.disabled()) {
             a.t_();
         }
-        assertThat(a.shape()).containsExactly(3, 2);
+        assertThat(a.shape().toArray()).containsExactly(3, 2);
         assertThat(a.isLeaf()).isTrue();
     }
 

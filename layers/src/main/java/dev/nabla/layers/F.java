@@ -264,7 +264,7 @@ public final class F {
     public static Tensor attentionWeights(Tensor q, Tensor k, Tensor mask, double dropoutP, boolean training) {
         if (q.dim() < 2 || k.dim() != q.dim() || k.size(-1) != q.size(-1)) {
             throw new IllegalArgumentException("scaledDotProductAttention: expected q [..., L, d] and k [..., S, d] of the same rank and d, got "
-                    + Arrays.toString(q.shape()) + " and " + Arrays.toString(k.shape()));
+                    + q.shape() + " and " + k.shape());
         }
         Tensor scores = q.mul(1 / Math.sqrt(q.size(-1))).matmul(k.transpose(-2, -1));
         if (mask != null) scores = mask.dtype() == DType.BOOL ? scores.maskedFill(mask, Double.NEGATIVE_INFINITY) : scores.add(mask);
