@@ -165,7 +165,7 @@ class IdxTest {
     @Test void publicReadGivesATensorOfTheFilesTypeAndShape() throws IOException {
         Tensor images = Idx.read(write("i-idx3-ubyte.gz", gz));
         assertThat(images.dtype()).isEqualTo(DType.UINT8);
-        assertThat(images.shape()).containsExactly(200, 28, 28);
+        assertThat(images.shape().toArray()).containsExactly(200, 28, 28);
         float[] expected = new float[200 * 784];
         for (int i = 0; i < expected.length; i++) expected[i] = plain[16 + i] & 0xff;
         assertThat(images.toFloatArray()).containsExactly(expected);
@@ -178,7 +178,7 @@ class IdxTest {
         for (float v : new float[] {1.5f, -2f, 0f, 3.25f, 1e-3f, -7f}) out.writeFloat(v);
         Tensor floats = Idx.read(write("f.idx", bytes.toByteArray()));
         assertThat(floats.dtype()).isEqualTo(DType.FLOAT32);
-        assertThat(floats.shape()).containsExactly(2, 3);
+        assertThat(floats.shape().toArray()).containsExactly(2, 3);
         assertThat(floats.toFloatArray()).containsExactly(1.5f, -2f, 0f, 3.25f, 1e-3f, -7f);
 
         bytes.reset();
