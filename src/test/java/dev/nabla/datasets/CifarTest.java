@@ -71,6 +71,16 @@ class CifarTest {
         assertThat(b.x().dtype()).isEqualTo(DType.UINT8);
     }
 
+    @Test void theDatasetsOwnFolderWorksAsWellAsItsParent() throws IOException {
+        Path dir = cifar10Files(tmp, 3);
+        assertThat(new Cifar10(dir, true).size()).isEqualTo(15);
+        assertThat(new Cifar10(tmp, false).size()).isEqualTo(3);
+        Path empty = tmp.resolve("empty").resolve("cifar-10-batches-bin");
+        assertThatThrownBy(() -> new Cifar10(empty, false)).isInstanceOf(FileNotFoundException.class)
+                .hasMessageContaining("into " + empty + " (cifar-10-binary.tar.gz extracted in " + empty.getParent() + ")")
+                .hasMessageNotContaining("cifar-10-batches-bin" + java.io.File.separator + "cifar-10-batches-bin");
+    }
+
     @Test void cifar100UsesTheFineLabel() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("cifar-100-binary"));
         int[] labels = {3, 42, 19, 99};

@@ -130,6 +130,32 @@ class IdxDatasetsTest {
                 .hasMessageContaining("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/t10k-images-idx3-ubyte.gz");
     }
 
+    /** The dataset's own folder works as well as its parent, and the advice for missing files never doubles a folder. */
+    @Test void theDatasetsOwnFolderWorksAsWellAsItsParent() throws IOException {
+        TestData.file("fashion-mnist/t10k-images-idx3-ubyte.gz");
+        var own = new FashionMnist(TestData.root().resolve("fashion-mnist"), false);
+        assertThat(own.size()).isEqualTo(10_000);
+        assertThat(pixelSum(own)).isEqualTo(573_469_082L);
+
+        Path renamed = Files.createDirectories(tmp.resolve("digits"));   // a folder of another name that holds the files
+        writeIdx(renamed.resolve("t10k-images-idx3-ubyte.gz"), true, 0x803, new int[] {1, 2, 2}, new byte[] {1, 2, 3, 4});
+        writeIdx(renamed.resolve("t10k-labels-idx1-ubyte"), false, 0x801, new int[] {1}, new byte[] {7});
+        var ds = new Mnist(renamed, false);
+        assertThat(ds.size()).isEqualTo(1);
+        assertThat(ds.label(0)).isEqualTo(7);
+
+        String doubled = "fashion-mnist" + java.io.File.separator + "fashion-mnist";
+        Path missing = tmp.resolve("fashion-mnist");
+        for (int k = 0; k < 2; k++) {   // the folder absent, then present and empty
+            assertThatThrownBy(() -> new FashionMnist(missing, false)).isInstanceOf(FileNotFoundException.class)
+                    .hasMessageContaining("Put t10k-images-idx3-ubyte.gz (or its uncompressed form) into " + missing + ",")
+                    .hasMessageNotContaining(doubled);
+            Files.createDirectories(missing);
+        }
+        assertThatThrownBy(() -> new FashionMnist(tmp.resolve("data"), false)).isInstanceOf(FileNotFoundException.class)
+                .hasMessageContaining("into " + tmp.resolve("data").resolve("fashion-mnist") + ",");
+    }
+
     static byte[] idx(int magic, int[] dims, byte[] data) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);

@@ -136,6 +136,43 @@ class TrainerTest {
                 .hasMessageContaining("the loss is Infinity at step 2 (epoch 1, batch 0 of 2)");
     }
 
+    /** Live worker threads of data loaders, by name. */
+    private static java.util.Set<Thread> loaderThreads() {
+        java.util.Set<Thread> out = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) if (t.isAlive() && t.getName().startsWith("nabla-dataloader-")) out.add(t);
+        return out;
+    }
+
+    /** A run that fails mid-epoch, in training and in validation, closes the epoch it opened: its worker threads end (no GC needed). */
+    @Test void aRunThatFailsMidEpochEndsTheLoadersWorkerThreads() throws InterruptedException {
+        java.util.Set<Thread> before = loaderThreads(), seen = new java.util.HashSet<>();
+        Nabla.manualSeed(5);
+        Module model = mlp();
+        Trainer t = new Trainer(model, new SGD(model.parameters(), 0.01), F::crossEntropy,
+                Trainer.Options.DEFAULT.withEpochs(1).withQuiet(true));
+        t.callback(new Callback() {
+            @Override public void onBatchEnd(Trainer tr, int epoch, int batch, double loss) {
+                seen.addAll(loaderThreads());
+                if (batch == 1) throw new IllegalStateException("stop at batch 1");
+            }
+        });
+        DataLoader<Sample> train = loader(TRAIN, 16);
+        assertThatThrownBy(() -> t.fit(train)).isInstanceOf(TrainingException.class).hasMessageContaining("stop at batch 1");
+        DataLoader<Sample> failing = new DataLoader<>(new Dataset<Sample>() {
+            @Override public int size() { return 64; }
+            @Override public Sample get(int i) {
+                seen.addAll(loaderThreads());
+                if (i == 40) throw new IllegalStateException("bad sample 40");
+                return VAL.get(i);
+            }
+        }, 8, false, DataLoader.Options.DEFAULT.withNumWorkers(2).withPrefetchFactor(1));
+        assertThatThrownBy(() -> t.evaluate(failing)).hasMessageContaining("bad sample 40");
+        seen.removeAll(before);
+        assertThat(seen).as("worker threads seen during the runs").isNotEmpty();
+        for (Thread w : seen) w.join(5000);
+        assertThat(seen).as("worker threads still alive").noneMatch(Thread::isAlive);
+    }
+
     @Test void historyIsWrittenAsCsvAndPlottedAsPng() throws Exception {
         Run r = Run.of(2, null);
         History h = r.trainer().fit(r.train(), r.val());

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * CIFAR-10 (50,000 train, 10,000 test, 32×32 RGB, 10 classes), as {@code torchvision.datasets.CIFAR10},
- * read from the binary version's files in {@code root/cifar-10-batches-bin/}
+ * read from the binary version's files in {@code root/cifar-10-batches-bin/} (or in {@code root} when it is that folder)
  * ({@code data_batch_1.bin} … {@code data_batch_5.bin}, {@code test_batch.bin}).
  *
  * <pre>{@code

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * CIFAR-100 (50,000 train, 10,000 test, 32×32 RGB, 100 fine classes), as
  * {@code torchvision.datasets.CIFAR100}, read from the binary version's {@code train.bin} / {@code test.bin}
- * in {@code root/cifar-100-binary/}; the labels are the fine ones.
+ * in {@code root/cifar-100-binary/} (or in {@code root} when it is that folder); the labels are the fine ones.
  *
  * <pre>{@code
  * var test = new Cifar100(Path.of("data"), false, new ToTensor(), true);

@@ -27,8 +27,13 @@ final class CifarFiles {
 
     static ImageDataset.Raw load(Spec s, Path root, boolean train, boolean download, List<URI> mirrors) throws IOException {
         if (root == null) throw new IllegalArgumentException(s.name() + ": root must not be null");
-        Path dir = root.resolve(s.folder());
         List<String> names = train ? s.trainFiles() : s.testFiles();
+        Path dir = Download.folder(root, s.folder(), names);
+        if (!dir.equals(root.resolve(s.folder()))) {   // root is the dataset's own folder: the archive belongs beside it
+            Path parent = root.toAbsolutePath().normalize().getParent();
+            if (parent == null) throw new IllegalArgumentException(s.name() + ": " + root + " has no parent folder for " + s.archive().file());
+            root = parent;
+        }
         String missing = null;
         for (String n : names) {
             Path f = dir.resolve(n);

@@ -1,6 +1,7 @@
 package dev.nabla.datasets;
 
 import dev.nabla.api.Nabla;
+import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +9,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +29,9 @@ import java.util.function.Function;
  * {@code (seed, e, sample index)}: the batches are the same whatever {@code numWorkers} is.
  * With {@code numWorkers = 0} batches are loaded in the caller's thread; with {@code numWorkers > 0}
  * up to {@code numWorkers · prefetchFactor} batches are loaded ahead on daemon threads, handed out in
- * order, and an exception thrown while loading is re-thrown to the caller by {@code next()}.
+ * order, and an exception thrown while loading is re-thrown to the caller by {@code next()}. The threads
+ * belong to the epoch: they end when it is exhausted, when it is {@linkplain Epoch#close() closed}, and
+ * when an unfinished epoch is dropped (after a {@code break}, once it is collected).
  *
  * <pre>{@code
  * var loader = new DataLoader<>(train, 100, true);
@@ -57,16 +63,16 @@ public final class DataLoader<E> implements Iterable<Batch>, AutoCloseable {
         public Options withSeed(long v) { return new Options(dropLast, numWorkers, prefetchFactor, v); }
     }
 
-    private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final AtomicInteger LOADERS = new AtomicInteger();
+    private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Dataset<E> dataset;
-    private final int batchSize;
+    private final Source<E> source;
     private final boolean shuffle;
     private final Options options;
-    private final Function<List<E>, Batch> collate;
     private final long seed;
+    private final int id = LOADERS.incrementAndGet();
+    private final Set<Workers> running = ConcurrentHashMap.newKeySet();
     private int epoch;
-    private ExecutorService pool;
 
     /** Batches in order, without shuffling. */
     public DataLoader(Dataset<E> dataset, int batchSize) { this(dataset, batchSize, false); }
@@ -88,17 +94,15 @@ public final class DataLoader<E> implements Iterable<Batch>, AutoCloseable {
         if (dataset == null) throw new IllegalArgumentException("DataLoader: dataset must not be null");
         if (batchSize < 1) throw new IllegalArgumentException("DataLoader: batchSize must be >= 1, got " + batchSize);
         if (options == null) throw new IllegalArgumentException("DataLoader: options must not be null; use Options.DEFAULT");
-        this.dataset = dataset;
-        this.batchSize = batchSize;
+        this.source = new Source<>(dataset, batchSize, collate);
         this.shuffle = shuffle;
         this.options = options;
-        this.collate = collate;
         this.seed = options.seed() != null ? options.seed() : Nabla.javaRandom().nextLong();
     }
 
-    public Dataset<E> dataset() { return dataset; }
+    public Dataset<E> dataset() { return source.dataset; }
 
-    public int batchSize() { return batchSize; }
+    public int batchSize() { return source.batchSize; }
 
     public Options options() { return options; }
 
@@ -116,54 +120,31 @@ public final class DataLoader<E> implements Iterable<Batch>, AutoCloseable {
 
     /** The number of batches in an epoch. */
     public int size() {
-        int n = dataset.size();
-        return options.dropLast() ? n / batchSize : (n + batchSize - 1) / batchSize;
+        int n = source.dataset.size();
+        return options.dropLast() ? n / source.batchSize : (n + source.batchSize - 1) / source.batchSize;
     }
 
-    /** One epoch; each call starts the next epoch (a new permutation when shuffling). */
-    @Override public Iterator<Batch> iterator() {
+    /**
+     * One epoch; each call starts the next epoch (a new permutation when shuffling). With workers, the epoch's
+     * threads end when it is exhausted, {@linkplain Epoch#close() closed}, or dropped unfinished (a {@code break}).
+     */
+    @Override public Epoch iterator() {
         int e;
         synchronized (this) { e = epoch++; }
-        int n = dataset.size();
+        int n = source.dataset.size();
         int[] order = shuffle ? Datasets.permutation(n, new Random(SampleRandom.mix(seed, e))) : identity(n);
         long sampleSeed = SampleRandom.mix(~seed, e);
-        int batches = size();
-        return options.numWorkers() == 0 ? new Serial(order, batches, sampleSeed) : new Prefetch(order, batches, sampleSeed);
+        Workers workers = options.numWorkers() == 0 ? null
+                : new Workers(options.numWorkers(), "nabla-dataloader-" + id + "-epoch-" + e + "-worker-", running);
+        return new Epoch(source, order, size(), sampleSeed, options.numWorkers() * options.prefetchFactor(), workers);
     }
 
-    /** Stops the worker threads (they are daemon threads, so this is optional). */
-    @Override public synchronized void close() {
-        if (pool != null) pool.shutdownNow();
-        pool = null;
-    }
-
-    private Batch load(int[] order, int b, long sampleSeed) {
-        int[] idx = Arrays.copyOfRange(order, b * batchSize, Math.min(order.length, (b + 1) * batchSize));
-        Object previous = SampleRandom.open(sampleSeed);
-        try {
-            if (collate == null) return dataset.batch(idx);
-            List<E> items = new ArrayList<>(idx.length);
-            for (int i : idx) {
-                SampleRandom.begin(i);
-                items.add(dataset.get(i));
-            }
-            return collate.apply(items);
-        } finally {
-            SampleRandom.restore(previous);
-        }
-    }
-
-    private synchronized ExecutorService pool() {
-        if (pool == null) {
-            int id = POOLS.incrementAndGet();
-            AtomicInteger threads = new AtomicInteger();
-            pool = Executors.newFixedThreadPool(options.numWorkers(), r -> {
-                Thread t = new Thread(r, "nabla-dataloader-" + id + "-worker-" + threads.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return pool;
+    /**
+     * Stops the worker threads of the epochs still running; optional, since an epoch's threads end with it (and
+     * are daemon threads). A later {@link #iterator()} starts new ones.
+     */
+    @Override public void close() {
+        for (Workers w : running) w.run();
     }
 
     private static int[] identity(int n) {
@@ -172,46 +153,89 @@ public final class DataLoader<E> implements Iterable<Batch>, AutoCloseable {
         return p;
     }
 
-    private final class Serial implements Iterator<Batch> {
-        private final int[] order;
-        private final int batches;
-        private final long sampleSeed;
-        private int next;
-
-        Serial(int[] order, int batches, long sampleSeed) {
-            this.order = order;
-            this.batches = batches;
-            this.sampleSeed = sampleSeed;
-        }
-
-        @Override public boolean hasNext() { return next < batches; }
-
-        @Override public Batch next() {
-            if (!hasNext()) throw new NoSuchElementException("DataLoader: the epoch has no more batches");
-            return load(order, next++, sampleSeed);
+    /** What loading a batch needs, and nothing else: worker tasks hold this, never the loader or the epoch. */
+    private record Source<E>(Dataset<E> dataset, int batchSize, Function<List<E>, Batch> collate) {
+        Batch load(int[] order, int b, long sampleSeed) {
+            int[] idx = Arrays.copyOfRange(order, b * batchSize, Math.min(order.length, (b + 1) * batchSize));
+            Object previous = SampleRandom.open(sampleSeed);
+            try {
+                if (collate == null) return dataset.batch(idx);
+                List<E> items = new ArrayList<>(idx.length);
+                for (int i : idx) {
+                    SampleRandom.begin(i);
+                    items.add(dataset.get(i));
+                }
+                return collate.apply(items);
+            } finally {
+                SampleRandom.restore(previous);
+            }
         }
     }
 
-    private final class Prefetch implements Iterator<Batch> {
+    /**
+     * The worker threads of one epoch, started on demand; {@link #run()} stops them. Run by {@link Epoch#close()},
+     * by the loader's {@link DataLoader#close()}, and by the cleaner once the epoch is unreachable.
+     */
+    private static final class Workers implements Runnable {
+        private final ExecutorService pool;
+        private final Set<Workers> running;
+
+        Workers(int threads, String prefix, Set<Workers> running) {
+            AtomicInteger k = new AtomicInteger();
+            this.pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, prefix + k.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            this.running = running;
+            running.add(this);
+        }
+
+        <T> Future<T> submit(Callable<T> task) { return pool.submit(task); }
+
+        @Override public void run() {
+            pool.shutdownNow();
+            running.remove(this);
+        }
+    }
+
+    /**
+     * One epoch of batches. With {@code numWorkers = 0} each batch is loaded by {@link #next()}; with workers up to
+     * {@code numWorkers · prefetchFactor} are loaded ahead. {@link #close()} stops the workers of an epoch left
+     * unfinished (a dropped epoch is closed by a cleaner too, but later).
+     */
+    public static final class Epoch implements Iterator<Batch>, AutoCloseable {
+        private final Source<?> source;
         private final int[] order;
         private final int batches;
         private final long sampleSeed;
+        private final int depth;
         private final ArrayDeque<Future<Batch>> ahead = new ArrayDeque<>();
+        private final Workers workers;
+        private final Cleaner.Cleanable cleanable;
         private int submitted;
         private int taken;
 
-        Prefetch(int[] order, int batches, long sampleSeed) {
+        private Epoch(Source<?> source, int[] order, int batches, long sampleSeed, int depth, Workers workers) {
+            this.source = source;
             this.order = order;
             this.batches = batches;
             this.sampleSeed = sampleSeed;
+            this.depth = depth;
+            this.workers = workers;
+            this.cleanable = workers == null ? null : CLEANER.register(this, workers);
             fill();
+            if (batches == 0) close();
         }
 
         private void fill() {
-            int depth = options.numWorkers() * options.prefetchFactor();
+            if (workers == null) return;
+            Source<?> src = source;
+            int[] ord = order;
+            long ss = sampleSeed;
             while (submitted < batches && ahead.size() < depth) {
                 int b = submitted++;
-                ahead.add(pool().submit(() -> load(order, b, sampleSeed)));
+                ahead.add(workers.submit(() -> src.load(ord, b, ss)));   // captures no reference to this epoch
             }
         }
 
@@ -219,21 +243,23 @@ public final class DataLoader<E> implements Iterable<Batch>, AutoCloseable {
 
         @Override public Batch next() {
             if (!hasNext()) throw new NoSuchElementException("DataLoader: the epoch has no more batches");
-            Future<Batch> f = ahead.poll();
             int b = taken++;
+            if (workers == null) return source.load(order, b, sampleSeed);
+            Future<Batch> f = ahead.poll();
             try {
                 Batch batch = f.get();
                 fill();
+                if (taken == batches) close();
                 return batch;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                cancelAll();
+                close();
                 throw new IllegalStateException("DataLoader: interrupted while waiting for batch " + b, e);
             } catch (ExecutionException e) {
-                cancelAll();
+                close();
                 Throwable cause = e.getCause();
                 String where = "DataLoader: re-thrown from a worker thread, where loading batch " + b + " of "
-                        + dataset.getClass().getSimpleName() + " failed";
+                        + source.dataset.getClass().getSimpleName() + " failed";
                 if (cause instanceof RuntimeException r) {
                     r.addSuppressed(new RuntimeException(where));
                     throw r;
@@ -243,10 +269,12 @@ public final class DataLoader<E> implements Iterable<Batch>, AutoCloseable {
             }
         }
 
-        private void cancelAll() {
+        /** Ends the epoch: batches loaded ahead are dropped and the worker threads stop. */
+        @Override public void close() {
             for (Future<Batch> f : ahead) f.cancel(true);
             ahead.clear();
             taken = batches;
+            if (cleanable != null) cleanable.clean();
         }
     }
 }

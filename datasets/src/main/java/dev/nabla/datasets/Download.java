@@ -97,6 +97,24 @@ public final class Download {
     }
 
     /**
+     * The folder of a dataset given {@code root}: {@code root/folder} if it exists, else {@code root} itself when it
+     * is that folder (named {@code folder}, or holding one of {@code files} or its uncompressed twin), else
+     * {@code root/folder} (where missing files are looked for and downloaded). So a user may pass the dataset's
+     * folder or its parent, and advice never names a folder twice.
+     */
+    static Path folder(Path root, String folder, List<String> files) {
+        Path nested = root.resolve(folder);
+        if (Files.isDirectory(nested)) return nested;
+        Path name = root.toAbsolutePath().normalize().getFileName();
+        if (name != null && name.toString().equals(folder)) return root;
+        for (String f : files) {
+            if (Files.exists(root.resolve(f))) return root;
+            if (f.endsWith(".gz") && Files.exists(root.resolve(f.substring(0, f.length() - 3)))) return root;
+        }
+        return nested;
+    }
+
+    /**
      * The path of {@code r} in {@code dir} (for a {@code .gz} resource, its uncompressed twin too);
      * fetched from the mirrors if missing and {@code download}, else an error saying where to put it.
      */

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Fashion-MNIST, Zalando's clothing images (60,000 train, 10,000 test, 28×28 grey, 10 classes), as
- * {@code torchvision.datasets.FashionMNIST}, read from the IDX files in {@code root/fashion-mnist/}.
+ * {@code torchvision.datasets.FashionMNIST}, read from the IDX files in {@code root/fashion-mnist/} ({@code root} may
+ * also be that folder itself).
  *
  * <pre>{@code
  * var train = new FashionMnist(Path.of("../shared/data"), true, new Compose(new ToTensor(), new Normalize(0.2860, 0.3530)));

@@ -184,8 +184,14 @@ public final class Idx {
      */
     private static byte[] body(InputStream in, String name, int[] dims, int elementSize, long plainSize) throws IOException {
         long total = elementSize;
-        for (int d : dims) total *= d;
-        String declared = describe(dims) + (elementSize == 1 ? "" : "×" + elementSize) + " = " + total + " bytes";
+        boolean empty = false;
+        for (int d : dims) {
+            empty |= d == 0;
+            total = Math.min(total * d, 1L << 31);   // saturated: no overflow to a small number for any header
+        }
+        if (empty) total = 0;
+        String declared = describe(dims) + (elementSize == 1 ? "" : "×" + elementSize)
+                + (total > Integer.MAX_VALUE - 16 ? " bytes" : " = " + total + " bytes");
         if (total > Integer.MAX_VALUE - 16) throw new IOException(name + ": " + declared + " of data are too many for one array");
         long headerSize = 4 + 4L * dims.length;
         if (plainSize >= 0 && plainSize - headerSize < total) {

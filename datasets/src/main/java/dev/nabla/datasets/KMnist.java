@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Kuzushiji-MNIST, cursive Japanese characters (60,000 train, 10,000 test, 28×28 grey, 10 classes), as
- * {@code torchvision.datasets.KMNIST}, read from the IDX files in {@code root/kmnist/}.
+ * {@code torchvision.datasets.KMNIST}, read from the IDX files in {@code root/kmnist/} ({@code root} may also be
+ * that folder itself).
  *
  * <pre>{@code
  * var train = new KMnist(Path.of("data"), true, new ToTensor(), true);

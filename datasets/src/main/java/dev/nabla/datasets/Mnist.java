@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The MNIST handwritten digits (60,000 train, 10,000 test, 28×28 grey, 10 classes), as
- * {@code torchvision.datasets.MNIST}, read from the IDX files in {@code root/mnist/} (gzipped or not).
+ * {@code torchvision.datasets.MNIST}, read from the IDX files in {@code root/mnist/} (gzipped or not; {@code root}
+ * may also be that folder itself).
  * {@link #sample()} is a real sample of 10,000 digits bundled with the library.
  *
  * <pre>{@code

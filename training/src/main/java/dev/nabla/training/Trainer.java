@@ -168,8 +168,9 @@ public final class Trainer {
         for (Metric m : metrics) m.reset();
         double sum = 0;
         long n = 0;
-        try (Grad g = Grad.disabled()) {
-            for (Batch b : loader) {
+        try (Grad g = Grad.disabled(); DataLoader.Epoch batches = loader.iterator()) {   // closed: its workers end with it
+            while (batches.hasNext()) {
+                Batch b = batches.next();
                 Tensor out = model.forward(b.x());
                 sum += loss.apply(out, b.y()).item() * b.size();
                 n += b.size();
@@ -208,26 +209,29 @@ public final class Trainer {
                 double sum = 0;
                 long n = 0;
                 int batch = 0;
-                for (Batch b : train) {
-                    optimizer.zeroGrad();
-                    Tensor out = model.forward(b.x());
-                    Tensor l = loss.apply(out, b.y());
-                    double lv = l.item();
-                    if (options.checkFinite() && !Double.isFinite(lv)) {
-                        throw nonFinite("loss", "the loss is " + lv, epoch, batch, step, train.size(), lastSaved);
+                try (DataLoader.Epoch batches = train.iterator()) {   // closed on every exit: a failure or stop mid-epoch ends its workers
+                    while (batches.hasNext()) {
+                        Batch b = batches.next();
+                        optimizer.zeroGrad();
+                        Tensor out = model.forward(b.x());
+                        Tensor l = loss.apply(out, b.y());
+                        double lv = l.item();
+                        if (options.checkFinite() && !Double.isFinite(lv)) {
+                            throw nonFinite("loss", "the loss is " + lv, epoch, batch, step, train.size(), lastSaved);
+                        }
+                        l.backward();
+                        if (options.checkFinite()) checkGradients(epoch, batch, step, train.size(), lastSaved);
+                        optimizer.step();
+                        sum += lv * b.size();
+                        n += b.size();
+                        try (Grad g = Grad.disabled()) {
+                            for (Metric m : metrics) m.update(out.detach(), b.y());
+                        }
+                        for (Callback c : callbacks) c.onBatchEnd(this, epoch, batch, lv);
+                        progress.batchEnd(sum / n);
+                        batch++;
+                        step++;
                     }
-                    l.backward();
-                    if (options.checkFinite()) checkGradients(epoch, batch, step, train.size(), lastSaved);
-                    optimizer.step();
-                    sum += lv * b.size();
-                    n += b.size();
-                    try (Grad g = Grad.disabled()) {
-                        for (Metric m : metrics) m.update(out.detach(), b.y());
-                    }
-                    for (Callback c : callbacks) c.onBatchEnd(this, epoch, batch, lv);
-                    progress.batchEnd(sum / n);
-                    batch++;
-                    step++;
                 }
                 progress.validating();
                 Map<String, Double> values = new LinkedHashMap<>();
