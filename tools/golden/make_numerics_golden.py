@@ -136,8 +136,25 @@ def bce_cases():
     return cases
 
 
+# ---------------------------------------------------------------- softplus
+
+def softplus_cases():
+    """nn.Softplus(beta, threshold) over both tails and around the threshold; the gradient of sum(out * w)."""
+    cases = []
+    x0 = torch.tensor([-1000.0, -100.0, -40.0, -20.0, -12.0, -5.0, -1.0, -1e-3, 0.0, 1e-3, 1.0, 5.0, 9.99, 10.0, 10.01,
+                       12.0, 19.99, 20.0, 20.01, 40.0, 100.0, 1000.0], dtype=torch.float64)
+    w = torch.randn(x0.shape, generator=GEN, dtype=torch.float64)
+    for dtype in (torch.float64, torch.float32):
+        for beta, threshold in ((1.0, 20.0), (2.0, 1.0), (0.5, 30.0), (1.0, 1000.0)):
+            x = x0.to(dtype).detach().requires_grad_(True)
+            out = torch.nn.Softplus(beta, threshold)(x)
+            (out * w.to(dtype)).sum().backward()
+            cases.append({"beta": beta, "threshold": threshold, "input": t(x), "w": t(w.to(dtype)), "out": t(out), "grad": t(x.grad)})
+    return cases
+
+
 if __name__ == "__main__":
-    doc = {"torch": torch.__version__, "scalars": scalar_cases(), "inplace": inplace_cases(), "bce": bce_cases()}
+    doc = {"torch": torch.__version__, "scalars": scalar_cases(), "inplace": inplace_cases(), "bce": bce_cases(), "softplus": softplus_cases()}
     with open(OUT, "w") as f:
         json.dump(doc, f, separators=(",", ":"))
         f.write("\n")

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Losses and activations in their numerical tails against PyTorch (golden/numerics.json): BCELoss at p exactly 0 and 1
- * and through a float32 sigmoid that rounds to 1.
+ * and through a float32 sigmoid that rounds to 1; Softplus in both tails.
  */
 class LossNumericsTest {
     @TestFactory Stream<DynamicTest> bce() {
@@ -35,5 +35,21 @@ class LossNumericsTest {
         out.sum().backward();
         NumericsGolden.assertClose(name + ": input gradient", x.grad(), c.get("grad_input"), tol);
         NumericsGolden.assertClose(name + ": target gradient", y.grad(), c.get("grad_target"), tol);
+    }
+
+    /** nn.Softplus over both tails (−1000 … 1000) and around the threshold, float32 and float64, values and gradients. */
+    @TestFactory Stream<DynamicTest> softplus() {
+        return NumericsGolden.cases("softplus").stream().map(c -> {
+            double beta = c.get("beta").asDouble(), threshold = c.get("threshold").asDouble();
+            String name = "Softplus(" + beta + ", " + threshold + ") " + c.get("input").get("dtype").asText();
+            return DynamicTest.dynamicTest(name, () -> {
+                Tensor x = NumericsGolden.tensor(c.get("input")).requiresGrad_();
+                Tensor out = new Softplus(beta, threshold).forward(x);
+                double tol = x.dtype() == DType.FLOAT64 ? 1e-13 : 2.5e-7;   // relative (about 2 ulps of float32), so tails count
+                NumericsGolden.assertClose(name, out, c.get("out"), tol);
+                out.mul(NumericsGolden.tensor(c.get("w"))).sum().backward();
+                NumericsGolden.assertClose(name + ": gradient", x.grad(), c.get("grad"), tol);
+            });
+        });
     }
 }

@@ -13,6 +13,7 @@ import dev.nabla.layers.kernels.LinearFunction;
 import dev.nabla.layers.kernels.LogSoftmaxFunction;
 import dev.nabla.layers.kernels.MaxPool2dFunction;
 import dev.nabla.layers.kernels.PoolGeometry;
+import dev.nabla.layers.kernels.SoftplusFunction;
 import dev.nabla.api.Grad;
 import dev.nabla.api.Tensor;
 import java.util.Arrays;
@@ -225,11 +226,10 @@ public final class F {
         return x.mul(Function.apply(new Erf(), x.mul(1 / Math.sqrt(2))).add(1)).mul(0.5);
     }
 
-    /** (1/β)·log(1 + exp(β·x)), and x itself where β·x > threshold (PyTorch's defaults: β = 1, threshold = 20). */
+    /** (1/β)·log1p(exp(β·x)), and x itself where β·x > threshold (PyTorch's defaults: β = 1, threshold = 20). */
     public static Tensor softplus(Tensor x, double beta, double threshold) {
-        Tensor bx = x.mul(beta);
-        Tensor soft = bx.clamp(Double.NEGATIVE_INFINITY, threshold).exp().add(1).log().div(beta);
-        return Tensor.where(bx.gt(threshold), x, soft);
+        if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException("Softplus: expected a floating-point input, got " + x.dtype());
+        return Function.apply(new SoftplusFunction(beta, threshold), x);
     }
 
     public static Tensor softplus(Tensor x) { return softplus(x, 1, 20); }
