@@ -107,8 +107,54 @@ def inplace_cases():
     return cases
 
 
+# ---------------------------------------------------------------- binary cross-entropy
+
+def bce_cases():
+    """F.binary_cross_entropy at p exactly 0 and 1 (right and wrong), near them, and through a float32 sigmoid whose
+    output rounds to 1.0 (x = 20) or 0; the gradients of out.sum() for the input (p or the logits) and the target."""
+    cases = []
+    f64 = torch.float64
+    p = torch.tensor([0.0, 1.0, 0.0, 1.0, 1e-8, 1 - 1e-8, 0.3, 0.9, 1e-50, 0.5], dtype=f64)
+    y = torch.tensor([0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.2, 1.0, 1.0, 0.5], dtype=f64)
+    w = torch.tensor([1.0, 2.0, 0.5, 1.0, 3.0, 1.0, 1.0, 0.25, 1.0, 2.0], dtype=f64)
+    for dtype in (f64, torch.float32):
+        for reduction in ("none", "mean", "sum"):
+            for weight in (None, w):
+                pp = p.to(dtype).detach().requires_grad_(True)
+                yy = y.to(dtype).detach().requires_grad_(True)
+                ww = None if weight is None else weight.to(dtype)
+                out = torch.nn.functional.binary_cross_entropy(pp, yy, weight=ww, reduction=reduction)
+                out.sum().backward()
+                cases.append({"input": t(pp), "target": t(yy), "weight": None if ww is None else t(ww), "reduction": reduction,
+                              "logits": False, "out": t(out), "grad_input": t(pp.grad), "grad_target": t(yy.grad)})
+    x = torch.tensor([20.0, -20.0, 17.0, -17.0, 104.0, -104.0, 0.5, -3.0], dtype=torch.float32, requires_grad=True)
+    y = torch.tensor([1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0], dtype=torch.float32, requires_grad=True)
+    out = torch.nn.functional.binary_cross_entropy(torch.sigmoid(x), y)
+    out.backward()
+    cases.append({"input": t(x), "target": t(y), "weight": None, "reduction": "mean", "logits": True, "out": t(out),
+                  "grad_input": t(x.grad), "grad_target": t(y.grad)})
+    return cases
+
+
+# ---------------------------------------------------------------- softplus
+
+def softplus_cases():
+    """nn.Softplus(beta, threshold) over both tails and around the threshold; the gradient of sum(out * w)."""
+    cases = []
+    x0 = torch.tensor([-1000.0, -100.0, -40.0, -20.0, -12.0, -5.0, -1.0, -1e-3, 0.0, 1e-3, 1.0, 5.0, 9.99, 10.0, 10.01,
+                       12.0, 19.99, 20.0, 20.01, 40.0, 100.0, 1000.0], dtype=torch.float64)
+    w = torch.randn(x0.shape, generator=GEN, dtype=torch.float64)
+    for dtype in (torch.float64, torch.float32):
+        for beta, threshold in ((1.0, 20.0), (2.0, 1.0), (0.5, 30.0), (1.0, 1000.0)):
+            x = x0.to(dtype).detach().requires_grad_(True)
+            out = torch.nn.Softplus(beta, threshold)(x)
+            (out * w.to(dtype)).sum().backward()
+            cases.append({"beta": beta, "threshold": threshold, "input": t(x), "w": t(w.to(dtype)), "out": t(out), "grad": t(x.grad)})
+    return cases
+
+
 if __name__ == "__main__":
-    doc = {"torch": torch.__version__, "scalars": scalar_cases(), "inplace": inplace_cases()}
+    doc = {"torch": torch.__version__, "scalars": scalar_cases(), "inplace": inplace_cases(), "bce": bce_cases(), "softplus": softplus_cases()}
     with open(OUT, "w") as f:
         json.dump(doc, f, separators=(",", ":"))
         f.write("\n")

@@ -3,6 +3,7 @@ package dev.nabla.layers;
 import dev.nabla.api.DType;
 import dev.nabla.api.Function;
 import dev.nabla.layers.kernels.AvgPool2dFunction;
+import dev.nabla.layers.kernels.BinaryCrossEntropyFunction;
 import dev.nabla.layers.kernels.Conv2dFunction;
 import dev.nabla.layers.kernels.ConvTranspose2dFunction;
 import dev.nabla.layers.kernels.CrossEntropyFunction;
@@ -12,6 +13,7 @@ import dev.nabla.layers.kernels.LinearFunction;
 import dev.nabla.layers.kernels.LogSoftmaxFunction;
 import dev.nabla.layers.kernels.MaxPool2dFunction;
 import dev.nabla.layers.kernels.PoolGeometry;
+import dev.nabla.layers.kernels.SoftplusFunction;
 import dev.nabla.api.Grad;
 import dev.nabla.api.Tensor;
 import java.util.Arrays;
@@ -224,11 +226,10 @@ public final class F {
         return x.mul(Function.apply(new Erf(), x.mul(1 / Math.sqrt(2))).add(1)).mul(0.5);
     }
 
-    /** (1/β)·log(1 + exp(β·x)), and x itself where β·x > threshold (PyTorch's defaults: β = 1, threshold = 20). */
+    /** (1/β)·log1p(exp(β·x)), and x itself where β·x > threshold (PyTorch's defaults: β = 1, threshold = 20). */
     public static Tensor softplus(Tensor x, double beta, double threshold) {
-        Tensor bx = x.mul(beta);
-        Tensor soft = bx.clamp(Double.NEGATIVE_INFINITY, threshold).exp().add(1).log().div(beta);
-        return Tensor.where(bx.gt(threshold), x, soft);
+        if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException("Softplus: expected a floating-point input, got " + x.dtype());
+        return Function.apply(new SoftplusFunction(beta, threshold), x);
     }
 
     public static Tensor softplus(Tensor x) { return softplus(x, 1, 20); }
@@ -492,7 +493,10 @@ public final class F {
         }
     }
 
-    /** −w·(y·log p + (1 − y)·log(1 − p)), with the logs clamped at −100 as PyTorch. */
+    /**
+     * −w·(y·log p + (1 − y)·log(1 − p)), with the logs clamped at −100 and the gradient's p·(1 − p) at 1e−12 as PyTorch
+     * (finite where p is 0 or 1).
+     */
     public static Tensor bce(Tensor p, Tensor y, Tensor weight, Reduction r) {
         sameShape("BCELoss", p, y);
         double min = p.numel() == 0 ? 0 : p.detach().min().item(), max = p.numel() == 0 ? 1 : p.detach().max().item();
@@ -500,9 +504,8 @@ public final class F {
             throw new IllegalArgumentException("BCELoss: all elements of input should be between 0 and 1, got values in [" + min + ", " + max
                     + "]; apply a sigmoid first, or use BCEWithLogitsLoss");
         }
-        Tensor logP = p.log().clamp(-100, Double.POSITIVE_INFINITY);
-        Tensor log1mP = p.rsub(1).log().clamp(-100, Double.POSITIVE_INFINITY);
-        Tensor l = y.mul(logP).add(y.rsub(1).mul(log1mP)).neg();
+        if (!p.dtype().isFloatingPoint()) throw new IllegalArgumentException("BCELoss: expected a floating-point input, got " + p.dtype());
+        Tensor l = Function.apply(new BinaryCrossEntropyFunction(), p, y);
         return r.apply(weight == null ? l : l.mul(weight));
     }
 

@@ -3,7 +3,7 @@ package dev.nabla.layers;
 import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
-/** (1/β)·log(1 + exp(β·x)), linear above the threshold, as {@code nn.Softplus}. Shape: any, unchanged. */
+/** (1/β)·log1p(exp(β·x)), x itself where β·x > threshold, as {@code nn.Softplus(beta, threshold)}. Shape: any, unchanged. */
 @dev.nabla.api.KeepsNoTensors
 public final class Softplus extends Module {
     private final double beta, threshold;
