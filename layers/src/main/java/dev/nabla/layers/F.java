@@ -3,6 +3,7 @@ package dev.nabla.layers;
 import dev.nabla.api.DType;
 import dev.nabla.api.Function;
 import dev.nabla.layers.kernels.AvgPool2dFunction;
+import dev.nabla.layers.kernels.BatchNormFunction;
 import dev.nabla.layers.kernels.Conv2dFunction;
 import dev.nabla.layers.kernels.ConvTranspose2dFunction;
 import dev.nabla.layers.kernels.CrossEntropyFunction;
@@ -220,7 +221,18 @@ public final class F {
     }
 
     /** The exact GELU, x·Φ(x) = x/2 · (1 + erf(x/√2)), PyTorch's default. */
-    public static Tensor gelu(Tensor x) {
+    public static Tensor gelu(Tensor x) { return gelu(x, "none"); }
+
+    /**
+     * GELU as {@code F.gelu(x, approximate=…)}: "none" the exact x/2 · (1 + erf(x/√2)), "tanh" the approximation
+     * x/2 · (1 + tanh(√(2/π) · (x + 0.044715·x³))).
+     */
+    public static Tensor gelu(Tensor x, String approximate) {
+        boolean tanh = "tanh".equals(approximate);
+        if (!tanh && !"none".equals(approximate)) {
+            throw new IllegalArgumentException("gelu: approximate must be 'none' or 'tanh', got '" + approximate + "'");
+        }
+        if (tanh) return x.mul(x.mul(x).mul(x).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1)).mul(0.5);
         return x.mul(Function.apply(new Erf(), x.mul(1 / Math.sqrt(2))).add(1)).mul(0.5);
     }
 
@@ -264,7 +276,10 @@ public final class F {
         long[] perChannel = new long[x.dim()];
         Arrays.fill(perChannel, 1);
         perChannel[1] = c;
-        Tensor mean, var;
+        if (BatchNormFunction.applies(x.nd(), weight == null ? null : weight.nd(), bias == null ? null : bias.nd())) {
+            return batchNormKernel(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+        }
+        Tensor mean, var;   // other dtypes, or mixed ones: composed from generic ops
         if (training || runningMean == null) {
             int[] dims = new int[x.dim() - 1];
             for (int i = 0, k = 0; i < x.dim(); i++) if (i != 1) dims[k++] = i;
@@ -290,6 +305,31 @@ public final class F {
         Tensor y = x.sub(mean).div(var.add(eps).sqrt());
         if (weight != null) y = y.mul(weight.view(perChannel));
         if (bias != null) y = y.add(bias.view(perChannel));
+        return y;
+    }
+
+    /** batchNorm on the fused kernel (BatchNormFunction), with the running statistics updated here, as PyTorch. */
+    private static Tensor batchNormKernel(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                          boolean training, double momentum, double eps) {
+        long n = x.numel() / Math.max(x.size(1), 1);
+        if (training && n <= 1) {
+            throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got input "
+                    + Arrays.toString(x.shape()) + "; use a batch of at least 2, or eval() mode");
+        }
+        boolean batch = training || runningMean == null;
+        BatchNormFunction f = new BatchNormFunction(batch, batch ? null : runningMean.nd(), batch ? null : runningVar.nd(), eps,
+                weight != null, bias != null);
+        Tensor[] in = weight != null && bias != null ? new Tensor[] {x, weight, bias}
+                : weight != null ? new Tensor[] {x, weight} : bias != null ? new Tensor[] {x, bias} : new Tensor[] {x};
+        Tensor y = Function.apply(f, in);
+        if (training && runningMean != null) {
+            try (var g = Grad.disabled()) {
+                double[] v = f.batchVar();
+                for (int i = 0; i < v.length; i++) v[i] *= (double) n / (n - 1);
+                runningMean.mul_(1 - momentum).add_(Tensor.of(DType.FLOAT64, f.batchMean()).to(runningMean.dtype()).mul(momentum));
+                runningVar.mul_(1 - momentum).add_(Tensor.of(DType.FLOAT64, v).to(runningVar.dtype()).mul(momentum));
+            }
+        }
         return y;
     }
 
