@@ -9,10 +9,11 @@ import dev.nabla.layers.kernels.ConvTranspose2dFunction;
 import dev.nabla.layers.kernels.CrossEntropyFunction;
 import dev.nabla.layers.kernels.EmbeddingLookup;
 import dev.nabla.layers.kernels.Erf;
+import dev.nabla.layers.kernels.LayerNormFunction;
 import dev.nabla.layers.kernels.LinearFunction;
-import dev.nabla.layers.kernels.LogSoftmaxFunction;
 import dev.nabla.layers.kernels.MaxPool2dFunction;
 import dev.nabla.layers.kernels.PoolGeometry;
+import dev.nabla.layers.kernels.SoftmaxFunction;
 import dev.nabla.api.Grad;
 import dev.nabla.api.Tensor;
 import java.util.Arrays;
@@ -245,20 +246,26 @@ public final class F {
 
     public static Tensor softplus(Tensor x) { return softplus(x, 1, 20); }
 
-    /** exp(x) / Σ exp(x) along dim, as exp(logSoftmax(x)) (no overflow). */
-    public static Tensor softmax(Tensor x, int dim) { return logSoftmax(x, dim).exp(); }
+    /** exp(x) / Σ exp(x) along dim, with the maximum subtracted first (no overflow), as one op with a fused backward. */
+    public static Tensor softmax(Tensor x, int dim) { return softmax("softmax", x, dim, false); }
 
     /** log softmax along dim, by the log-sum-exp trick, as one op with a fused backward. */
-    public static Tensor logSoftmax(Tensor x, int dim) {
-        if (x.dim() == 0) throw new IllegalArgumentException("logSoftmax: expected a tensor with at least one dimension, got a 0-d tensor");
-        if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException("logSoftmax: expected a floating-point input, got " + x.dtype());
+    public static Tensor logSoftmax(Tensor x, int dim) { return softmax("logSoftmax", x, dim, true); }
+
+    private static Tensor softmax(String who, Tensor x, int dim, boolean log) {
+        if (x.dim() == 0) throw new IllegalArgumentException(who + ": expected a tensor with at least one dimension, got a 0-d tensor");
+        if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException(who + ": expected a floating-point input, got " + x.dtype());
         int d = dim < 0 ? dim + x.dim() : dim;
         if (d < 0 || d >= x.dim()) {
-            throw new IndexOutOfBoundsException("logSoftmax: dimension out of range (expected to be in range of [" + (-x.dim()) + ", "
+            throw new IndexOutOfBoundsException(who + ": dimension out of range (expected to be in range of [" + (-x.dim()) + ", "
                     + (x.dim() - 1) + "], but got " + dim + ")");
         }
         if (x.numel() == 0) return x.clone();
-        return Function.apply(new LogSoftmaxFunction(d), x);
+        if (x.dtype() == DType.FLOAT16) return softmax(who, x.to(DType.FLOAT32), d, log).to(DType.FLOAT16);   // computed in float32, as PyTorch
+        if (!SoftmaxFunction.applies(x.nd())) {
+            throw new IllegalArgumentException(who + ": expected fewer than 2^31 elements, got " + Arrays.toString(x.shape()));
+        }
+        return Function.apply(new SoftmaxFunction(d, log), x);
     }
 
     // ---------------------------------------------------------------- normalisation and embedding
@@ -348,7 +355,14 @@ public final class F {
                     + Arrays.toString(normalizedShape).replaceAll("[\\[\\]]", "") + "], got " + Arrays.toString(x.shape())
                     + "; normalized_shape must equal the input's last dimensions");
         }
-        int[] dims = new int[k];
+        if (LayerNormFunction.applies(x.nd(), weight == null ? null : weight.nd(), bias == null ? null : bias.nd())) {
+            long size = 1;
+            for (long s : normalizedShape) size *= s;
+            LayerNormFunction f = new LayerNormFunction(size, eps, weight != null, bias != null);
+            return weight != null && bias != null ? Function.apply(f, x, weight, bias) : weight != null ? Function.apply(f, x, weight)
+                    : bias != null ? Function.apply(f, x, bias) : Function.apply(f, x);
+        }
+        int[] dims = new int[k];   // other dtypes, or mixed ones: composed from generic ops
         for (int i = 0; i < k; i++) dims[i] = d - k + i;
         Tensor mean = x.mean(dims, true);
         Tensor var = x.var(dims, false, true);

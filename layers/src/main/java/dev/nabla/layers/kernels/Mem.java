@@ -67,4 +67,54 @@ final class Mem {
         if (a == null || a.length < n) m.put(slot, a = new double[Math.max(n, CHUNK)]);
         return a;
     }
+
+    /**
+     * Chunked reads and writes of a C-contiguous float32 or float64 array through double[] heap arrays (float32 is
+     * widened on the way in and rounded on the way out), for kernels that compute in double; one per thread.
+     */
+    abstract static sealed class Access permits F32, F64 {
+        abstract void get(int from, double[] dst, int off, int len);
+
+        abstract void put(int from, double[] src, int off, int len);
+    }
+
+    static Access access(INDArray dense) { return dense.dataType() == DataType.FLOAT ? new F32(floats(dense)) : new F64(doubles(dense)); }
+
+    static final class F32 extends Access {
+        private final FloatBuffer b;
+        private float[] tmp = new float[CHUNK];
+
+        F32(FloatBuffer b) { this.b = b; }
+
+        private float[] tmp(int len) {
+            if (tmp.length < len) tmp = new float[len];
+            return tmp;
+        }
+
+        @Override void get(int from, double[] dst, int off, int len) {
+            float[] t = tmp(len);
+            b.get(from, t, 0, len);
+            widen(t, dst, off, len);
+        }
+
+        @Override void put(int from, double[] src, int off, int len) {
+            float[] t = tmp(len);
+            narrow(src, off, t, len);
+            b.put(from, t, 0, len);
+        }
+
+        private static void widen(float[] t, double[] dst, int off, int len) { for (int i = 0; i < len; i++) dst[off + i] = t[i]; }
+
+        private static void narrow(double[] src, int off, float[] t, int len) { for (int i = 0; i < len; i++) t[i] = (float) src[off + i]; }
+    }
+
+    static final class F64 extends Access {
+        private final DoubleBuffer b;
+
+        F64(DoubleBuffer b) { this.b = b; }
+
+        @Override void get(int from, double[] dst, int off, int len) { b.get(from, dst, off, len); }
+
+        @Override void put(int from, double[] src, int off, int len) { b.put(from, src, off, len); }
+    }
 }
