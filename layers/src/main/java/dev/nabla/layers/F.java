@@ -263,7 +263,7 @@ public final class F {
         if (x.numel() == 0) return x.clone();
         if (x.dtype() == DType.FLOAT16) return softmax(who, x.to(DType.FLOAT32), d, log).to(DType.FLOAT16);   // computed in float32, as PyTorch
         if (!SoftmaxFunction.applies(x.nd())) {
-            throw new IllegalArgumentException(who + ": expected fewer than 2^31 elements, got " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException(who + ": expected fewer than 2^31 elements, got " + x.shape());
         }
         return Function.apply(new SoftmaxFunction(d, log), x);
     }
@@ -343,7 +343,7 @@ public final class F {
         long n = x.numel() / Math.max(x.size(1), 1);
         if (training && n <= 1) {
             throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got input "
-                    + Arrays.toString(x.shape()) + "; use a batch of at least 2, or eval() mode");
+                    + x.shape() + "; use a batch of at least 2, or eval() mode");
         }
         boolean batch = training || runningMean == null;
         BatchNormFunction f = new BatchNormFunction(batch, batch ? null : runningMean.nd(), batch ? null : runningVar.nd(), eps,
