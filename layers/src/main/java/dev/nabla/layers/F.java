@@ -8,7 +8,7 @@ import dev.nabla.layers.kernels.Conv2dFunction;
 import dev.nabla.layers.kernels.ConvTranspose2dFunction;
 import dev.nabla.layers.kernels.CrossEntropyFunction;
 import dev.nabla.layers.kernels.EmbeddingLookup;
-import dev.nabla.layers.kernels.Erf;
+import dev.nabla.layers.kernels.GeluFunction;
 import dev.nabla.layers.kernels.LayerNormFunction;
 import dev.nabla.layers.kernels.LinearFunction;
 import dev.nabla.layers.kernels.MaxPool2dFunction;
@@ -233,8 +233,9 @@ public final class F {
         if (!tanh && !"none".equals(approximate)) {
             throw new IllegalArgumentException("gelu: approximate must be 'none' or 'tanh', got '" + approximate + "'");
         }
-        if (tanh) return x.mul(x.mul(x).mul(x).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1)).mul(0.5);
-        return x.mul(Function.apply(new Erf(), x.mul(1 / Math.sqrt(2))).add(1)).mul(0.5);
+        if (GeluFunction.applies(x.nd())) return Function.apply(new GeluFunction(tanh), x);
+        if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException("gelu: expected a floating-point input, got " + x.dtype());
+        return gelu(x.to(DType.FLOAT32), approximate).to(x.dtype());   // float16: computed in float32, as PyTorch
     }
 
     /** (1/β)·log(1 + exp(β·x)), and x itself where β·x > threshold (PyTorch's defaults: β = 1, threshold = 20). */
