@@ -4,16 +4,18 @@ import dev.nabla.api.DType;
 import dev.nabla.api.Function;
 import dev.nabla.layers.kernels.AvgPool2dFunction;
 import dev.nabla.layers.kernels.BinaryCrossEntropyFunction;
+import dev.nabla.layers.kernels.BatchNormFunction;
 import dev.nabla.layers.kernels.Conv2dFunction;
 import dev.nabla.layers.kernels.ConvTranspose2dFunction;
 import dev.nabla.layers.kernels.CrossEntropyFunction;
 import dev.nabla.layers.kernels.EmbeddingLookup;
-import dev.nabla.layers.kernels.Erf;
+import dev.nabla.layers.kernels.GeluFunction;
+import dev.nabla.layers.kernels.LayerNormFunction;
 import dev.nabla.layers.kernels.LinearFunction;
-import dev.nabla.layers.kernels.LogSoftmaxFunction;
 import dev.nabla.layers.kernels.MaxPool2dFunction;
 import dev.nabla.layers.kernels.PoolGeometry;
 import dev.nabla.layers.kernels.SoftplusFunction;
+import dev.nabla.layers.kernels.SoftmaxFunction;
 import dev.nabla.api.Grad;
 import dev.nabla.api.Tensor;
 import java.util.Arrays;
@@ -222,8 +224,20 @@ public final class F {
     }
 
     /** The exact GELU, x·Φ(x) = x/2 · (1 + erf(x/√2)), PyTorch's default. */
-    public static Tensor gelu(Tensor x) {
-        return x.mul(Function.apply(new Erf(), x.mul(1 / Math.sqrt(2))).add(1)).mul(0.5);
+    public static Tensor gelu(Tensor x) { return gelu(x, "none"); }
+
+    /**
+     * GELU as {@code F.gelu(x, approximate=…)}: "none" the exact x/2 · (1 + erf(x/√2)), "tanh" the approximation
+     * x/2 · (1 + tanh(√(2/π) · (x + 0.044715·x³))).
+     */
+    public static Tensor gelu(Tensor x, String approximate) {
+        boolean tanh = "tanh".equals(approximate);
+        if (!tanh && !"none".equals(approximate)) {
+            throw new IllegalArgumentException("gelu: approximate must be 'none' or 'tanh', got '" + approximate + "'");
+        }
+        if (GeluFunction.applies(x.nd())) return Function.apply(new GeluFunction(tanh), x);
+        if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException("gelu: expected a floating-point input, got " + x.dtype());
+        return gelu(x.to(DType.FLOAT32), approximate).to(x.dtype());   // float16: computed in float32, as PyTorch
     }
 
     /** (1/β)·log1p(exp(β·x)), and x itself where β·x > threshold (PyTorch's defaults: β = 1, threshold = 20). */
@@ -234,20 +248,26 @@ public final class F {
 
     public static Tensor softplus(Tensor x) { return softplus(x, 1, 20); }
 
-    /** exp(x) / Σ exp(x) along dim, as exp(logSoftmax(x)) (no overflow). */
-    public static Tensor softmax(Tensor x, int dim) { return logSoftmax(x, dim).exp(); }
+    /** exp(x) / Σ exp(x) along dim, with the maximum subtracted first (no overflow), as one op with a fused backward. */
+    public static Tensor softmax(Tensor x, int dim) { return softmax("softmax", x, dim, false); }
 
     /** log softmax along dim, by the log-sum-exp trick, as one op with a fused backward. */
-    public static Tensor logSoftmax(Tensor x, int dim) {
-        if (x.dim() == 0) throw new IllegalArgumentException("logSoftmax: expected a tensor with at least one dimension, got a 0-d tensor");
-        if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException("logSoftmax: expected a floating-point input, got " + x.dtype());
+    public static Tensor logSoftmax(Tensor x, int dim) { return softmax("logSoftmax", x, dim, true); }
+
+    private static Tensor softmax(String who, Tensor x, int dim, boolean log) {
+        if (x.dim() == 0) throw new IllegalArgumentException(who + ": expected a tensor with at least one dimension, got a 0-d tensor");
+        if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException(who + ": expected a floating-point input, got " + x.dtype());
         int d = dim < 0 ? dim + x.dim() : dim;
         if (d < 0 || d >= x.dim()) {
-            throw new IndexOutOfBoundsException("logSoftmax: dimension out of range (expected to be in range of [" + (-x.dim()) + ", "
+            throw new IndexOutOfBoundsException(who + ": dimension out of range (expected to be in range of [" + (-x.dim()) + ", "
                     + (x.dim() - 1) + "], but got " + dim + ")");
         }
         if (x.numel() == 0) return x.clone();
-        return Function.apply(new LogSoftmaxFunction(d), x);
+        if (x.dtype() == DType.FLOAT16) return softmax(who, x.to(DType.FLOAT32), d, log).to(DType.FLOAT16);   // computed in float32, as PyTorch
+        if (!SoftmaxFunction.applies(x.nd())) {
+            throw new IllegalArgumentException(who + ": expected fewer than 2^31 elements, got " + x.shape());
+        }
+        return Function.apply(new SoftmaxFunction(d, log), x);
     }
 
     // ---------------------------------------------------------------- attention
@@ -287,7 +307,10 @@ public final class F {
         long[] perChannel = new long[x.dim()];
         Arrays.fill(perChannel, 1);
         perChannel[1] = c;
-        Tensor mean, var;
+        if (BatchNormFunction.applies(x.nd(), weight == null ? null : weight.nd(), bias == null ? null : bias.nd())) {
+            return batchNormKernel(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+        }
+        Tensor mean, var;   // other dtypes, or mixed ones: composed from generic ops
         if (training || runningMean == null) {
             int[] dims = new int[x.dim() - 1];
             for (int i = 0, k = 0; i < x.dim(); i++) if (i != 1) dims[k++] = i;
@@ -316,6 +339,31 @@ public final class F {
         return y;
     }
 
+    /** batchNorm on the fused kernel (BatchNormFunction), with the running statistics updated here, as PyTorch. */
+    private static Tensor batchNormKernel(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                          boolean training, double momentum, double eps) {
+        long n = x.numel() / Math.max(x.size(1), 1);
+        if (training && n <= 1) {
+            throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got input "
+                    + x.shape() + "; use a batch of at least 2, or eval() mode");
+        }
+        boolean batch = training || runningMean == null;
+        BatchNormFunction f = new BatchNormFunction(batch, batch ? null : runningMean.nd(), batch ? null : runningVar.nd(), eps,
+                weight != null, bias != null);
+        Tensor[] in = weight != null && bias != null ? new Tensor[] {x, weight, bias}
+                : weight != null ? new Tensor[] {x, weight} : bias != null ? new Tensor[] {x, bias} : new Tensor[] {x};
+        Tensor y = Function.apply(f, in);
+        if (training && runningMean != null) {
+            try (var g = Grad.disabled()) {
+                double[] v = f.batchVar();
+                for (int i = 0; i < v.length; i++) v[i] *= (double) n / (n - 1);
+                runningMean.mul_(1 - momentum).add_(Tensor.of(DType.FLOAT64, f.batchMean()).to(runningMean.dtype()).mul(momentum));
+                runningVar.mul_(1 - momentum).add_(Tensor.of(DType.FLOAT64, v).to(runningVar.dtype()).mul(momentum));
+            }
+        }
+        return y;
+    }
+
     /**
      * Layer normalisation over the last {@code normalizedShape.length} dimensions, as
      * {@code F.layer_norm}: mean and biased variance per sample; weight and bias (or null) of shape
@@ -331,7 +379,14 @@ public final class F {
                     + Arrays.toString(normalizedShape).replaceAll("[\\[\\]]", "") + "], got " + x.shape()
                     + "; normalized_shape must equal the input's last dimensions");
         }
-        int[] dims = new int[k];
+        if (LayerNormFunction.applies(x.nd(), weight == null ? null : weight.nd(), bias == null ? null : bias.nd())) {
+            long size = 1;
+            for (long s : normalizedShape) size *= s;
+            LayerNormFunction f = new LayerNormFunction(size, eps, weight != null, bias != null);
+            return weight != null && bias != null ? Function.apply(f, x, weight, bias) : weight != null ? Function.apply(f, x, weight)
+                    : bias != null ? Function.apply(f, x, bias) : Function.apply(f, x);
+        }
+        int[] dims = new int[k];   // other dtypes, or mixed ones: composed from generic ops
         for (int i = 0; i < k; i++) dims[i] = d - k + i;
         Tensor mean = x.mean(dims, true);
         Tensor var = x.var(dims, false, true);

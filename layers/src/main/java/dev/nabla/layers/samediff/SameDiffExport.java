@@ -221,6 +221,9 @@ public final class SameDiffExport {
             SDVariable neg = sd.math.exp(sd.nn.relu(x.neg(), 0).neg()).sub(1.0).mul(e.alpha());
             return sd.nn.relu(x, 0).add(neg);
         }
+        if (m instanceof GELU g && "tanh".equals(g.approximate())) {   // x/2 · (1 + tanh(√(2/π)·(x + 0.044715·x³)))
+            return x.mul(sd.math.tanh(x.mul(x).mul(x).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI))).add(1.0)).mul(0.5);
+        }
         if (m instanceof GELU) return x.mul(sd.math.erf(x.mul(1 / Math.sqrt(2))).add(1.0)).mul(0.5);
         if (m instanceof Softplus s) {   // (relu(βx) + log(1 + exp(−|βx|))) / β, and x where βx > threshold (a 0/1 mask from sign)
             SDVariable bx = x.mul(s.beta());
