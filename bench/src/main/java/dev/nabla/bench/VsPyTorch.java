@@ -273,17 +273,18 @@ public final class VsPyTorch {
             for (Workload w : workloads()) {
                 System.out.println();
                 System.out.println("== " + w.title() + " ==");
+                List<Peer> order = new ArrayList<>();
                 for (Peer p : live()) {
-                    if (p.ask(w.warmup()) == null) System.out.println("  " + p.name + " failed in warm-up: " + p.failure);
+                    if (p.ask(w.warmup()) != null) order.add(p);
+                    else if (p.failure != null) System.out.println("  " + p.name + " failed in warm-up: " + p.failure);
                 }
                 Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
-                List<Peer> order = live();
                 for (int r = 0; r < runs; r++) {
                     for (int k = 0; k < order.size(); k++) {
                         Peer p = order.get((k + r) % order.size());
                         Map<String, String> a = p.ask(String.format(Locale.ROOT, w.command(), r));
                         if (a == null) {
-                            System.out.println("  " + p.name + " failed: " + p.failure);
+                            if (p.failure != null) System.out.println("  " + p.name + " failed: " + p.failure);
                             continue;
                         }
                         a.put("round", Integer.toString(r));
