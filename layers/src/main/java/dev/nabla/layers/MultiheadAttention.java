@@ -97,8 +97,8 @@ public final class MultiheadAttention extends Module {
         for (Tensor t : new Tensor[] {query, key, value}) {
             if (t.dim() != expected || t.size(-1) != embedDim) {
                 throw new IllegalArgumentException(who + ": expected query, key and value [" + (options.batchFirst() ? "N, L, " : "L, N, ") + embedDim
-                        + "] (or all unbatched [L, " + embedDim + "]), got " + Arrays.toString(query.shape()) + ", " + Arrays.toString(key.shape())
-                        + ", " + Arrays.toString(value.shape()));
+                        + "] (or all unbatched [L, " + embedDim + "]), got " + query.shape() + ", " + key.shape()
+                        + ", " + value.shape());
             }
         }
         // to [N, L, E]
@@ -107,7 +107,7 @@ public final class MultiheadAttention extends Module {
         Tensor v = value == key ? k : unbatched ? value.unsqueeze(0) : options.batchFirst() ? value : value.transpose(0, 1);
         if (k.size(0) != q.size(0) || v.size(0) != q.size(0) || k.size(1) != v.size(1)) {
             throw new IllegalArgumentException(who + ": expected key and value with the query's batch size and the same length, got query "
-                    + Arrays.toString(query.shape()) + ", key " + Arrays.toString(key.shape()) + ", value " + Arrays.toString(value.shape()));
+                    + query.shape() + ", key " + key.shape() + ", value " + value.shape());
         }
         long n = q.size(0), l = q.size(1), s = k.size(1), h = numHeads, d = embedDim / numHeads;
         Tensor qh, kh, vh;
@@ -144,7 +144,7 @@ public final class MultiheadAttention extends Module {
             boolean ok = unbatched ? keyPadding.dim() == 1 && keyPadding.size(0) == s : keyPadding.dim() == 2 && keyPadding.size(0) == n && keyPadding.size(1) == s;
             if (!ok) {
                 throw new IllegalArgumentException(who + ": expected key_padding_mask [" + (unbatched ? "" : n + ", ") + s + "], got "
-                        + Arrays.toString(keyPadding.shape()));
+                        + keyPadding.shape());
             }
             kp = keyPadding.reshape(n, 1, 1, s);
         }
@@ -153,7 +153,7 @@ public final class MultiheadAttention extends Module {
             else if (attn.dim() == 3 && attn.size(0) == n * numHeads && attn.size(1) == l && attn.size(2) == s) am = attn.reshape(n, numHeads, l, s);
             else {
                 throw new IllegalArgumentException(who + ": expected attn_mask [" + l + ", " + s + "] or [" + n * numHeads + ", " + l + ", " + s
-                        + "], got " + Arrays.toString(attn.shape()));
+                        + "], got " + attn.shape());
             }
         }
         for (Tensor m : new Tensor[] {kp, am}) {

@@ -80,7 +80,7 @@ public final class TransformerEncoderLayer extends Module {
     public Tensor forward(Tensor src, Tensor srcMask, Tensor srcKeyPaddingMask) {
         if ((src.dim() != 2 && src.dim() != 3) || src.size(-1) != dModel) {
             throw new IllegalArgumentException("TransformerEncoderLayer(d_model=" + dModel + ", nhead=" + nhead + "): expected src ["
-                    + (options.batchFirst() ? "N, L, " : "L, N, ") + dModel + "] or [L, " + dModel + "], got " + java.util.Arrays.toString(src.shape()));
+                    + (options.batchFirst() ? "N, L, " : "L, N, ") + dModel + "] or [L, " + dModel + "], got " + src.shape());
         }
         Tensor x = src;
         if (options.normFirst()) {
