@@ -14,9 +14,11 @@ import dev.nabla.datasets.FashionMnist;
 import dev.nabla.datasets.Normalize;
 import dev.nabla.datasets.ToTensor;
 import dev.nabla.datasets.Transform;
+import dev.nabla.layers.BatchNorm2d;
 import dev.nabla.layers.Conv2d;
 import dev.nabla.layers.F;
 import dev.nabla.layers.Flatten;
+import dev.nabla.layers.LayerNorm;
 import dev.nabla.layers.Linear;
 import dev.nabla.layers.MaxPool2d;
 import dev.nabla.layers.ReLU;
@@ -121,9 +123,154 @@ final class NablaPeer extends PeerWorker {
         return fmt("ms=%.4f", median(ms));
     }
 
-    /** Per-op times of convnet training steps at batch 100, printed as "| " lines; data loading and the optimizer step timed here. */
     @Override
-    String profile(int batches) {
+    String resnet20(int steps, int batch, long seed) throws IOException {
+        Module model = Workloads.resnet20(seed);
+        Optimizer opt = Workloads.resnetOptimizer(model);
+        Workloads.Images pool = Workloads.cifar(data, Workloads.RESNET_POOL);
+        List<Tensor[]> batches = new ArrayList<>();
+        for (int k = 0; k < Workloads.RESNET_POOL / batch; k++) batches.add(Workloads.imageBatch(pool, k, batch));
+        model.train();
+        double[] ms = new double[steps];
+        double loss = 0;
+        for (int i = 0; i < steps; i++) {
+            Tensor[] b = batches.get(i % batches.size());
+            long t0 = System.nanoTime();
+            loss = Workloads.resnetStep(model, opt, b[0], b[1]);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        double m = median(ms);
+        return fmt("ms=%.4f ips=%.1f loss=%.4f", m, batch * 1000 / m, loss);
+    }
+
+    @Override
+    String transformer(boolean normFirst, int steps, int batch, int seq, long seed) {
+        Module model = Workloads.transformer(normFirst, seed);
+        Optimizer opt = Workloads.transformerOptimizer(model);
+        List<Tensor[]> batches = new ArrayList<>();
+        for (int k = 0; k < 4; k++) batches.add(Workloads.tokenBatch(k, batch, seq));
+        model.train();
+        double[] ms = new double[steps];
+        double loss = 0;
+        for (int i = 0; i < steps; i++) {
+            Tensor[] b = batches.get(i % 4);
+            long t0 = System.nanoTime();
+            loss = Workloads.transformerStep(model, opt, b[0], b[1]);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return fmt("ms=%.4f loss=%.4f", median(ms), loss);
+    }
+
+    /** One op's forward and backward (the gradient given), at the shapes of bench_torch.py's MICRO. */
+    @Override
+    String micro(String op, int reps) {
+        Nabla.manualSeed(0);
+        long[] shape = switch (op) {
+            case "bn2d-16" -> new long[] {128, 16, 32, 32};
+            case "bn2d-32" -> new long[] {128, 32, 16, 16};
+            case "bn2d-64" -> new long[] {128, 64, 8, 8};
+            case "layernorm" -> new long[] {16, 128, 256};
+            case "softmax" -> new long[] {16, 4, 128, 128};
+            case "gelu" -> new long[] {16, 128, 1024};
+            default -> throw new IllegalArgumentException("micro: unknown op " + op + "; expected bn2d-16, bn2d-32, bn2d-64, layernorm, softmax, gelu");
+        };
+        java.util.function.UnaryOperator<Tensor> f;
+        if (op.startsWith("bn2d")) {
+            Module bn = new BatchNorm2d((int) shape[1]).train();
+            f = bn::forward;
+        } else if (op.equals("layernorm")) {
+            Module ln = new LayerNorm(shape[2]);
+            f = ln::forward;
+        } else if (op.equals("softmax")) {
+            f = x -> F.softmax(x, -1);
+        } else {
+            f = F::gelu;
+        }
+        Tensor x = Tensor.randn(shape).requiresGrad_(), g = Tensor.randn(shape);
+        double[] ms = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            f.apply(x).backward(g);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+            x.setGrad(null);
+        }
+        return fmt("ms=%.4f", median(ms));
+    }
+
+    /** The GEMM floor of a workload's training step (GemmFloor), its products printed as "| " lines. */
+    @Override
+    String gemm(String workload) {
+        List<GemmFloor.Mm> products = switch (workload) {
+            case "resnet20" -> GemmFloor.resnet20(128);
+            case "transformer" -> GemmFloor.transformer(16, 128, Workloads.D_MODEL, Workloads.HEADS, Workloads.FEED_FORWARD, Workloads.LAYERS,
+                    Workloads.VOCAB);
+            default -> throw new IllegalArgumentException("gemm: unknown workload " + workload + "; expected resnet20 or transformer");
+        };
+        GemmFloor.Floor f = GemmFloor.measure(products);
+        protocol.println(fmt("| GEMM floor of a %s training step: %.2f GFLOP in matrix products, %.1f ms as float32 sgemm alone (%.1f GFLOP/s)",
+                workload, f.gflop(), f.ms(), f.gflops()));
+        for (String l : f.lines()) protocol.println("|   " + l);
+        return fmt("ms=%.4f gflop=%.4f gflops=%.2f", f.ms(), f.gflop(), f.gflops());
+    }
+
+    /**
+     * Per-op times of training steps (workload convnet at batch 100, resnet20 at 128, transformer-pre or
+     * transformer-post at 16 × 128 tokens), printed as "| " lines; the step's phases timed here.
+     */
+    @Override
+    String profile(String workload, int batches) throws IOException {
+        if (!workload.equals("convnet")) return profileNew(workload, batches);
+        return profileConvnet(batches);
+    }
+
+    private String profileNew(String workload, int steps) throws IOException {
+        boolean resnet = workload.equals("resnet20");
+        if (!resnet && !workload.startsWith("transformer-")) {
+            throw new IllegalArgumentException("profile: unknown workload " + workload + "; expected convnet, resnet20, transformer-pre, transformer-post");
+        }
+        Module model = resnet ? Workloads.resnet20(0) : Workloads.transformer(workload.equals("transformer-pre"), 0);
+        Optimizer opt = resnet ? Workloads.resnetOptimizer(model) : Workloads.transformerOptimizer(model);
+        Workloads.Images pool = resnet ? Workloads.cifar(data, Workloads.RESNET_POOL) : null;
+        Tensor[] b = resnet ? Workloads.imageBatch(pool, 0, 128) : Workloads.tokenBatch(0, 16, 128);
+        model.train();
+        for (int i = 0; i < 2; i++) step(resnet, model, opt, b); // warm
+        Profiler.reset();
+        Profiler.enable();
+        long total = System.nanoTime();
+        try {
+            for (int i = 0; i < steps; i++) {
+                long t1 = System.nanoTime();
+                Tensor out = model.forward(b[0]);
+                Tensor loss = resnet ? F.crossEntropy(out, b[1]) : F.crossEntropy(out.reshape(-1, Workloads.VOCAB), b[1].reshape(-1));
+                opt.zeroGrad();
+                long t2 = System.nanoTime();
+                loss.backward();
+                long t3 = System.nanoTime();
+                opt.step();
+                long t4 = System.nanoTime();
+                Profiler.record("step: forward + loss", t2 - t1);
+                Profiler.record("step: backward", t3 - t2);
+                Profiler.record("step: optimizer", t4 - t3);
+            }
+        } finally {
+            Profiler.disable();
+        }
+        double s = (System.nanoTime() - total) / 1e9;
+        protocol.println("| Nabla per-op profile: " + steps + " " + workload + " training steps, " + fmt("%.2f s", s)
+                + " (\"step:\" rows are each phase's wall time, the op rows run inside them; share is of the sum of all rows)");
+        String[] rows = Profiler.report().split("\n");
+        for (int i = 0; i < Math.min(rows.length, 31); i++) protocol.println("| " + rows[i]);
+        if (rows.length > 31) protocol.println("| (" + (rows.length - 31) + " smaller rows left out)");
+        return fmt("seconds=%.4f", s);
+    }
+
+    private static void step(boolean resnet, Module model, Optimizer opt, Tensor[] b) {
+        if (resnet) Workloads.resnetStep(model, opt, b[0], b[1]);
+        else Workloads.transformerStep(model, opt, b[0], b[1]);
+    }
+
+    /** Per-op times of convnet training steps at batch 100, printed as "| " lines; data loading and the optimizer step timed here. */
+    private String profileConvnet(int batches) {
         Nabla.manualSeed(0);
         Module model = convnet();
         Optimizer opt = new SGD(model.parameters(), 0.1);

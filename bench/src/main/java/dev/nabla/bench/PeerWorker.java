@@ -16,8 +16,10 @@ import java.util.zip.GZIPInputStream;
 /**
  * The command loop a peer process runs for {@link VsPyTorch} (the same protocol as tools/bench/bench_torch.py):
  * one command a line on stdin ({@code convnet batches=N test=N seed=S}, {@code mlp …}, {@code infer batches=N},
- * {@code step1 steps=N}, {@code profile batches=N}, {@code quit}), one answer a line on stdout
- * ({@code OK key=value …} or {@code ERR message}). Anything else the peer prints goes to stderr, since ND4J and DJL
+ * {@code step1 steps=N}, {@code resnet20 steps=N batch=B seed=S}, {@code transformer norm_first=0|1 steps=N batch=B seq=T seed=S},
+ * {@code micro op=NAME reps=N}, {@code gemm workload=resnet20|transformer}, {@code profile workload=W batches=N}, {@code quit}),
+ * one answer a line on stdout ({@code OK key=value …}, {@code NA why} for a command this peer does not have, or
+ * {@code ERR message}). Anything else the peer prints goes to stderr, since ND4J and DJL
  * log there; stdout is kept for the protocol.
  */
 abstract class PeerWorker {
@@ -50,7 +52,17 @@ abstract class PeerWorker {
 
     abstract String step1(int steps) throws Exception;
 
-    String profile(int batches) throws Exception { throw new UnsupportedOperationException("no profiler for this peer"); }
+    String profile(String workload, int steps) throws Exception { throw new UnsupportedOperationException("no profiler for this peer"); }
+
+    String resnet20(int steps, int batch, long seed) throws Exception { throw new UnsupportedOperationException("no ResNet-20 in this peer"); }
+
+    String transformer(boolean normFirst, int steps, int batch, int seq, long seed) throws Exception {
+        throw new UnsupportedOperationException("no transformer in this peer");
+    }
+
+    String micro(String op, int reps) throws Exception { throw new UnsupportedOperationException("no micro-benchmarks in this peer"); }
+
+    String gemm(String workload) throws Exception { throw new UnsupportedOperationException("no GEMM floor in this peer"); }
 
     /** Runs the command loop on stdin/stdout; everything else printed goes to stderr. */
     final void serve(PrintStream out) throws IOException {
@@ -75,10 +87,19 @@ abstract class PeerWorker {
                             Integer.parseInt(kv.get("test")), Long.parseLong(kv.getOrDefault("seed", "0")));
                     case "infer" -> infer(Integer.parseInt(kv.get("batches")));
                     case "step1" -> step1(Integer.parseInt(kv.get("steps")));
-                    case "profile" -> profile(Integer.parseInt(kv.get("batches")));
+                    case "profile" -> profile(kv.getOrDefault("workload", "convnet"), Integer.parseInt(kv.get("batches")));
+                    case "resnet20" -> resnet20(Integer.parseInt(kv.get("steps")), Integer.parseInt(kv.getOrDefault("batch", "128")),
+                            Long.parseLong(kv.getOrDefault("seed", "0")));
+                    case "transformer" -> transformer(kv.get("norm_first").equals("1"), Integer.parseInt(kv.get("steps")),
+                            Integer.parseInt(kv.getOrDefault("batch", "16")), Integer.parseInt(kv.getOrDefault("seq", "128")),
+                            Long.parseLong(kv.getOrDefault("seed", "0")));
+                    case "micro" -> micro(kv.get("op"), Integer.parseInt(kv.get("reps")));
+                    case "gemm" -> gemm(kv.get("workload"));
                     default -> throw new IllegalArgumentException("unknown command " + parts[0]);
                 };
                 answer = "OK " + r + String.format(Locale.ROOT, " hwm_mb=%.1f", hwmMb());
+            } catch (UnsupportedOperationException e) {
+                answer = "NA " + e.getMessage();
             } catch (Throwable e) {
                 e.printStackTrace();
                 answer = ("ERR " + e).replace('\n', ' ');

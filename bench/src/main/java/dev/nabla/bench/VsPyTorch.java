@@ -47,16 +47,35 @@ import java.util.Set;
  * workload on each peer, the peers run interleaved (A B C, then B C A, …), {@code --runs} times each; the report
  * gives medians, spread and Nabla's ratio to each peer.
  *
+ * <p>Further workloads (issue 17): a ResNet-20 training step at batch 128 ({@code resnet20}), a transformer
+ * encoder's training step, post- and pre-norm ({@code transformer-post}, {@code transformer-pre}), and micro-benchmarks
+ * of BatchNorm2d, LayerNorm, softmax and GELU forward + backward at those workloads' shapes ({@code micro-bn2d-16}, …);
+ * for ResNet-20 and the transformer, the GEMM floor (GemmFloor: their matrix products timed alone as sgemm) and each
+ * peer's step against it. A peer without a workload answers NA and is left out of that workload only.
+ *
  * <p>Options: {@code --quick} (2 runs of 100-batch epochs: a smoke test), {@code --runs N}, {@code --profile}
- * (Nabla's per-op times after the run), {@code --data DIR} (else $NABLA_DATA, ../shared/data, ../../shared/data),
- * {@code --threads N} (default: the cores available), {@code --peers nabla,torch-djl,torch-python},
- * {@code --workloads convnet,mlp,infer,step1}.
+ * (Nabla's per-op times after the run, for convnet, resnet20 and the transformers among the workloads), {@code --data DIR}
+ * (else $NABLA_DATA, ../shared/data, ../../shared/data), {@code --threads N} (default: the cores available),
+ * {@code --peers nabla,torch-djl,torch-python}, {@code --workloads a,b} (names or prefixes: {@code micro},
+ * {@code transformer}; default all: convnet, mlp, infer, step1, resnet20, transformer-post, transformer-pre, micro-…).
  */
 public final class VsPyTorch {
     private VsPyTorch() {}
 
     static final List<String> ALL_PEERS = List.of("nabla", "torch-djl", "torch-python");
-    static final List<String> ALL_WORKLOADS = List.of("convnet", "mlp", "infer", "step1");
+    static final List<String> ALL_WORKLOADS = List.of("convnet", "mlp", "infer", "step1", "resnet20", "transformer-post", "transformer-pre",
+            "micro-bn2d-16", "micro-bn2d-32", "micro-bn2d-64", "micro-layernorm", "micro-softmax", "micro-gelu");
+    /** The micro-benchmarks' ops (bench_torch.py's MICRO): name and the shape it runs at. */
+    static final Map<String, String> MICRO = new LinkedHashMap<>();
+
+    static {
+        MICRO.put("bn2d-16", "BatchNorm2d training, [128, 16, 32, 32] (ResNet-20 stage 1)");
+        MICRO.put("bn2d-32", "BatchNorm2d training, [128, 32, 16, 16] (stage 2)");
+        MICRO.put("bn2d-64", "BatchNorm2d training, [128, 64, 8, 8] (stage 3)");
+        MICRO.put("layernorm", "LayerNorm(256), [16, 128, 256] (transformer)");
+        MICRO.put("softmax", "softmax over the last dim, [16, 4, 128, 128] (attention weights)");
+        MICRO.put("gelu", "GELU, [16, 128, 1024] (feed-forward)");
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("worker")) {
@@ -135,6 +154,10 @@ public final class VsPyTorch {
                     continue;
                 }
                 if (line.startsWith("OK")) return parse(line.substring(2));
+                if (line.startsWith("NA")) {
+                    System.out.println("  " + name + ": " + line.substring(3) + " (left out of this workload)");
+                    return null;
+                }
                 if (line.startsWith("ERR")) {
                     failure = line.substring(4);
                     return null;
@@ -191,8 +214,9 @@ public final class VsPyTorch {
             // first timed round: with 30 batches Nabla's first round was its slowest in four of five invocations; after
             // 300 the next epoch still took 6.1 s, the ones after it 5.0-5.3 s (BENCHMARKS.md, sixth round)
             int warm = quick ? 30 : 600;
+            int resSteps = quick ? 3 : 10, tfSteps = quick ? 3 : 8, reps = quick ? 10 : 40;
             String epochNote = quick ? "--quick: " + batches + " batches of 100, test on " + test : "60,000 images in 600 batches of 100, test on 10,000";
-            List<Workload> all = List.of(
+            List<Workload> all = new ArrayList<>(List.of(
                     new Workload("convnet", "Course convnet, one epoch (" + epochNote + ")", "convnet batches=" + batches + " test=" + test + " seed=%d",
                             "convnet batches=" + warm + " test=1000 seed=99", "seconds", "s", false),
                     new Workload("mlp", "MLP 784-512-512-10, one epoch (" + epochNote + ")", "mlp batches=" + batches + " test=" + test + " seed=%d",
@@ -200,9 +224,29 @@ public final class VsPyTorch {
                     new Workload("infer", "Convnet inference, batch 1,000, no grad (" + (quick ? 5 : 20) + " batches a run)",
                             "infer batches=" + (quick ? 5 : 20), "infer batches=3", "ips", "images/s", true),
                     new Workload("step1", "Convnet training step at batch 1 (median of " + (quick ? 100 : 300) + " steps a run)",
-                            "step1 steps=" + (quick ? 100 : 300), "step1 steps=50", "ms", "ms", false));
+                            "step1 steps=" + (quick ? 100 : 300), "step1 steps=50", "ms", "ms", false)));
+            all.add(new Workload("resnet20", "ResNet-20 training step, batch 128 (SGD momentum 0.9, weight decay 5e-4; median of " + resSteps
+                    + " steps a run)", "resnet20 steps=" + resSteps + " batch=128 seed=%d", "resnet20 steps=" + (quick ? 2 : 4) + " batch=128 seed=99",
+                    "ms", "ms", false));
+            for (String norm : List.of("post", "pre")) {
+                all.add(new Workload("transformer-" + norm, "Transformer encoder training step, " + norm + "-norm (2 layers, d 256, 4 heads, ff 1024, "
+                        + "GELU, dropout 0.1; 16 × 128 tokens, vocabulary 1,000; AdamW; median of " + tfSteps + " steps a run)",
+                        "transformer norm_first=" + (norm.equals("pre") ? 1 : 0) + " steps=" + tfSteps + " seed=%d",
+                        "transformer norm_first=" + (norm.equals("pre") ? 1 : 0) + " steps=" + (quick ? 2 : 4) + " seed=99", "ms", "ms", false));
+            }
+            for (var e : MICRO.entrySet()) {
+                all.add(new Workload("micro-" + e.getKey(), "Micro: " + e.getValue() + ", forward + backward (median of " + reps + ")",
+                        "micro op=" + e.getKey() + " reps=" + reps, "micro op=" + e.getKey() + " reps=" + Math.max(3, reps / 4), "ms", "ms", false));
+            }
             List<Workload> chosen = new ArrayList<>();
-            for (Workload w : all) if (workloadNames.contains(w.name())) chosen.add(w);
+            for (Workload w : all) {
+                for (String n : workloadNames) {
+                    if (w.name().equals(n) || w.name().startsWith(n + "-")) {
+                        chosen.add(w);
+                        break;
+                    }
+                }
+            }
             return chosen;
         }
 
@@ -229,17 +273,18 @@ public final class VsPyTorch {
             for (Workload w : workloads()) {
                 System.out.println();
                 System.out.println("== " + w.title() + " ==");
+                List<Peer> order = new ArrayList<>();
                 for (Peer p : live()) {
-                    if (p.ask(w.warmup()) == null) System.out.println("  " + p.name + " failed in warm-up: " + p.failure);
+                    if (p.ask(w.warmup()) != null) order.add(p);
+                    else if (p.failure != null) System.out.println("  " + p.name + " failed in warm-up: " + p.failure);
                 }
                 Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
-                List<Peer> order = live();
                 for (int r = 0; r < runs; r++) {
                     for (int k = 0; k < order.size(); k++) {
                         Peer p = order.get((k + r) % order.size());
                         Map<String, String> a = p.ask(String.format(Locale.ROOT, w.command(), r));
                         if (a == null) {
-                            System.out.println("  " + p.name + " failed: " + p.failure);
+                            if (p.failure != null) System.out.println("  " + p.name + " failed: " + p.failure);
                             continue;
                         }
                         a.put("round", Integer.toString(r));
@@ -248,10 +293,16 @@ public final class VsPyTorch {
                     }
                 }
                 report(w, results, md);
+                medians.put(w.name(), results);
             }
+            floors(md);
             if (profile && peers.containsKey("nabla") && peers.get("nabla").failure == null) {
-                System.out.println();
-                peers.get("nabla").ask("profile batches=" + (quick ? 30 : 100));
+                for (Workload w : workloads()) {
+                    if (!List.of("convnet", "resnet20", "transformer-pre", "transformer-post").contains(w.name())) continue;
+                    System.out.println();
+                    int n = w.name().equals("convnet") ? (quick ? 30 : 100) : (quick ? 2 : 5);
+                    peers.get("nabla").ask("profile workload=" + w.name() + " batches=" + n);
+                }
             }
             for (Peer p : peers.values()) {
                 if (p.failure == null) p.in.println("quit");
@@ -263,6 +314,39 @@ public final class VsPyTorch {
             Files.writeString(table, md.toString());
             System.out.println();
             System.out.println("Markdown table written to " + table.toAbsolutePath() + "; peers' logs in " + outDir.toAbsolutePath());
+        }
+
+        /** Each workload's answers per peer, for the GEMM floor's table. */
+        final Map<String, Map<String, List<Map<String, String>>>> medians = new LinkedHashMap<>();
+
+        /** The GEMM floor of ResNet-20 and the transformer (measured by the Nabla peer), and each peer's step against it. */
+        void floors(StringBuilder md) throws IOException {
+            Peer nabla = peers.get("nabla");
+            if (nabla == null || nabla.failure != null) return;
+            boolean header = false;
+            for (String w : List.of("resnet20", "transformer")) {
+                List<String> runsOf = medians.keySet().stream().filter(k -> k.equals(w) || k.startsWith(w + "-")).toList();
+                if (runsOf.isEmpty()) continue;
+                System.out.println();
+                System.out.println("== GEMM floor: " + w + " ==");
+                Map<String, String> f = nabla.ask("gemm workload=" + w);
+                if (f == null) continue;
+                double floor = Double.parseDouble(f.get("ms"));
+                if (!header) {
+                    md.append("\n| GEMM floor | GFLOP a step (matrix products, forward + backward) | sgemm alone (ms, GFLOP/s) | peer | step ms | step ÷ floor |\n");
+                    md.append("| --- | ---: | ---: | --- | ---: | ---: |\n");
+                    header = true;
+                }
+                for (String k : runsOf) {
+                    for (var e : medians.get(k).entrySet()) {
+                        double step = PeerWorker.median(column(e.getValue(), "ms"));
+                        String line = String.format(Locale.ROOT, "| %s | %.2f | %.1f ms, %.1f GFLOP/s | %s | %.1f | %.2f× |", k, Double.parseDouble(f.get("gflop")),
+                                floor, Double.parseDouble(f.get("gflops")), e.getKey(), step, step / floor);
+                        md.append(line).append("\n");
+                        System.out.println("  " + line);
+                    }
+                }
+            }
         }
 
         List<Peer> live() {
