@@ -46,7 +46,7 @@ public final class AvgPool2d extends Module {
 
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 4 && x.dim() != 3) {
-            throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + java.util.Arrays.toString(x.shape())
+            throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + x.shape()
                     + (x.dim() == 2 ? "; reshape it with view(N, C, H, W)?" : ""));
         }
         return F.avgPool2d(x, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding}, ceilMode,

@@ -51,10 +51,10 @@ public abstract class BatchNormBase extends Module {
     @Override public Tensor forward(Tensor x) {
         if (!rankOk(x.dim())) {
             throw new IllegalArgumentException(repr() + ": expected input " + expected() + ", got " + x.dim() + "-d input "
-                    + Arrays.toString(x.shape()) + "; " + rankHint(x.dim()));
+                    + x.shape() + "; " + rankHint(x.dim()));
         }
         if (x.size(1) != numFeatures) {
-            throw new IllegalArgumentException(repr() + ": expected input " + expected() + ", got " + Arrays.toString(x.shape())
+            throw new IllegalArgumentException(repr() + ": expected input " + expected() + ", got " + x.shape()
                     + "; the input has " + x.size(1) + " channels in dim 1: use " + name() + "(" + x.size(1)
                     + "), or check the layer before it");
         }

@@ -96,7 +96,7 @@ public final class Conv2d extends Module implements dev.nabla.api.FusesWithNext 
 
     @Override public Tensor forward(Tensor x) {
         if ((x.dim() != 4 && x.dim() != 3) || x.size(x.dim() - 3) != in) {
-            throw new IllegalArgumentException(repr() + ": expected input [N, " + in + ", H, W], got " + Arrays.toString(x.shape())
+            throw new IllegalArgumentException(repr() + ": expected input [N, " + in + ", H, W], got " + x.shape()
                     + (x.dim() == 2 ? "; reshape it with view(-1, " + in + ", H, W)?" : ""));
         }
         return F.conv2d(x, weight, bias, stride, pad, dilation, o.groups());

@@ -41,7 +41,7 @@ public final class MaxPool1d extends Module {
 
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 3 && x.dim() != 2) {
-            throw new IllegalArgumentException(repr() + ": expected input [N, C, L] or [C, L], got " + java.util.Arrays.toString(x.shape()));
+            throw new IllegalArgumentException(repr() + ": expected input [N, C, L] or [C, L], got " + x.shape());
         }
         return F.maxPool1d(x, kernel, stride, padding, dilation, ceilMode);
     }

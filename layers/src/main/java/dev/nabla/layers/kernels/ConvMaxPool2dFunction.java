@@ -32,7 +32,7 @@ public final class ConvMaxPool2dFunction extends Function {
         if (x.dim() != 4 || groups != 1 || poolPadding != 0 || poolDilation != 1 || ceilMode || !Blas.available()) return null;
         if (x.dtype() != dev.nabla.api.DType.FLOAT32 || weight.dtype() != dev.nabla.api.DType.FLOAT32
                 || (bias != null && bias.dtype() != dev.nabla.api.DType.FLOAT32)) return null;
-        long[] w = weight.shape();
+        long[] w = weight.shape().toArray();
         int n = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), wd = (int) x.size(3);
         if (c != w[1] || n == 0 || x.nd().length() >= Integer.MAX_VALUE / 2) return null;
         if (Kernels.current() == Kernels.AUTO && !Conv2dFunction.ownBeatsOneDnn(c, n)) return null;   // Conv2dFunction's choice

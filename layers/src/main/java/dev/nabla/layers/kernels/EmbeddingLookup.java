@@ -24,7 +24,7 @@ public final class EmbeddingLookup extends Function {
             throw new IllegalArgumentException(who + ": expected indices of an integer dtype (int64), got " + indices.dtype()
                     + "; use indices.to(DType.INT64)");
         }
-        this.indexShape = indices.shape();
+        this.indexShape = indices.shape().toArray();
         long[] idx = indices.toLongArray();
         this.index = new int[idx.length];
         this.paddingIdx = paddingIdx;

@@ -142,7 +142,7 @@ public final class SameDiffExport {
 
     /** A graph variable and the probe tensor of the same computation, which carries the static shape. */
     private record Traced(SDVariable v, Tensor probe) {
-        long[] shape() { return probe.shape(); }
+        long[] shape() { return probe.shape().toArray(); }
     }
 
     private Traced emit(Module m, String path, Traced x) {
@@ -160,7 +160,7 @@ public final class SameDiffExport {
             throw new IllegalArgumentException("SameDiffExport: " + where(m, path) + " does not take the traced input "
                     + Arrays.toString(batchFree(x.shape())) + ": " + e.getMessage(), e);
         }
-        return new Traced(layer(m, path, x, probeOut.shape()), probeOut);
+        return new Traced(layer(m, path, x, probeOut.shape().toArray()), probeOut);
     }
 
     private static String where(Module m, String path) {
@@ -179,13 +179,13 @@ public final class SameDiffExport {
         if (m instanceof Identity || m instanceof Dropout || m instanceof Dropout2d) return x;   // identities in eval mode
         if (m instanceof Linear l) return linear(x, shape, outShape, l);
         if (m instanceof Conv2d c) {
-            return conv2d(x, param(c.weight()), c.weight().shape(), c.bias(), c.stride(), c.padding(), c.dilation(), c.groups());
+            return conv2d(x, param(c.weight()), c.weight().shape().toArray(), c.bias(), c.stride(), c.padding(), c.dilation(), c.groups());
         }
         if (m instanceof Conv1d c) {
             Conv1d.Options o = c.options();
             int[] p = c.padding();
             SDVariable w = sd.expandDims(param(c.weight()), 2);
-            long[] ws = c.weight().shape();
+            long[] ws = c.weight().shape().toArray();
             SDVariable y = conv2d(sd.expandDims(x, 2), w, new long[] {ws[0], ws[1], 1, ws[2]}, c.bias(), new int[] {1, o.stride()},
                     new int[] {0, p[0], 0, p[1]}, new int[] {1, o.dilation()}, o.groups());
             return sd.squeeze(y, 2);
@@ -304,7 +304,7 @@ public final class SameDiffExport {
     private SDVariable convTranspose2d(SDVariable x, long[] shape, ConvTranspose2d c) {
         ConvTranspose2d.Options o = c.options();
         SDVariable w = param(c.weight());
-        long[] ws = c.weight().shape();
+        long[] ws = c.weight().shape().toArray();
         int k = (int) ws[2];
         if (o.dilation() != 1) {
             w = dilate(w, ws, new int[] {o.dilation(), o.dilation()});
@@ -481,7 +481,7 @@ public final class SameDiffExport {
      */
     private SDVariable embedding(SDVariable indices, long[] shape, Embedding e) {
         SDVariable w = param(e.weight());
-        long[] ws = e.weight().shape();
+        long[] ws = e.weight().shape().toArray();
         long pad = e.paddingIdx();
         if (pad >= 0) {
             INDArray mask = Nd4j.ones(dt, ws[0], 1);
