@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A program's first lines are its own: ND4J's start-up report (backend, threads, BLAS, native build: 14 lines at INFO)
- * stays off stdout and stderr unless {@code -Dnabla.logLevel=info} asks for it. Checked on child JVMs with this test's
+ * stays off stdout and stderr, whichever library the program calls first, unless {@code -Dnabla.logLevel=info} asks
+ * for it. Checked on child JVMs with this test's
  * class path, so with the slf4j-simple binding that the examples and a class path from Maven use.
  */
 class QuietStartupTest {
@@ -33,6 +34,11 @@ class QuietStartupTest {
         }
     }
 
+    /** A program that calls ND4J itself before any class of Nabla's. */
+    public static final class Nd4jProgram {
+        public static void main(String[] args) { System.out.println(org.nd4j.linalg.factory.Nd4j.ones(2).sumNumber()); }
+    }
+
     @TempDir Path dir;
 
     @Test void startUpPrintsNothingButTheProgram() throws Exception {
@@ -45,6 +51,12 @@ class QuietStartupTest {
         Run r = run(DataProgram.class);
         assertThat(r.stderr).isEmpty();
         assertThat(r.stdout).isEqualTo("20 batches of 100\n");
+    }
+
+    @Test void nd4jCalledFirstStaysQuietToo() throws Exception {
+        Run r = run(Nd4jProgram.class);
+        assertThat(r.stderr).isEmpty();
+        assertThat(r.stdout).isEqualTo("2.0\n");
     }
 
     @Test void logLevelInfoShowsNd4jsReport() throws Exception {

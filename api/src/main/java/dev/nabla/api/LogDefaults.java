@@ -4,18 +4,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Nabla's start-up log level: warnings and errors only, unless {@code -Dnabla.logLevel=info} (or {@code debug},
- * {@code trace}, {@code error}, {@code off}) asks for more or less.
+ * The switch for Nabla's log level, {@code -Dnabla.logLevel=info} (or {@code debug}, {@code trace}, {@code warn},
+ * {@code error}, {@code off}).
  *
- * <p>ND4J reports its backend, threads, BLAS and native build at INFO when it loads (14 lines on stderr). SLF4J has no
- * API for levels, so this sets the level that slf4j-simple (the binding of the examples and of a class path built from
- * the project) reads for the loggers of ND4J, DataVec and Nabla, {@code org.slf4j.simpleLogger.log.<package>}, as a
- * system property, before ND4J creates its loggers. A level the user set there is left alone; with another binding
- * (Logback, Log4j) its own configuration decides and this does nothing. Per-logger properties because Maven's
- * {@code -q} sets slf4j-simple's default level for the programs that {@code exec:java} runs.
+ * <p>By default the loggers of ND4J, DataVec and Nabla report warnings and errors only: the library's
+ * {@code simplelogger.properties} says so to slf4j-simple (the binding of the examples and of a class path built from
+ * the project), so that ND4J's start-up report (backend, threads, BLAS, native build: 14 lines at INFO) stays off
+ * stderr. SLF4J has no API for levels; with {@code nabla.logLevel} set, this sets slf4j-simple's per-package levels,
+ * {@code org.slf4j.simpleLogger.log.<package>}, as system properties (which win over the file) before ND4J creates its
+ * loggers, unless the user set them. Per-package because Maven's {@code -q} sets slf4j-simple's default level for the
+ * programs {@code exec:java} runs. With another binding (Logback, Log4j) its own configuration decides.
  */
 final class LogDefaults {
-    /** The system property that sets the level (default {@code warn}). */
+    /** The system property that sets the level. */
     static final String PROPERTY = "nabla.logLevel";
 
     private static final List<String> PACKAGES = List.of("org.nd4j", "org.datavec", "dev.nabla");
@@ -24,12 +25,13 @@ final class LogDefaults {
 
     private LogDefaults() {}
 
-    /** Sets the level for the packages whose level the user did not set. Idempotent; cheap. */
+    /** With {@code nabla.logLevel} set, sets that level for the packages whose level the user did not set. */
     static void apply() {
-        String level = System.getProperty(PROPERTY, "warn").trim().toLowerCase(Locale.ROOT);
+        String given = System.getProperty(PROPERTY);
+        if (given == null) return;
+        String level = given.trim().toLowerCase(Locale.ROOT);
         if (!LEVELS.contains(level)) {
-            System.err.println("Nabla: -D" + PROPERTY + "=" + System.getProperty(PROPERTY) + " is not a level; expected one of "
-                    + LEVELS + "; using warn");
+            System.err.println("Nabla: -D" + PROPERTY + "=" + given + " is not a level; expected one of " + LEVELS + "; using warn");
             level = "warn";
         }
         for (String p : PACKAGES) {
