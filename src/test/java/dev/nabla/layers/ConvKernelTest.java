@@ -1,6 +1,7 @@
 package dev.nabla.layers;
 
 import dev.nabla.api.Shape;
+import dev.nabla.layers.kernels.Kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

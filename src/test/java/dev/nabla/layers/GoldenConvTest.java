@@ -1,5 +1,6 @@
 package dev.nabla.layers;
 
+import dev.nabla.layers.kernels.Kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

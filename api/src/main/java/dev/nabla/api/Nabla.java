@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /** Global settings: the random seed, the default dtype, and which ND4J native build loaded. */
 public final class Nabla {
+    static { LogDefaults.apply(); } // before any logger of Nabla's or ND4J's exists
     private static final Logger LOG = LoggerFactory.getLogger(Nabla.class);
     private static volatile DType defaultDtype = DType.FLOAT32;
     private static final ThreadLocal<Random> JAVA_RANDOM = ThreadLocal.withInitial(Random::new);

@@ -22,6 +22,9 @@ public final class Examples {
         add("perceptron", Perceptron::main, "the perceptron on MNIST 0 vs 1 until no change, its convergence bound, and a hinge-loss SVM");
         add("xor", FeatureDesign::main, "feature design: xor separable with x_u x_v; MNIST 8 vs the rest with products of pixel pairs");
         add("logistic", Logistic::main, "logistic regression by gradient descent with the course's hand-written gradient, checked against autograd");
+        add("candidates", Candidates::main, "1,000 candidates answering 10 questions at random: how often one scores perfectly (0.6236)");
+        add("relus", Relus::main, "universal approximation: sin as a sum of ReLUs built as the slide does, the error falling with the units");
+        add("gd1d", GradientDescent1d::main, "gradient descent on a 1-d function from the same w0 with eta = 0.125 and 0.5, iterates on the curve");
         add("mlp", Mlp::main, "an MLP with the course's hand-written forward and backward passes, checked against autograd, then with SGD");
     }
 

@@ -26,9 +26,9 @@ public final class AdaptiveAvgPool2d extends Module {
         this.oh = oh; this.ow = ow; this.square = square;
     }
 
-    int outputHeight() { return oh; }
+    public int outputHeight() { return oh; }
 
-    int outputWidth() { return ow; }
+    public int outputWidth() { return ow; }
 
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 4 && x.dim() != 3) {

@@ -32,17 +32,17 @@ public final class AvgPool2d extends Module {
         this.countIncludePad = countIncludePad; this.divisorOverride = divisorOverride;
     }
 
-    int kernel() { return kernel; }
+    public int kernel() { return kernel; }
 
-    int stride() { return stride; }
+    public int stride() { return stride; }
 
-    int padding() { return padding; }
+    public int padding() { return padding; }
 
-    boolean ceilMode() { return ceilMode; }
+    public boolean ceilMode() { return ceilMode; }
 
-    boolean countIncludePad() { return countIncludePad; }
+    public boolean countIncludePad() { return countIncludePad; }
 
-    int divisorOverride() { return divisorOverride; }
+    public int divisorOverride() { return divisorOverride; }
 
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 4 && x.dim() != 3) {

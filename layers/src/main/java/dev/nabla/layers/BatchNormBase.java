@@ -8,7 +8,7 @@ import dev.nabla.api.Tensor;
 import java.util.Arrays;
 
 /** What BatchNorm1d and BatchNorm2d share, as PyTorch's {@code _BatchNorm}: parameters, running statistics, forward, repr. */
-abstract class BatchNormBase extends Module {
+public abstract class BatchNormBase extends Module {
     private final int numFeatures;
     private final BatchNormOptions options;
     private final Parameter weight, bias;
@@ -46,7 +46,7 @@ abstract class BatchNormBase extends Module {
 
     public Tensor numBatchesTracked() { return numBatchesTracked; }
 
-    BatchNormOptions options() { return options; }
+    public BatchNormOptions options() { return options; }
 
     @Override public Tensor forward(Tensor x) {
         if (!rankOk(x.dim())) {

@@ -67,10 +67,10 @@ public final class Conv1d extends Module {
 
     public Parameter bias() { return bias; }
 
-    Options options() { return o; }
+    public Options options() { return o; }
 
     /** {left, right}. */
-    int[] padding() { return pad.clone(); }
+    public int[] padding() { return pad.clone(); }
 
     @Override public Tensor forward(Tensor x) {
         if ((x.dim() != 3 && x.dim() != 2) || x.size(x.dim() - 2) != in) {

@@ -58,7 +58,7 @@ public final class ConvTranspose2d extends Module {
 
     public Parameter bias() { return bias; }
 
-    Options options() { return o; }
+    public Options options() { return o; }
 
     @Override public Tensor forward(Tensor x) {
         if ((x.dim() != 4 && x.dim() != 3) || x.size(x.dim() - 3) != in) {

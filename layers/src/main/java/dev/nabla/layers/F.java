@@ -2,6 +2,16 @@ package dev.nabla.layers;
 
 import dev.nabla.api.DType;
 import dev.nabla.api.Function;
+import dev.nabla.layers.kernels.AvgPool2dFunction;
+import dev.nabla.layers.kernels.Conv2dFunction;
+import dev.nabla.layers.kernels.ConvTranspose2dFunction;
+import dev.nabla.layers.kernels.CrossEntropyFunction;
+import dev.nabla.layers.kernels.EmbeddingLookup;
+import dev.nabla.layers.kernels.Erf;
+import dev.nabla.layers.kernels.LinearFunction;
+import dev.nabla.layers.kernels.LogSoftmaxFunction;
+import dev.nabla.layers.kernels.MaxPool2dFunction;
+import dev.nabla.layers.kernels.PoolGeometry;
 import dev.nabla.api.Grad;
 import dev.nabla.api.Tensor;
 import java.util.Arrays;

@@ -20,7 +20,7 @@ public final class Unflatten extends Module {
         this.sizes = sizes.clone();
     }
 
-    int dim() { return dim; }
+    public int dim() { return dim; }
 
     @Override public Tensor forward(Tensor x) {
         int d = dim < 0 ? dim + x.dim() : dim;

@@ -1,13 +1,17 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import java.util.stream.IntStream;
 
-/** The geometry of a 2-d pooling sweep over [N·C planes, H, W], with PyTorch's output-size rule. */
-record PoolGeometry(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow) {
+/**
+ * The geometry of a 2-d pooling sweep over [N·C planes, H, W], with PyTorch's output-size rule.
+ *
+ * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
+ */
+public record PoolGeometry(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow) {
     private static final int THREADS = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 8));
 
     /** PyTorch's pooling_output_shape: floor or ceil, and a last window must start inside the input or left padding. */
-    static int outSize(int in, int k, int pad, int stride, int dilation, boolean ceil) {
+    public static int outSize(int in, int k, int pad, int stride, int dilation, boolean ceil) {
         int num = in + 2 * pad - dilation * (k - 1) - 1 + (ceil ? stride - 1 : 0);
         int out = Math.floorDiv(num, stride) + 1;
         if (ceil && (long) (out - 1) * stride >= in + pad) out--;

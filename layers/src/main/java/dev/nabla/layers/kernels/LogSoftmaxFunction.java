@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import dev.nabla.api.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,11 +10,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * log softmax along one dimension as one op: y = s − log Σ exp(s) with s = x − max(x) (no overflow), and
  * the fused backward dx = g − exp(y)·Σ g.
+ *
+ * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
-final class LogSoftmaxFunction extends Function {
+public final class LogSoftmaxFunction extends Function {
     private final int dim;
 
-    LogSoftmaxFunction(int dim) { this.dim = dim; }
+    public LogSoftmaxFunction(int dim) { this.dim = dim; }
 
     @Override protected INDArray forward(INDArray... in) {
         saveOutput();

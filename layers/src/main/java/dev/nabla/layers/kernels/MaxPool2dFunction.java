@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import dev.nabla.api.Function;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -9,8 +9,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * 2-d max pooling over [N, C, H, W]: libnd4j's maxpool2d / maxpool2d_bp without padding, dilation or ceil
  * mode (see {@link Kernels}), otherwise the project's own loop, which keeps each window's argmax for the backward.
+ *
+ * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
-final class MaxPool2dFunction extends Function {
+public final class MaxPool2dFunction extends Function {
     private final int kh, kw, sh, sw, ph, pw, dh, dw;
     private final boolean ceil;
     private PoolGeometry g;
@@ -18,7 +20,7 @@ final class MaxPool2dFunction extends Function {
     private boolean lib, fast;
     /** Benchmark switch: {@code nabla.maxpool=lib} keeps libnd4j's kernels where they apply. */
 
-    MaxPool2dFunction(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean ceil) {
+    public MaxPool2dFunction(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean ceil) {
         this.kh = kh; this.kw = kw; this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw; this.dh = dh; this.dw = dw; this.ceil = ceil;
     }
 

@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import dev.nabla.api.DType;
 import dev.nabla.api.Function;
@@ -8,14 +8,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** weight[indices] for an embedding table; the backward scatter-adds into the rows used, skipping the padding row. */
-final class EmbeddingLookup extends Function {
+/**
+ * weight[indices] for an embedding table; the backward scatter-adds into the rows used, skipping the padding row.
+ *
+ * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
+ */
+public final class EmbeddingLookup extends Function {
     private final long[] indexShape;
     private final int[] index;
     private final long paddingIdx;
 
     /** Checks the indices (integer dtype, each in [0, num)); errors name the layer {@code who}. */
-    EmbeddingLookup(Tensor indices, long num, long paddingIdx, String who) {
+    public EmbeddingLookup(Tensor indices, long num, long paddingIdx, String who) {
         if (indices.dtype().isFloatingPoint() || indices.dtype() == DType.BOOL) {
             throw new IllegalArgumentException(who + ": expected indices of an integer dtype (int64), got " + indices.dtype()
                     + "; use indices.to(DType.INT64)");

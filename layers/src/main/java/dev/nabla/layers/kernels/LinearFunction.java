@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import dev.nabla.api.Blas;
 import dev.nabla.api.Function;
@@ -13,8 +13,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * y = x·Wᵀ + b in one op (PyTorch's addmm): x [N, in], W [out, in], optional b [out]. The bias is written into the
  * output rows first and the product added onto it by the same GEMM, so a linear layer is one tape node and one
  * output array instead of a transpose view, a product and a broadcast add. Backward: dx = g·W, dW = gᵀ·x, db = Σ g.
+ *
+ * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
-final class LinearFunction extends Function {
+public final class LinearFunction extends Function {
     @Override protected INDArray forward(INDArray... in) {
         INDArray x = in[0], w = in[1], b = in.length > 2 ? in[2] : null;
         long n = x.size(0), out = w.size(0);

@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import dev.nabla.api.Blas;
 import dev.nabla.api.Pool;
@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The project's float32 kernel for a convolution followed by a max-pooling, one sample at a time (the pair fused by
- * {@link Conv2d} inside a {@link dev.nabla.api.Sequential}). The convolution's output never reaches memory as a
+ * {@code Conv2d} inside a {@link dev.nabla.api.Sequential}). The convolution's output never reaches memory as a
  * tensor: the sample's im2col and GEMM (as {@link FastConv}, but producing [OH·OW, Co], channels last) land in a
  * per-thread block that stays in cache, and the pooling reads it from there. With the channels of one position
  * contiguous, each window element of every window is one bulk copy of Co values, so that the max and first-index

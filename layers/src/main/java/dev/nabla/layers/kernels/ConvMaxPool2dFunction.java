@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import dev.nabla.api.Blas;
 import dev.nabla.api.Function;
@@ -6,13 +6,16 @@ import dev.nabla.api.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * conv2d followed by max_pool2d as one op ({@link FastConvPool}): what {@link Conv2d} runs for itself and the
- * {@link MaxPool2d} after it inside a {@link dev.nabla.api.Sequential}. Inputs x [N, C, H, W], weight, optional bias;
+ * conv2d followed by max_pool2d as one op ({@link FastConvPool}): what {@code Conv2d} runs for itself and the
+ * {@code MaxPool2d} after it inside a {@link dev.nabla.api.Sequential}; the module hands over the pooling's plain
+ * parameters (kernel, stride, padding, dilation, ceil mode), so that this op knows no module. Inputs x [N, C, H, W], weight, optional bias;
  * output the pooled [N, Co, POH, POW]. Only where the unfused pair would run the project's convolution kernel anyway
  * (float32, one group, fewer than 8 input channels or a batch under 16: see {@link Kernels}) and every pooling window
  * lies inside the convolution's output (no padding, dilation or ceil mode); {@link #tryApply} declines otherwise.
+ *
+ * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
-final class ConvMaxPool2dFunction extends Function {
+public final class ConvMaxPool2dFunction extends Function {
     private final ConvGeometry g;
     private final PoolGeometry pg;
     private final String pool;
@@ -24,8 +27,9 @@ final class ConvMaxPool2dFunction extends Function {
     }
 
     /** The fused op on {@code x}, or null when the pair does not fuse for this input (then each module runs). */
-    static Tensor tryApply(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] pad, int[] dilation, int groups, MaxPool2d p) {
-        if (x.dim() != 4 || groups != 1 || p.padding() != 0 || p.dilation() != 1 || p.ceilMode() || !Blas.available()) return null;
+    public static Tensor tryApply(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] pad, int[] dilation, int groups,
+                                  int poolKernel, int poolStride, int poolPadding, int poolDilation, boolean ceilMode) {
+        if (x.dim() != 4 || groups != 1 || poolPadding != 0 || poolDilation != 1 || ceilMode || !Blas.available()) return null;
         if (x.dtype() != dev.nabla.api.DType.FLOAT32 || weight.dtype() != dev.nabla.api.DType.FLOAT32
                 || (bias != null && bias.dtype() != dev.nabla.api.DType.FLOAT32)) return null;
         long[] w = weight.shape().toArray();
@@ -36,7 +40,7 @@ final class ConvMaxPool2dFunction extends Function {
         if ((long) h + pad[0] + pad[2] < (long) dilation[0] * (kh - 1) + 1 || (long) wd + pad[1] + pad[3] < (long) dilation[1] * (kw - 1) + 1) return null;
         int oh = ConvGeometry.outSize(h, kh, stride[0], pad[0] + pad[2], dilation[0]);
         int ow = ConvGeometry.outSize(wd, kw, stride[1], pad[1] + pad[3], dilation[1]);
-        int k = p.kernel(), s = p.stride();
+        int k = poolKernel, s = poolStride;
         if (oh < k || ow < k) return null;   // the unfused max_pool2d reports the error
         int poh = PoolGeometry.outSize(oh, k, 0, s, 1, false), pow = PoolGeometry.outSize(ow, k, 0, s, 1, false);
         PoolGeometry pg = new PoolGeometry(1, oh, ow, k, k, s, s, 0, 0, 1, 1, poh, pow);

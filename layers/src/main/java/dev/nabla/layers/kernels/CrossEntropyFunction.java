@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import dev.nabla.api.Blas;
 import dev.nabla.api.Pool;
@@ -14,24 +14,26 @@ import org.nd4j.linalg.factory.Nd4j;
  * the pick of each target's log-probability in one pass over the logits (in double precision); the backward is
  * (softmax − onehot(target)) · g / count. The composed form took ten tape nodes (log-softmax, gather, masks, sums,
  * a division), each an ND4J call of ~10–100 µs on [100, 10].
+ *
+ * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
-final class CrossEntropyFunction extends Function {
+public final class CrossEntropyFunction extends Function {
     private final long ignoreIndex;
     private double[] prob;
     private long[] targets;
     private int n, c, count;
     private DataType type;
 
-    CrossEntropyFunction(long ignoreIndex) { this.ignoreIndex = ignoreIndex; }
+    public CrossEntropyFunction(long ignoreIndex) { this.ignoreIndex = ignoreIndex; }
 
     /** Whether the fused op applies: 2-d floating logits, 1-d integer targets of the same length. */
-    static boolean applies(INDArray logits, INDArray target) {
+    public static boolean applies(INDArray logits, INDArray target) {
         return logits.rank() == 2 && logits.dataType().isFPType() && target.rank() == 1 && target.dataType().isIntType()
                 && target.size(0) == logits.size(0) && logits.length() < (1 << 24);
     }
 
     /** Whether every target is a class in [0, C) or the ignored index (else the composed form reports the error). */
-    static boolean validTargets(INDArray target, long classes, long ignoreIndex) {
+    public static boolean validTargets(INDArray target, long classes, long ignoreIndex) {
         for (long t : target.toLongVector()) if ((t < 0 || t >= classes) && t != ignoreIndex) return false;
         return true;
     }

@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.samediff;
 
 import dev.nabla.api.AtomicFile;
 import dev.nabla.api.Tensor;

@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 /**
  * Which convolution and pooling kernels run. The choice follows measurements on the onednn-avx2 build

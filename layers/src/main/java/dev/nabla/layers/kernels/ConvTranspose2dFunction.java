@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import dev.nabla.api.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -7,12 +7,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The project's transposed 2-d convolution: the adjoint of {@link Conv2dFunction} with respect to
  * its input. Forward: col = Wᵀ·X then col2im; backward: im2col of the output gradient, then two
  * GEMMs. Inputs: x [N, Cin, H, W], weight [Cin, Cout/groups, kh, kw], optional bias [Cout].
+ *
+ * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
-final class ConvTranspose2dFunction extends Function {
+public final class ConvTranspose2dFunction extends Function {
     private final int sh, sw, ph, pw, oph, opw, dh, dw, groups;
     private ConvGeometry g;
 
-    ConvTranspose2dFunction(int sh, int sw, int ph, int pw, int oph, int opw, int dh, int dw, int groups) {
+    public ConvTranspose2dFunction(int sh, int sw, int ph, int pw, int oph, int opw, int dh, int dw, int groups) {
         this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw; this.oph = oph; this.opw = opw; this.dh = dh; this.dw = dw;
         this.groups = groups;
     }

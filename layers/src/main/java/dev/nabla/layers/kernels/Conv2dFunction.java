@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import dev.nabla.api.Function;
 import dev.nabla.api.Gemm;
@@ -15,8 +15,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * and one GEMM per group; the GEMM output stays channel-major, so the backward is two GEMMs
  * (dW = dZ·colᵀ, dcol = Wᵀ·dZ) and a col2im. Inputs: x [N, C, H, W], weight [Co, C/groups, kh, kw],
  * optional bias [Co].
+ *
+ * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
-final class Conv2dFunction extends Function {
+public final class Conv2dFunction extends Function {
     private final int sh, sw, padTop, padLeft, padBottom, padRight, dh, dw, groups;
     private ConvGeometry g;
     private INDArray col;
@@ -24,7 +26,7 @@ final class Conv2dFunction extends Function {
     /** Benchmark switches: {@code nabla.convForward=own} and {@code nabla.convBackward=own|lib} override the choice. */
     private long co;
 
-    Conv2dFunction(int sh, int sw, int padTop, int padLeft, int padBottom, int padRight, int dh, int dw, int groups) {
+    public Conv2dFunction(int sh, int sw, int padTop, int padLeft, int padBottom, int padRight, int dh, int dw, int groups) {
         this.sh = sh; this.sw = sw; this.padTop = padTop; this.padLeft = padLeft; this.padBottom = padBottom;
         this.padRight = padRight; this.dh = dh; this.dw = dw; this.groups = groups;
     }
@@ -80,7 +82,7 @@ final class Conv2dFunction extends Function {
      * right (with OpenBLAS everything agrees to 1e-6; BENCHMARKS.md, sixth round). So under MKL the convolution's
      * backward is always the project's.
      */
-    static boolean libBackwardWrong() { return MKL; }
+    public static boolean libBackwardWrong() { return MKL; }
 
     @Override protected INDArray[] backward(INDArray gOut) {
         boolean bias = inputCount() > 2;

@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import dev.nabla.api.Function;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -7,8 +7,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The project's 2-d average pooling over [N, C, H, W], for fixed windows (AvgPool2d, PyTorch's
  * divisor rules) or adaptive ones (AdaptiveAvgPool2d). Computed in float64 and cast back.
+ *
+ * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
-final class AvgPool2dFunction extends Function {
+public final class AvgPool2dFunction extends Function {
     private final java.util.function.BiFunction<Integer, Integer, PoolGeometry> geometry;
     private final java.util.function.Function<PoolGeometry, int[]> windows;
     private PoolGeometry g;
@@ -21,7 +23,7 @@ final class AvgPool2dFunction extends Function {
     }
 
     /** Fixed windows; {@code divisorOverride} ≤ 0 means none. */
-    static AvgPool2dFunction fixed(int n, int c, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, boolean countIncludePad,
+    public static AvgPool2dFunction fixed(int n, int c, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil, boolean countIncludePad,
                                    int divisorOverride) {
         return new AvgPool2dFunction((h, w) -> new PoolGeometry(n * c, h, w, kh, kw, sh, sw, ph, pw, 1, 1,
                 PoolGeometry.outSize(h, kh, ph, sh, 1, ceil), PoolGeometry.outSize(w, kw, pw, sw, 1, ceil)),
@@ -29,7 +31,7 @@ final class AvgPool2dFunction extends Function {
     }
 
     /** Adaptive windows to an [oh, ow] output. */
-    static AvgPool2dFunction adaptive(int n, int c, int oh, int ow) {
+    public static AvgPool2dFunction adaptive(int n, int c, int oh, int ow) {
         return new AvgPool2dFunction((h, w) -> new PoolGeometry(n * c, h, w, 1, 1, 1, 1, 0, 0, 1, 1, oh, ow), PoolGeometry::adaptiveWindows);
     }
 

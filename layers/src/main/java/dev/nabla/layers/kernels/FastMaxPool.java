@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import dev.nabla.api.Blas;
 import dev.nabla.api.Pool;

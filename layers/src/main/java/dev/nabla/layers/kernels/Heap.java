@@ -1,4 +1,4 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
