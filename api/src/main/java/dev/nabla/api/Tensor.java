@@ -35,6 +35,8 @@ public class Tensor {
     /** Set by zeroGrad: the gradient reads as zero; the next backward overwrites it instead of adding (one pass less). */
     private boolean gradZeroPending;
     private Function gradFn;
+    /** Which output of {@link #gradFn} this tensor is (0 but for a custom function of several outputs). */
+    private int outputNr;
     /**
      * Set by {@link Sequential} on an intermediate result that only its own (framework) modules' ops can reach: once
      * the backward pass has freed the graph that saved it, its memory goes back to the {@link Pool} at once.
@@ -386,6 +388,8 @@ public class Tensor {
     public String gradFn() { return gradFn == null ? null : gradFn.name(); }
 
     Function gradFnNode() { return gradFn; }
+
+    int outputNr() { return outputNr; }
 
     int version() { return version.value; }
 
@@ -786,6 +790,7 @@ public class Tensor {
             self = new Tensor(data.dup());
             self.requiresGrad = true;
             self.gradFn = gradFn;
+            self.outputNr = outputNr;
             if (gradFn != null && gradFn.retainedOutput == this) gradFn.retainedOutput = self;
         }
         Tensor r = compute.apply(self);
@@ -802,6 +807,7 @@ public class Tensor {
         if (record && r.requiresGrad) {
             requiresGrad = true;
             gradFn = r.gradFn;
+            outputNr = r.outputNr;
             if (gradFn.retainedOutput == r) gradFn.retainedOutput = this;
         }
         return this;
