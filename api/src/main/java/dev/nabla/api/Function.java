@@ -4,7 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One differentiable operation on the tape: a {@link #forward} on ND4J arrays and the matching
- * {@link #backward}. Subclass it for a custom op and run it with {@link #apply(Function, Tensor...)}.
+ * {@link #backward}. Subclass it for a custom op and run it with {@link #apply(Function, Tensor...)}. This is the
+ * form for kernel writers; a custom op written with tensor ops (as {@code torch.autograd.Function}) is an
+ * {@link AutogradFunction}.
  *
  * <pre>{@code
  * final class Square extends Function {
@@ -107,6 +109,9 @@ public abstract class Function {
 
     /** Whether the engine may free the gradients {@link #backward} returns once used (not when user code may hold them). */
     boolean gradientsMayBeFreed() { return true; }
+
+    /** Keeps an output's gradient in its {@code .grad} during backward ({@link Tensor#retainGrad()}). */
+    void retain(Tensor output) { retainedOutput = output; }
 
     /** Gives the outputs that asked for {@link Tensor#retainGrad()} their gradients. */
     void accumulateRetained(INDArray[] gradOutputs) {

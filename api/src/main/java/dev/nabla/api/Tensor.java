@@ -391,6 +391,19 @@ public class Tensor {
 
     int outputNr() { return outputNr; }
 
+    /** Makes this tensor output {@code nr} of {@code f} (a custom function's output, or an input it changed in place). */
+    void attachTo(Function f, int nr) {
+        gradFn = f;
+        outputNr = nr;
+        requiresGrad = true;
+    }
+
+    /** Whether this tensor shares the storage of another one it was made from (a view, or a detach()). */
+    boolean isView() { return base != null; }
+
+    /** The tensor whose storage a view shares (null if this is not a view). */
+    Tensor viewBase() { return base; }
+
     int version() { return version.value; }
 
     /**
@@ -402,7 +415,7 @@ public class Tensor {
     /** Keeps this non-leaf's gradient in {@link #grad()} during backward, as PyTorch's {@code retain_grad()}. */
     public Tensor retainGrad() {
         if (!requiresGrad) throw new IllegalStateException("retainGrad(): can't retain_grad on Tensor that has requires_grad=False");
-        if (gradFn != null) gradFn.retainedOutput = this;
+        if (gradFn != null) gradFn.retain(this);
         return this;
     }
 
