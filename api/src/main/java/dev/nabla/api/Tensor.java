@@ -533,6 +533,21 @@ public class Tensor {
         return dim() < 2 ? this : transpose(0, 1);
     }
 
+    /** Swaps two dimensions of this tensor itself, as PyTorch's {@code transpose_} (see {@link #transpose}). */
+    public Tensor transpose_(int dim0, int dim1) { return inPlaceView("transpose_", s -> s.transpose(dim0, dim1)); }
+
+    /** Transposes this matrix itself, as PyTorch's {@code t_} (see {@link #t}). */
+    public Tensor t_() { return inPlaceView("t_", Tensor::t); }
+
+    /** Removes every dimension of size 1 from this tensor itself, as PyTorch's {@code squeeze_}. */
+    public Tensor squeeze_() { return inPlaceView("squeeze_", Tensor::squeeze); }
+
+    /** Removes dimension {@code dim} of this tensor itself if its size is 1, as PyTorch's {@code squeeze_(dim)}. */
+    public Tensor squeeze_(int dim) { return inPlaceView("squeeze_", s -> s.squeeze(dim)); }
+
+    /** Inserts a dimension of size 1 into this tensor itself, as PyTorch's {@code unsqueeze_}. */
+    public Tensor unsqueeze_(int dim) { return inPlaceView("unsqueeze_", s -> s.unsqueeze(dim)); }
+
     /** Swaps two dimensions (a view). */
     public Tensor transpose(int dim0, int dim1) {
         int n = dim();
@@ -909,6 +924,60 @@ public class Tensor {
 
     public Tensor clamp_(double min, double max) { return inPlace("clamp_", s -> s.clamp(min, max)); }
 
+    public Tensor pow_(double exponent) { return inPlace("pow_", s -> s.pow(exponent)); }
+
+    public Tensor pow_(Tensor exponent) { return inPlace("pow_", s -> s.pow(exponent)); }
+
+    public Tensor neg_() { return inPlace("neg_", Tensor::neg); }
+
+    public Tensor exp_() { return inPlace("exp_", Tensor::exp); }
+
+    public Tensor log_() { return inPlace("log_", Tensor::log); }
+
+    public Tensor sqrt_() { return inPlace("sqrt_", Tensor::sqrt); }
+
+    public Tensor abs_() { return inPlace("abs_", Tensor::abs); }
+
+    public Tensor sign_() { return inPlace("sign_", Tensor::sign); }
+
+    public Tensor sin_() { return inPlace("sin_", Tensor::sin); }
+
+    public Tensor cos_() { return inPlace("cos_", Tensor::cos); }
+
+    public Tensor tanh_() { return inPlace("tanh_", Tensor::tanh); }
+
+    public Tensor sigmoid_() { return inPlace("sigmoid_", Tensor::sigmoid); }
+
+    public Tensor relu_() { return inPlace("relu_", Tensor::relu); }
+
+    /**
+     * Makes this tensor the view {@code view} gives of it (shape and strides change, the elements do not), as PyTorch's
+     * {@code transpose_}: the version goes up, so an op that saved this tensor refuses its backward; under autograd
+     * this tensor takes the view op's place on the tape.
+     */
+    private Tensor inPlaceView(String op, UnaryOperator<Tensor> view) {
+        boolean record = Grad.isEnabled();
+        checkNotRecordedLeaf(op);
+        Tensor self = this;
+        if (record && requiresGrad) { // the old shape keeps the old place on the tape
+            self = new Tensor(data);
+            self.version = version;
+            self.base = base;
+            self.requiresGrad = true;
+            self.gradFn = gradFn;
+            if (gradFn != null && gradFn.retainedOutput == this) gradFn.retainedOutput = self;
+        }
+        Tensor r = view.apply(self);
+        data = r.data;
+        version.value++;
+        if (record && r.requiresGrad) {
+            requiresGrad = true;
+            gradFn = r.gradFn;
+            if (gradFn.retainedOutput == r) gradFn.retainedOutput = this;
+        }
+        return this;
+    }
+
     // ---------------------------------------------------------------- pointwise
 
     public Tensor add(Tensor o) { return Function.apply(new ArithmeticOps.Add(), this, o); }
@@ -920,7 +989,7 @@ public class Tensor {
 
     public Tensor sub(Tensor o) { return Function.apply(new ArithmeticOps.Sub(), this, o); }
 
-    public Tensor sub(double c) { return Function.apply(new ArithmeticOps.AddScalar(-c), this); }
+    public Tensor sub(double c) { return Function.apply(new ArithmeticOps.SubScalar(c), this); }
 
     /** c − this, as PyTorch's {@code rsub}. */
     public Tensor rsub(double c) { return Function.apply(new ArithmeticOps.RSubScalar(c), this); }
@@ -994,7 +1063,7 @@ public class Tensor {
     public Tensor le(double c) { return le(scalarLike(c)); }
 
     private Tensor scalarLike(double c) {
-        DType t = dtype().isFloatingPoint() || c == Math.rint(c) ? dtype() : Nabla.defaultDtype();
+        DType t = dtype().isFloatingPoint() || ArithmeticOps.isPythonInt(c) ? dtype() : Nabla.defaultDtype();
         if (t == DType.BOOL) t = DType.FLOAT32;
         return scalar(t, c);
     }

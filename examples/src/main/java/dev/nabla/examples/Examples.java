@@ -18,9 +18,11 @@ public final class Examples {
         add("lstsq", LeastSquares::main, "linear regression on the blood-pressure table by least squares (lstsq), with a plot");
         add("polyfit", PolyFit::main, "polynomial fits of sin: under- and over-fitting, ridge penalties, bias and variance (plots)");
         add("knn", Knn::main, "k-nearest neighbours on a 2-d problem and on MNIST: train and test error as K goes 1 ... 1000");
+        add("knnmaps", KnnMaps::main, "k-NN's maps on two overlapping classes: predictions for K = 1 and 51, votes for K = 51, error vs K");
         add("gendisc", GenDisc::main, "generative (Gaussians + Bayes' rule) vs discriminative (best threshold) on basketball heights");
         add("perceptron", Perceptron::main, "the perceptron on MNIST 0 vs 1 until no change, its convergence bound, and a hinge-loss SVM");
         add("xor", FeatureDesign::main, "feature design: xor separable with x_u x_v; MNIST 8 vs the rest with products of pixel pairs");
+        add("radius", RadiusFeature::main, "feature design for k-NN: a radial task with label noise, K = 11, the 2-d coordinates vs the radius");
         add("logistic", Logistic::main, "logistic regression by gradient descent with the course's hand-written gradient, checked against autograd");
         add("candidates", Candidates::main, "1,000 candidates answering 10 questions at random: how often one scores perfectly (0.6236)");
         add("relus", Relus::main, "universal approximation: sin as a sum of ReLUs built as the slide does, the error falling with the units");

@@ -249,6 +249,28 @@ public final class F {
         return Function.apply(new LogSoftmaxFunction(d), x);
     }
 
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * softmax(q·kᵀ/√d + mask)·v for q [..., L, d], k and v [..., S, d], as {@code F.scaled_dot_product_attention};
+     * a bool mask (broadcast to [..., L, S]) is true where attending is not allowed, a float mask is added to the
+     * scores; dropout p on the weights when training.
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor mask, double dropoutP, boolean training) {
+        return attentionWeights(q, k, mask, dropoutP, training).matmul(v);
+    }
+
+    /** The weights of {@link #scaledDotProductAttention}: dropout(softmax(q·kᵀ/√d + mask)), [..., L, S]. */
+    public static Tensor attentionWeights(Tensor q, Tensor k, Tensor mask, double dropoutP, boolean training) {
+        if (q.dim() < 2 || k.dim() != q.dim() || k.size(-1) != q.size(-1)) {
+            throw new IllegalArgumentException("scaledDotProductAttention: expected q [..., L, d] and k [..., S, d] of the same rank and d, got "
+                    + q.shape() + " and " + k.shape());
+        }
+        Tensor scores = q.mul(1 / Math.sqrt(q.size(-1))).matmul(k.transpose(-2, -1));
+        if (mask != null) scores = mask.dtype() == DType.BOOL ? scores.maskedFill(mask, Double.NEGATIVE_INFINITY) : scores.add(mask);
+        return dropout(softmax(scores, -1), dropoutP, training);
+    }
+
     // ---------------------------------------------------------------- normalisation and embedding
 
     /**
