@@ -135,6 +135,16 @@ class AutogradTest {
         assertThat(y.gradFn()).isEqualTo("MulBackward");
     }
 
+    @Test void aUseBeforeAnInPlaceChangeKeepsItsGradient() {
+        // z = t + 1 uses t before t.mul_(2): dz/dw is 1 (PyTorch: 1), not the 2 of the in-place op recorded later
+        Tensor w = Tensor.of(DType.FLOAT64, 1, 2, 3).requiresGrad_();
+        Tensor t = w.mul(1.0);
+        Tensor z = t.add(1.0);
+        t.mul_(2);
+        z.add(t).sum().backward();    // d/dw (w + 1 + 2w) = 3
+        assertThat(w.grad().toDoubleArray()).containsExactly(3, 3, 3);
+    }
+
     @Test void onlyFloatingPointTensorsRequireGrad() {
         assertThatThrownBy(() -> Tensor.of(1, 2).requiresGrad_()).hasMessageContaining("floating point");
         Tensor y = Tensor.of(1.0).requiresGrad_().mul(2);

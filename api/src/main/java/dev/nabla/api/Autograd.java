@@ -18,13 +18,22 @@ final class Autograd {
             throw new IllegalStateException("backward(): element 0 of tensors does not require grad and does not have a "
                     + "grad_fn; call requiresGrad_() on a leaf before computing it");
         }
-        if (root.gradFn() == null) { // a leaf: its gradient is the seed
+        Function rootFn = root.gradFnNode();
+        if (rootFn == null) { // a leaf: its gradient is the seed
             root.accumulateGrad(seed);
             return;
         }
-        List<Function> order = topologicalOrder(root.gradFnNode());
+        List<Function> order = topologicalOrder(rootFn);
+        // the gradient of each function's output; a function of several outputs (a custom AutogradFunction) has one slot each
         Map<Function, INDArray> grads = new IdentityHashMap<>();
-        grads.put(root.gradFnNode(), seed);
+        Map<Function, INDArray[]> slotGrads = new IdentityHashMap<>();
+        if (rootFn.outputCount() == 1) {
+            grads.put(rootFn, seed);
+        } else {
+            INDArray[] slots = new INDArray[rootFn.outputCount()];
+            slots[root.outputNr()] = seed;
+            slotGrads.put(rootFn, slots);
+        }
         // gradient arrays this walk made and nobody else holds: freed as soon as they are consumed, so that ND4J
         // need not wait for the garbage collector (the seed, views, and arrays aliasing forward data are never here)
         Set<INDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -33,19 +42,19 @@ final class Autograd {
         try (var g = Grad.disabled()) {
             for (Function f : order) {
                 f.checkAlive();
-                INDArray gOut = grads.remove(f);
-                if (gOut == null) {   // no path to the root carries a gradient here: f stays, and what it saved
-                    for (Tensor in : f.inputs()) if (in.isInternal()) kept.add(in);
+                boolean single = f.outputCount() == 1;
+                INDArray[] gOuts = single ? new INDArray[] {grads.remove(f)} : slotGrads.remove(f);
+                if (gOuts == null || gOuts[0] == null && single) {   // no path to the root carries a gradient here: f stays, and what it saved
+                    for (Tensor in : f.inputs()) if (in != null && in.isInternal()) kept.add(in);
                     continue;
                 }
-                if (!retainGraph) for (Tensor in : f.inputs()) if (in.isInternal()) internal.add(in);
-                Tensor retained = f.retainedOutput;
-                if (retained != null) retained.accumulateGrad(gOut);
+                if (!retainGraph) for (Tensor in : f.inputs()) if (in != null && in.isInternal()) internal.add(in);
+                f.accumulateRetained(gOuts);
                 long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
-                INDArray[] gIn = f.backward(gOut);
+                INDArray[] gIn = single ? f.backward(gOuts[0]) : f.backwardAll(gOuts);
                 if (t0 != 0) Profiler.record(f.profileName() + " backward", System.nanoTime() - t0);
                 for (INDArray a : gIn) {   // new memory only: not the pool's, not a view of the output's gradient
-                    if (a != null && !Pool.owns(a) && !Function.sharesAny(a, gOut)) OffHeapGovernor.allocated(a);
+                    if (a != null && !Pool.owns(a) && !Function.sharesAny(a, gOuts)) OffHeapGovernor.allocated(a);
                 }
                 if (Grad.isAnomalyDetectionEnabled()) {
                     for (int i = 0; i < gIn.length; i++) {
@@ -54,51 +63,60 @@ final class Autograd {
                     }
                 }
                 Tensor[] inputs = f.inputs();
-                boolean gOutPassedOn = false;
+                boolean[] passedOn = new boolean[gOuts.length];
                 for (int i = 0; i < gIn.length; i++) {
                     if (gIn[i] == null) continue;
-                    if (Tensor.sharesStorage(gIn[i], gOut)) gOutPassedOn = true;
-                    else if (isFresh(gIn, i, inputs, f.savedOutputArray())) owned.add(gIn[i]);
+                    boolean aliases = false;
+                    for (int k = 0; k < gOuts.length; k++) {
+                        if (gOuts[k] != null && Tensor.sharesStorage(gIn[i], gOuts[k])) passedOn[k] = aliases = true;
+                    }
+                    if (!aliases && f.gradientsMayBeFreed() && isFresh(gIn, i, inputs, f.savedOutputArray())) owned.add(gIn[i]);
                 }
-                if (gOutPassedOn) owned.remove(gOut);   // passed on (perhaps to several inputs): the collector frees it
+                // passed on (perhaps to several inputs): the collector frees it
+                for (int k = 0; k < gOuts.length; k++) if (passedOn[k]) owned.remove(gOuts[k]);
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
-                    if (!in.requiresGrad() || gIn[i] == null) continue;
-                    INDArray gi = Broadcast.sumTo(gIn[i], in.shape().toArray());
+                    if (!f.needsGrad(i) || gIn[i] == null) continue;
+                    INDArray gi = Broadcast.sumTo(gIn[i], in.nd().shape());
                     if (gi.dataType() != in.nd().dataType()) gi = gi.castTo(in.nd().dataType());
                     if (gi != gIn[i]) {
                         free(owned, gIn[i]);
                         if (!gi.isView()) owned.add(gi);
                     }
-                    Function next = in.gradFnNode();
+                    Function next = f.edge(i);   // the function that made this input when f was recorded
                     if (next == null) {
-                        in.accumulateGrad(gi);     // copies or adds into the leaf's own .grad
+                        if (in.requiresGrad()) in.accumulateGrad(gi);     // copies or adds into the leaf's own .grad
                         free(owned, gi);
+                    } else if (next.outputCount() == 1) {
+                        grads.put(next, accumulate(owned, grads.get(next), gi));
                     } else {
-                        INDArray prev = grads.get(next);
-                        if (prev == null) {
-                            grads.put(next, gi);
-                        } else {
-                            INDArray sum = prev.add(gi);
-                            free(owned, prev);
-                            free(owned, gi);
-                            owned.add(sum);
-                            grads.put(next, sum);
-                        }
+                        INDArray[] slots = slotGrads.computeIfAbsent(next, n -> new INDArray[n.outputCount()]);
+                        int s = f.edgeSlot(i);
+                        slots[s] = accumulate(owned, slots[s], gi);
                     }
                 }
-                if (!gOutPassedOn) free(owned, gOut);
+                for (int k = 0; k < gOuts.length; k++) if (!passedOn[k]) free(owned, gOuts[k]);
                 if (!retainGraph) f.release();
             }
         }
         for (Tensor t : internal) if (!kept.contains(t)) t.releaseInternal();
     }
 
+    /** The sum of a gradient already collected for an output (or null) and another one. */
+    private static INDArray accumulate(Set<INDArray> owned, INDArray prev, INDArray gi) {
+        if (prev == null) return gi;
+        INDArray sum = prev.add(gi);
+        free(owned, prev);
+        free(owned, gi);
+        owned.add(sum);
+        return sum;
+    }
+
     /** Whether gIn[i] is an array of its own: not a view, not aliasing forward data or another returned gradient. */
     private static boolean isFresh(INDArray[] gIn, int i, Tensor[] inputs, INDArray output) {
         INDArray a = gIn[i];
         if (a.isView() || (output != null && Tensor.sharesStorage(a, output))) return false;
-        for (Tensor t : inputs) if (Tensor.sharesStorage(a, t.nd())) return false;
+        for (Tensor t : inputs) if (t != null && Tensor.sharesStorage(a, t.nd())) return false;
         for (int j = 0; j < gIn.length; j++) if (j != i && gIn[j] != null && Tensor.sharesStorage(a, gIn[j])) return false;
         return true;
     }
@@ -128,8 +146,8 @@ final class Autograd {
             Tensor[] inputs = f.inputs();
             if (i < inputs.length) {
                 top[1] = i + 1;
-                Function next = inputs[i].gradFnNode();
-                if (next != null && inputs[i].requiresGrad() && seen.put(next, Boolean.TRUE) == null) {
+                Function next = f.edge(i);
+                if (next != null && f.needsGrad(i) && seen.put(next, Boolean.TRUE) == null) {
                     stack.push(new Object[] {next, 0});
                 }
             } else {

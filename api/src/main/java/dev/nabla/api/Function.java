@@ -4,7 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One differentiable operation on the tape: a {@link #forward} on ND4J arrays and the matching
- * {@link #backward}. Subclass it for a custom op and run it with {@link #apply(Function, Tensor...)}.
+ * {@link #backward}. Subclass it for a custom op and run it with {@link #apply(Function, Tensor...)}. This is the
+ * form for kernel writers; a custom op written with tensor ops (as {@code torch.autograd.Function}) is an
+ * {@link AutogradFunction}.
  *
  * <pre>{@code
  * final class Square extends Function {
@@ -18,6 +20,8 @@ public abstract class Function {
     private Tensor[] inputs;
     private int[] versions;
     private boolean[] needsGrad;
+    private Function[] edges;
+    private int[] edgeSlots;
     private Tensor output;
     private int outputVersion = -1;
     private boolean saveOutput;
@@ -50,15 +54,7 @@ public abstract class Function {
             record |= inputs[i].requiresGrad();
         }
         record &= Grad.isEnabled();
-        if (record) {
-            f.inputs = inputs;
-            f.versions = new int[inputs.length];
-            f.needsGrad = new boolean[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                f.versions[i] = inputs[i].version();
-                f.needsGrad[i] = inputs[i].requiresGrad();
-            }
-        }
+        if (record) f.record(inputs);
         long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
         INDArray out = f.forward(arrays);
         if (t0 != 0) Profiler.record(f.profileName() + " forward", System.nanoTime() - t0);
@@ -74,6 +70,52 @@ public abstract class Function {
             f.outputVersion = t.version();
         }
         return t;
+    }
+
+    /**
+     * Puts this function on the tape with these inputs: their versions, whether each needs a gradient, and the function
+     * that made each (its edge), taken now, so that a later in-place change of an input does not re-route the
+     * gradient of this use (as PyTorch's edges). A null input (an absent optional tensor) needs no gradient.
+     */
+    final void record(Tensor[] inputs) {
+        this.inputs = inputs;
+        versions = new int[inputs.length];
+        needsGrad = new boolean[inputs.length];
+        edges = new Function[inputs.length];
+        edgeSlots = new int[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor t = inputs[i];
+            if (t == null) continue;
+            versions[i] = t.version();
+            needsGrad[i] = t.requiresGrad();
+            if (needsGrad[i]) {
+                edges[i] = t.gradFnNode();
+                edgeSlots[i] = t.outputNr();
+            }
+        }
+    }
+
+    /** The function that made input {@code i} when this one was recorded; null for a leaf (or no gradient). */
+    final Function edge(int i) { return edges[i]; }
+
+    /** Which output of {@link #edge(int)} input {@code i} was. */
+    final int edgeSlot(int i) { return edgeSlots[i]; }
+
+    /** How many outputs this function gives; more than one only for a custom {@link AutogradFunction}. */
+    int outputCount() { return 1; }
+
+    /** The backward of a function of several outputs: one gradient per output (never null). */
+    INDArray[] backwardAll(INDArray[] gradOutputs) { return backward(gradOutputs[0]); }
+
+    /** Whether the engine may free the gradients {@link #backward} returns once used (not when user code may hold them). */
+    boolean gradientsMayBeFreed() { return true; }
+
+    /** Keeps an output's gradient in its {@code .grad} during backward ({@link Tensor#retainGrad()}). */
+    void retain(Tensor output) { retainedOutput = output; }
+
+    /** Gives the outputs that asked for {@link Tensor#retainGrad()} their gradients. */
+    void accumulateRetained(INDArray[] gradOutputs) {
+        if (retainedOutput != null && gradOutputs[0] != null) retainedOutput.accumulateGrad(gradOutputs[0]);
     }
 
     /** Whether {@code a} shares memory with one of {@code others} (a view of it, or it). */
@@ -168,6 +210,7 @@ public abstract class Function {
     void release() {
         freed = true;
         inputs = null;
+        edges = null;
         output = null;
         releaseSaved();
     }

@@ -35,6 +35,8 @@ public class Tensor {
     /** Set by zeroGrad: the gradient reads as zero; the next backward overwrites it instead of adding (one pass less). */
     private boolean gradZeroPending;
     private Function gradFn;
+    /** Which output of {@link #gradFn} this tensor is (0 but for a custom function of several outputs). */
+    private int outputNr;
     /**
      * Set by {@link Sequential} on an intermediate result that only its own (framework) modules' ops can reach: once
      * the backward pass has freed the graph that saved it, its memory goes back to the {@link Pool} at once.
@@ -387,6 +389,21 @@ public class Tensor {
 
     Function gradFnNode() { return gradFn; }
 
+    int outputNr() { return outputNr; }
+
+    /** Makes this tensor output {@code nr} of {@code f} (a custom function's output, or an input it changed in place). */
+    void attachTo(Function f, int nr) {
+        gradFn = f;
+        outputNr = nr;
+        requiresGrad = true;
+    }
+
+    /** Whether this tensor shares the storage of another one it was made from (a view, or a detach()). */
+    boolean isView() { return base != null; }
+
+    /** The tensor whose storage a view shares (null if this is not a view). */
+    Tensor viewBase() { return base; }
+
     int version() { return version.value; }
 
     /**
@@ -398,7 +415,7 @@ public class Tensor {
     /** Keeps this non-leaf's gradient in {@link #grad()} during backward, as PyTorch's {@code retain_grad()}. */
     public Tensor retainGrad() {
         if (!requiresGrad) throw new IllegalStateException("retainGrad(): can't retain_grad on Tensor that has requires_grad=False");
-        if (gradFn != null) gradFn.retainedOutput = this;
+        if (gradFn != null) gradFn.retain(this);
         return this;
     }
 
@@ -801,6 +818,7 @@ public class Tensor {
             self = new Tensor(data.dup());
             self.requiresGrad = true;
             self.gradFn = gradFn;
+            self.outputNr = outputNr;
             if (gradFn != null && gradFn.retainedOutput == this) gradFn.retainedOutput = self;
         }
         Tensor r = compute.apply(self);
@@ -817,6 +835,7 @@ public class Tensor {
         if (record && r.requiresGrad) {
             requiresGrad = true;
             gradFn = r.gradFn;
+            outputNr = r.outputNr;
             if (gradFn.retainedOutput == r) gradFn.retainedOutput = this;
         }
         return this;
