@@ -24,6 +24,7 @@ public final class Examples {
         add("xor", FeatureDesign::main, "feature design: xor separable with x_u x_v; MNIST 8 vs the rest with products of pixel pairs");
         add("radius", RadiusFeature::main, "feature design for k-NN: a radial task with label noise, K = 11, the 2-d coordinates vs the radius");
         add("logistic", Logistic::main, "logistic regression by gradient descent with the course's hand-written gradient, checked against autograd");
+        add("logistic-lda", LogisticLda::main, "logistic regression by the slide's gradient(x, y, w, b), 100 points, eta 0.1, beside LDA's boundary");
         add("candidates", Candidates::main, "1,000 candidates answering 10 questions at random: how often one scores perfectly (0.6236)");
         add("relus", Relus::main, "universal approximation: sin as a sum of ReLUs built as the slide does, the error falling with the units");
         add("gd1d", GradientDescent1d::main, "gradient descent on a 1-d function from the same w0 with eta = 0.125 and 0.5, iterates on the curve");
