@@ -22,7 +22,7 @@ public final class Examples {
         add("knnmaps", KnnMaps::main, "k-NN's maps on two overlapping classes: predictions for K = 1 and 51, votes for K = 51, error vs K");
         add("gendisc", GenDisc::main, "generative (Gaussians + Bayes' rule) vs discriminative (best threshold) on basketball heights");
         add("perceptron", Perceptron::main, "the perceptron on MNIST 0 vs 1 until no change, its convergence bound, and a hinge-loss SVM");
-        add("xor", FeatureDesign::main, "feature design: xor separable with x_u x_v; MNIST 8 vs the rest with products of pixel pairs");
+        add("xor", FeatureDesign::main, "feature design: xor separable with x_u x_v; MNIST 8 vs the rest, the perceptron on pixels and pixel-pair products");
         add("radius", RadiusFeature::main, "feature design for k-NN: a radial task with label noise, K = 11, the 2-d coordinates vs the radius");
         add("logistic", Logistic::main, "logistic regression by gradient descent with the course's hand-written gradient, checked against autograd");
         add("logistic-lda", LogisticLda::main, "logistic regression by the slide's gradient(x, y, w, b), 100 points, eta 0.1, beside LDA's boundary");
