@@ -14,7 +14,7 @@ public final class Examples {
         add("protocols", Protocols::main, "evaluation protocols: the convnet over seeds (worst/median/best), model selection with a sealed test set");
         add("kfold", CrossValidationExample::main, "model selection by k-fold cross-validation: K of k-NN on MNIST, per-fold errors, then the sealed test");
         add("regression", Regression::main, "linear regression by gradient descent on the course's blood-pressure table");
-        add("tensors", Tensors::main, "the course's tensor session (slides 1.4-1.5), printed exactly as PyTorch prints it");
+        add("tensors", Tensors::main, "the slides' tensor snippets (1.4-1.5) with their own inputs, printing what the slides print; then more, as PyTorch prints it");
         add("images", ImageTensors::main, "MNIST digits as tensors: a 4x12 grid, transposed, and coloured through channel views (3 PNGs)");
         add("lstsq", LeastSquares::main, "linear regression on the blood-pressure table by least squares (lstsq), with a plot");
         add("polyfit", PolyFit::main, "polynomial fits of sin: under- and over-fitting, ridge penalties, bias and variance (plots)");
