@@ -8,6 +8,9 @@ stdin with one line on stdout:
     mlp     batches=N test=N seed=S   -> the same for the MLP 784-512-512-10
     infer   batches=N                 -> OK seconds=… ips=… hwm_mb=…   (convnet, eval, no grad, batch 1000)
     step1   steps=N                   -> OK ms=… hwm_mb=…   (median ms of one convnet training step at batch 1)
+    resnet20 steps=N batch=B seed=S   -> OK ms=… ips=… loss=… hwm_mb=…   (median ms of a ResNet-20 training step)
+    transformer norm_first=0|1 steps=N batch=B seq=T seed=S -> OK ms=… loss=… hwm_mb=…   (token transformer step)
+    micro   op=NAME reps=N            -> OK ms=… hwm_mb=…   (median ms of one op's forward + backward, see MICRO)
     quit
 The first line it writes is "INFO …" (versions, threads, BLAS). Settings are the harness's: SGD lr 0.1,
 batch 100, inputs normalised by the given mean and std. Peak resident memory is VmHWM from
@@ -69,6 +72,103 @@ def convnet():
 
 def mlp():
     return nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+
+
+class BasicBlock(nn.Module):
+    """ResNet-20's block: two 3x3 convolutions with BatchNorm, the input or its 1x1 projection added before the last ReLU."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut = (nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+                         if stride != 1 or cin != cout else None)
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+        return F.relu(y + (x if self.shortcut is None else self.shortcut(x)))
+
+
+class ResNet20(nn.Module):
+    """He et al. 2016 section 4.2, projection shortcuts; the same network as Nabla's dev.nabla.bench.ResNet20."""
+
+    def __init__(self, classes=10):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.bn = nn.BatchNorm2d(16)
+
+        def stage(cin, cout, stride):
+            return nn.Sequential(BasicBlock(cin, cout, stride), BasicBlock(cout, cout, 1), BasicBlock(cout, cout, 1))
+
+        self.layer1, self.layer2, self.layer3 = stage(16, 16, 1), stage(16, 32, 2), stage(32, 64, 2)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, classes))
+
+    def forward(self, x):
+        return self.head(self.layer3(self.layer2(self.layer1(F.relu(self.bn(self.conv(x)))))))
+
+
+VOCAB, D_MODEL, HEADS, FEED_FORWARD, LAYERS, DROPOUT = 1000, 256, 4, 1024, 2, 0.1
+
+
+class TokenTransformer(nn.Module):
+    """Embedding -> TransformerEncoder (GELU, batch_first) -> Linear to the vocabulary; Nabla's dev.nabla.bench.TokenTransformer."""
+
+    def __init__(self, norm_first):
+        super().__init__()
+        self.embed = nn.Embedding(VOCAB, D_MODEL)
+        layer = nn.TransformerEncoderLayer(D_MODEL, HEADS, FEED_FORWARD, DROPOUT, "gelu", batch_first=True, norm_first=norm_first)
+        self.encoder = nn.TransformerEncoder(layer, LAYERS, enable_nested_tensor=False)
+        self.head = nn.Linear(D_MODEL, VOCAB)
+
+    def forward(self, tokens):
+        return self.head(self.encoder(self.embed(tokens)))
+
+
+CIFAR_MEAN, CIFAR_STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)
+
+
+def cifar(root, n):
+    """As dev.nabla.bench.Workloads.cifar: CIFAR-10's first n training images, else the same synthetic set."""
+    f = os.path.join(root, "cifar-10-batches-bin", "data_batch_1.bin")
+    if os.path.isfile(f):
+        raw = np.fromfile(f, dtype=np.uint8)[:n * 3073].reshape(n, 3073)
+        x = raw[:, 1:].astype(np.float32).reshape(n, 3, 32, 32) / 255
+        x = (x - np.array(CIFAR_MEAN, dtype=np.float32).reshape(1, 3, 1, 1)) / np.array(CIFAR_STD, dtype=np.float32).reshape(1, 3, 1, 1)
+        y = raw[:, 0].astype(np.int64)
+    else:
+        i = np.arange(n * 3072, dtype=np.uint64)
+        x = (((i * np.uint64(2654435761)) & np.uint64(0xFFFFFFFF)).astype(np.float64) / 4294967296.0 * 2 - 1).astype(np.float32)
+        x = x.reshape(n, 3, 32, 32)
+        y = (np.arange(n, dtype=np.int64) * 7) % 10
+    return torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)), torch.from_numpy(y)
+
+
+def tokens(k, batch, seq):
+    """As dev.nabla.bench.Workloads.tokens: token ids [batch, seq] and each one's target (the next position's token)."""
+    b = np.arange(batch, dtype=np.int64).reshape(-1, 1)
+    t = np.arange(seq, dtype=np.int64).reshape(1, -1)
+    x = ((k * batch + b) * 7919 + t * 104729 + (b * t) % 13) % VOCAB
+    return torch.from_numpy(x), torch.from_numpy(np.roll(x, -1, axis=1).copy())
+
+
+# the micro-benchmarks: an op's forward + backward at the shapes of ResNet-20 (batch 128) and the transformer
+MICRO = {
+    "bn2d-16": (128, 16, 32, 32), "bn2d-32": (128, 32, 16, 16), "bn2d-64": (128, 64, 8, 8),
+    "layernorm": (16, 128, 256), "softmax": (16, 4, 128, 128), "gelu": (16, 128, 1024),
+}
+
+
+def micro_op(name):
+    shape = MICRO[name]
+    if name.startswith("bn2d"):
+        return shape, nn.BatchNorm2d(shape[1])
+    if name == "layernorm":
+        return shape, nn.LayerNorm(shape[-1])
+    if name == "softmax":
+        return shape, lambda x: torch.softmax(x, -1)
+    return shape, F.gelu
 
 
 def main():
@@ -137,6 +237,54 @@ def main():
             times.append(time.perf_counter() - t0)
         return f"ms={statistics.median(times) * 1000:.4f}"
 
+    def resnet20(steps, batch, seed):
+        torch.manual_seed(seed)
+        model = ResNet20().train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
+        xs, ys = cifar(root, 1280)
+        times, loss = [], 0.0
+        for i in range(steps):
+            k = (i % (1280 // batch)) * batch
+            x, y = xs[k:k + batch], ys[k:k + batch]
+            t0 = time.perf_counter()
+            loss_t = F.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss_t.backward()
+            opt.step()
+            loss = loss_t.item()
+            times.append(time.perf_counter() - t0)
+        ms = statistics.median(times) * 1000
+        return f"ms={ms:.4f} ips={batch * 1000 / ms:.1f} loss={loss:.4f}"
+
+    def transformer(norm_first, steps, batch, seq, seed):
+        torch.manual_seed(seed)
+        model = TokenTransformer(norm_first).train()
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+        times, loss = [], 0.0
+        for i in range(steps):
+            x, y = tokens(i % 4, batch, seq)
+            t0 = time.perf_counter()
+            loss_t = F.cross_entropy(model(x).reshape(-1, VOCAB), y.reshape(-1))
+            opt.zero_grad()
+            loss_t.backward()
+            opt.step()
+            loss = loss_t.item()
+            times.append(time.perf_counter() - t0)
+        return f"ms={statistics.median(times) * 1000:.4f} loss={loss:.4f}"
+
+    def micro(name, reps):
+        torch.manual_seed(0)
+        shape, op = micro_op(name)
+        x = torch.randn(shape, requires_grad=True)
+        g = torch.randn(shape)
+        times = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            op(x).backward(g)
+            times.append(time.perf_counter() - t0)
+            x.grad = None
+        return f"ms={statistics.median(times) * 1000:.4f}"
+
     for line in sys.stdin:
         parts = line.split()
         if not parts:
@@ -152,6 +300,13 @@ def main():
                 out = infer(int(kv["batches"]))
             elif cmd == "step1":
                 out = step1(int(kv["steps"]))
+            elif cmd == "resnet20":
+                out = resnet20(int(kv["steps"]), int(kv.get("batch", 128)), int(kv.get("seed", 0)))
+            elif cmd == "transformer":
+                out = transformer(kv["norm_first"] == "1", int(kv["steps"]), int(kv.get("batch", 16)), int(kv.get("seq", 128)),
+                                  int(kv.get("seed", 0)))
+            elif cmd == "micro":
+                out = micro(kv["op"], int(kv["reps"]))
             else:
                 raise ValueError("unknown command " + cmd)
             print(f"OK {out} hwm_mb={hwm_mb():.1f}", flush=True)

@@ -7,7 +7,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Holds the dependency direction of DESIGN.md: api ← layers ← training; datasets → api; examples → all. */
+/**
+ * Holds the dependency direction of DESIGN.md: api ← layers ← training; datasets → api; examples → all; inside layers,
+ * modules and F → kernels, and the SameDiff bridge → modules.
+ */
 class ArchitectureTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -26,6 +29,20 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.nabla.training..", "dev.nabla.datasets..",
                         "dev.nabla.examples..")
                 .allowEmptyShould(true)
+                .check(MAIN);
+    }
+
+    /** The kernels package knows no module, no F and no SameDiff bridge: a module hands its op plain values (STYLE.md rule 15). */
+    @Test void kernelsDependOnNoModule() {
+        noClasses().that().resideInAPackage("dev.nabla.layers.kernels..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.nabla.layers", "dev.nabla.layers.samediff..")
+                .check(MAIN);
+    }
+
+    /** The modules and F reach the SameDiff bridge never: it traces them, not the other way round. */
+    @Test void modulesDoNotDependOnTheSameDiffBridge() {
+        noClasses().that().resideInAnyPackage("dev.nabla.layers", "dev.nabla.layers.kernels..")
+                .should().dependOnClassesThat().resideInAPackage("dev.nabla.layers.samediff..")
                 .check(MAIN);
     }
 

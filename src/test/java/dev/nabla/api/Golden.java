@@ -22,12 +22,17 @@ final class Golden {
     private Golden() {}
 
     /** The {@code cases} array of a golden file. */
-    static List<JsonNode> cases(String file) {
+    static List<JsonNode> cases(String file) { return cases(file, "cases"); }
+
+    /** The array named {@code section} of a golden file. */
+    static List<JsonNode> cases(String file, String section) {
         String path = "/golden/" + file;
         try (InputStream in = Golden.class.getResourceAsStream(path)) {
             if (in == null) throw new IllegalStateException("Golden: missing resource " + path + "; run tools/golden/make_golden.py");
             List<JsonNode> r = new ArrayList<>();
-            JSON.readTree(in).get("cases").forEach(r::add);
+            JsonNode array = JSON.readTree(in).get(section);
+            if (array == null) throw new IllegalStateException("Golden: no section '" + section + "' in " + path);
+            array.forEach(r::add);
             return r;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

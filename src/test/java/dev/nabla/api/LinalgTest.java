@@ -66,7 +66,7 @@ class LinalgTest {
 
     /** Elementwise |actual − expected| ≤ tol · max(1, |expected|). */
     private static void assertClose(Tensor actual, Tensor expected, double tol, String what) {
-        assertThat(actual.shape()).as(what + " shape").containsExactly(expected.shape());
+        assertThat(actual.shape()).as(what + " shape").isEqualTo(expected.shape());
         double[] a = actual.toDoubleArray(), e = expected.toDoubleArray();
         for (int i = 0; i < a.length; i++) {
             assertThat(a[i]).as(what + " at flat index " + i).isCloseTo(e[i], within(tol * Math.max(1, Math.abs(e[i]))));
@@ -190,7 +190,7 @@ class LinalgTest {
         }
         for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
             Tensor fit = Tensor.of(a).to(dtype).lstsq(Tensor.of(y).to(dtype));
-            assertThat(fit.shape()).containsExactly(2, 1);
+            assertThat(fit.shape()).isEqualTo(Shape.of(2, 1));
             assertThat(fit.dtype()).isEqualTo(dtype);
             double tol = dtype == DType.FLOAT64 ? 1e-6 : 1e-5; // the course prints 6 decimals
             assertThat(fit.toDoubleArray()[0]).as("slope a in " + dtype).isCloseTo(1.047439, within(tol));
@@ -229,15 +229,15 @@ class LinalgTest {
 
     @Test void shapesOfResults() {
         Tensor a = Tensor.randn(DType.FLOAT64, 2, 3, 3);
-        assertThat(a.det().shape()).containsExactly(2);
-        assertThat(a.select(0, 0).det().shape()).isEmpty();
-        assertThat(a.solve(Tensor.randn(DType.FLOAT64, 3)).shape()).containsExactly(2, 3);
-        assertThat(a.solve(Tensor.randn(DType.FLOAT64, 2, 3)).shape()).containsExactly(2, 3);
-        assertThat(a.solve(Tensor.randn(DType.FLOAT64, 4, 1, 3, 5)).shape()).containsExactly(4, 2, 3, 5);
+        assertThat(a.det().shape()).isEqualTo(Shape.of(2));
+        assertThat(a.select(0, 0).det().shape()).isEqualTo(Shape.of());
+        assertThat(a.solve(Tensor.randn(DType.FLOAT64, 3)).shape()).isEqualTo(Shape.of(2, 3));
+        assertThat(a.solve(Tensor.randn(DType.FLOAT64, 2, 3)).shape()).isEqualTo(Shape.of(2, 3));
+        assertThat(a.solve(Tensor.randn(DType.FLOAT64, 4, 1, 3, 5)).shape()).isEqualTo(Shape.of(4, 2, 3, 5));
         Eigh e = a.eigh();
-        assertThat(e.eigenvalues().shape()).containsExactly(2, 3);
-        assertThat(e.eigenvectors().shape()).containsExactly(2, 3, 3);
-        assertThat(Tensor.randn(DType.FLOAT64, 5, 2).lstsq(Tensor.randn(DType.FLOAT64, 5)).shape()).containsExactly(2);
+        assertThat(e.eigenvalues().shape()).isEqualTo(Shape.of(2, 3));
+        assertThat(e.eigenvectors().shape()).isEqualTo(Shape.of(2, 3, 3));
+        assertThat(Tensor.randn(DType.FLOAT64, 5, 2).lstsq(Tensor.randn(DType.FLOAT64, 5)).shape()).isEqualTo(Shape.of(2));
     }
 
     // ---------------------------------------------------------------- errors

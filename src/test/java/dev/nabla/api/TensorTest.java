@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class TensorTest {
     @Test void creation() {
-        assertThat(Tensor.zeros(2, 3).shape()).containsExactly(2, 3);
+        assertThat(Tensor.zeros(2, 3).shape()).isEqualTo(Shape.of(2, 3));
         assertThat(Tensor.zeros(2, 3).dtype()).isEqualTo(DType.FLOAT32);
         assertThat(Tensor.ones(DType.INT32, 2).toLongArray()).containsExactly(1, 1);
         assertThat(Tensor.full(new long[] {2}, 2.5).toDoubleArray()).containsExactly(2.5, 2.5);
@@ -26,7 +26,7 @@ class TensorTest {
         assertThat(Tensor.of(1.5, 2).dtype()).isEqualTo(DType.FLOAT32);
         assertThat(Tensor.of(1f, 2f).dtype()).isEqualTo(DType.FLOAT32);
         assertThat(Tensor.of(true, false).dtype()).isEqualTo(DType.BOOL);
-        assertThat(Tensor.of(new double[][] {{1, 2}, {3, 4}}).shape()).containsExactly(2, 2);
+        assertThat(Tensor.of(new double[][] {{1, 2}, {3, 4}}).shape()).isEqualTo(Shape.of(2, 2));
         assertThat(Tensor.scalar(3).dim()).isZero();
         assertThatThrownBy(() -> Tensor.of(new double[][] {{1, 2}, {3}})).hasMessageContaining("rows of equal length");
         assertThatThrownBy(() -> Tensor.zeros(2, -1)).hasMessageContaining("negative dimension");
@@ -126,9 +126,9 @@ class TensorTest {
         assertThatThrownBy(() -> x.index("::-1")).hasMessageContaining("step must be greater than zero");
         assertThatThrownBy(() -> x.index("5")).hasMessageContaining("out of bounds");
         assertThatThrownBy(() -> x.index("a")).hasMessageContaining("expected an integer");
-        assertThat(x.index("-5:10").shape()).containsExactly(2, 3);          // Python clamps slice bounds
-        assertThat(x.index("None").shape()).containsExactly(1, 2, 3);
-        assertThat(x.index("..., None").shape()).containsExactly(2, 3, 1);
+        assertThat(x.index("-5:10").shape()).isEqualTo(Shape.of(2, 3));          // Python clamps slice bounds
+        assertThat(x.index("None").shape()).isEqualTo(Shape.of(1, 2, 3));
+        assertThat(x.index("..., None").shape()).isEqualTo(Shape.of(2, 3, 1));
     }
 
     @Test void broadcastingErrorShowsBothShapes() {
@@ -166,7 +166,7 @@ class TensorTest {
         Tensor a = Tensor.of(new double[][] {{1, 2}, {3, 4}}), b = Tensor.of(new double[][] {{5, 6}});
         assertThat(Tensor.cat(0, a, b).toDoubleArray()).containsExactly(1, 2, 3, 4, 5, 6);
         assertThatThrownBy(() -> Tensor.cat(1, a, b)).hasMessageContaining("sizes of tensors must match");
-        assertThat(Tensor.stack(1, a, a).shape()).containsExactly(2, 2, 2);
+        assertThat(Tensor.stack(1, a, a).shape()).isEqualTo(Shape.of(2, 2, 2));
         List<Tensor> parts = Tensor.arange(7).split(3, 0);
         assertThat(parts).hasSize(3);
         assertThat(parts.get(2).toLongArray()).containsExactly(6);
@@ -184,7 +184,7 @@ class TensorTest {
     @Test void reductionsWithDimAndKeepDim() {
         Tensor x = Tensor.of(new double[][] {{1, 5, 3}, {4, 2, 6}});
         assertThat(x.sum(0).toDoubleArray()).containsExactly(5, 7, 9);
-        assertThat(x.sum(1, true).shape()).containsExactly(2, 1);
+        assertThat(x.sum(1, true).shape()).isEqualTo(Shape.of(2, 1));
         assertThat(x.mean().item()).isEqualTo(3.5);
         assertThat(x.var().item()).isCloseTo(3.5, within(1e-6));               // unbiased
         assertThat(x.var(new int[] {0, 1}, false, false).item()).isCloseTo(35.0 / 12, within(1e-6));
@@ -194,7 +194,7 @@ class TensorTest {
         assertThat(m.indices().dtype()).isEqualTo(DType.INT64);
         assertThat(x.argmin().item()).isEqualTo(0);
         assertThat(x.argmax().item()).isEqualTo(5);
-        assertThat(x.min(0, true).indices().shape()).containsExactly(1, 3);
+        assertThat(x.min(0, true).indices().shape()).isEqualTo(Shape.of(1, 3));
         assertThat(x.norm(1).item()).isEqualTo(21);
         assertThat(x.norm(Double.POSITIVE_INFINITY).item()).isEqualTo(6);
         assertThat(Tensor.of(3.0, 4.0).dist(Tensor.zeros(2)).item()).isEqualTo(5);

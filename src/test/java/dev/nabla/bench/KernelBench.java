@@ -164,11 +164,11 @@ public final class KernelBench {
         };
         work.put("training step  Nabla (default)", step);
         work.put("training step  Nabla, own kernels", () -> {
-            dev.nabla.layers.Kernels previous = dev.nabla.layers.Kernels.use(dev.nabla.layers.Kernels.OWN);
+            dev.nabla.layers.kernels.Kernels previous = dev.nabla.layers.kernels.Kernels.use(dev.nabla.layers.kernels.Kernels.OWN);
             try {
                 step.run();
             } finally {
-                dev.nabla.layers.Kernels.use(previous);
+                dev.nabla.layers.kernels.Kernels.use(previous);
             }
         });
         work.put("training step  libnd4j composed", () -> lib.step(x.nd(), onehot));
@@ -177,11 +177,11 @@ public final class KernelBench {
             if (e.getKey().contains(" own")) {
                 Runnable r = e.getValue();
                 e.setValue(() -> {
-                    dev.nabla.layers.Kernels previous = dev.nabla.layers.Kernels.use(dev.nabla.layers.Kernels.OWN);
+                    dev.nabla.layers.kernels.Kernels previous = dev.nabla.layers.kernels.Kernels.use(dev.nabla.layers.kernels.Kernels.OWN);
                     try {
                         r.run();
                     } finally {
-                        dev.nabla.layers.Kernels.use(previous);
+                        dev.nabla.layers.kernels.Kernels.use(previous);
                     }
                 });
             }

@@ -1,5 +1,6 @@
 package dev.nabla.datasets;
 
+import dev.nabla.api.Shape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -66,7 +67,7 @@ class CifarTest {
         assertThat(test.label(0)).isEqualTo(5);
         assertThat(test.get(0).x().toFloatArray()[0]).isEqualTo(15 / 255f);
         Batch b = new DataLoader<>(train, 4, false, DataLoader.Options.DEFAULT.withDropLast(true)).iterator().next();
-        assertThat(b.x().shape()).containsExactly(4, 3, 32, 32);
+        assertThat(b.x().shape()).isEqualTo(Shape.of(4, 3, 32, 32));
         assertThat(b.x().dtype()).isEqualTo(DType.UINT8);
     }
 

@@ -1,5 +1,6 @@
 package dev.nabla.datasets;
 
+import dev.nabla.api.Shape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,8 +38,8 @@ class DataLoaderTest {
         List<Batch> batches = new ArrayList<>();
         loader.forEach(batches::add);
         assertThat(batches).hasSize(3);
-        assertThat(batches.get(0).x().shape()).containsExactly(4, 2);
-        assertThat(batches.get(2).x().shape()).containsExactly(2, 2);
+        assertThat(batches.get(0).x().shape()).isEqualTo(Shape.of(4, 2));
+        assertThat(batches.get(2).x().shape()).isEqualTo(Shape.of(2, 2));
         assertThat(batches.get(2).x().toFloatArray()).containsExactly(8, 80, 9, 90);
         assertThat(order(loader)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
@@ -102,7 +103,7 @@ class DataLoaderTest {
             @Override public Sample get(int i) { return new Sample(Tensor.full(new long[] {2, 2}, i), Tensor.scalar(DType.INT64, i)); }
         };
         Batch b = new DataLoader<>(ds, 3).iterator().next();
-        assertThat(b.x().shape()).containsExactly(3, 2, 2);
+        assertThat(b.x().shape()).isEqualTo(Shape.of(3, 2, 2));
         assertThat(b.y().dtype()).isEqualTo(DType.INT64);
         assertThat(b.y().toLongArray()).containsExactly(0, 1, 2);
         Dataset<Sample> ragged = new Dataset<>() {

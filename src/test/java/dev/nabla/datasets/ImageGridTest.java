@@ -1,5 +1,6 @@
 package dev.nabla.datasets;
 
+import dev.nabla.api.Shape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,7 @@ class ImageGridTest {
     /** Asserts the grid image holds image k of {@code x} ([B, C, H, W]) at row k / 12, column k % 12. */
     private static void assertGrid(Tensor grid, Tensor x, int padding) {
         int b = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
-        assertThat(grid.shape()).containsExactly(c, 4 * (h + padding) + padding, 12 * (w + padding) + padding);
+        assertThat(grid.shape()).isEqualTo(Shape.of(c, 4 * (h + padding) + padding, 12 * (w + padding) + padding));
         float[] g = grid.toFloatArray(), v = x.toFloatArray();
         int gh = (int) grid.size(1), gw = (int) grid.size(2);
         for (int k = 0; k < b; k++) {
@@ -69,7 +70,7 @@ class ImageGridTest {
         Path png = tmp.resolve("n.png");
         ImageGrid.save(x, png, 8, 2, true);
         Tensor back = Images.read(png);
-        assertThat(back.shape()).containsExactly(1, 2, 2); // one image: no padding, as make_grid
+        assertThat(back.shape()).isEqualTo(Shape.of(1, 2, 2)); // one image: no padding, as make_grid
         assertThat(back.mul(255).toFloatArray()).containsExactly(0, 64, 128, 255);
         assertThatThrownBy(() -> ImageGrid.save(Tensor.zeros(2, 2, 4, 4), png)).hasMessageContaining("C = 1 or 3");
     }

@@ -1,5 +1,6 @@
 package dev.nabla.datasets;
 
+import dev.nabla.api.Shape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,21 +33,21 @@ class RecordReaderDatasetTest {
     @Test void basketballHeightsAsClassificationThroughCsv() throws Exception {
         var ds = RecordReaderDataset.classification(csv(TestData.file("course/basketball-heights.dat"), ' '), 1, 2);
         assertThat(ds.size()).isEqualTo(24);
-        assertThat(ds.x().shape()).containsExactly(24, 1);
+        assertThat(ds.x().shape()).isEqualTo(Shape.of(24, 1));
         assertThat(ds.y().dtype()).isEqualTo(DType.INT64);
         assertThat(ds.y().sum().item()).isEqualTo(12.0);
         assertThat(ds.get(0).x().item()).isEqualTo(190.0);
         assertThat(ds.get(0).y().item()).isEqualTo(0.0);
         Batch b = new DataLoader<>(ds, 24).iterator().next();
-        assertThat(b.x().shape()).containsExactly(24, 1);
+        assertThat(b.x().shape()).isEqualTo(Shape.of(24, 1));
     }
 
     @Test void bloodPressureAsRegressionThroughLines() throws Exception {
         var ds = RecordReaderDataset.regression(lines(TestData.file("course/systolic-blood-pressure-vs-age.dat")), 1);
         assertThat(ds.size()).isEqualTo(15);
         assertThat(ds.numClasses()).isZero();
-        assertThat(ds.x().shape()).containsExactly(15, 1);
-        assertThat(ds.y().shape()).containsExactly(15, 1);
+        assertThat(ds.x().shape()).isEqualTo(Shape.of(15, 1));
+        assertThat(ds.y().shape()).isEqualTo(Shape.of(15, 1));
         assertThat(ds.get(0).x().item()).isEqualTo(39.0);
         assertThat(ds.get(0).y().item()).isEqualTo(144.0);
         assertThat(ds.get(14).x().item()).isEqualTo(42.0);

@@ -117,7 +117,7 @@ class GoldenLayersTest {
     /** Elementwise |actual − expected| ≤ tol · max(1, |expected|). */
     static void assertClose(Tensor actual, Tensor expected, double tol, String what) {
         assertThat(actual).as(what + " is missing").isNotNull();
-        assertThat(actual.shape()).as(what + " shape").containsExactly(expected.shape());
+        assertThat(actual.shape()).as(what + " shape").isEqualTo(expected.shape());
         double[] a = actual.toDoubleArray(), e = expected.toDoubleArray();
         for (int i = 0; i < a.length; i++) {
             assertThat(a[i]).as(what + " at flat index " + i).isCloseTo(e[i], within(tol * Math.max(1, Math.abs(e[i]))));

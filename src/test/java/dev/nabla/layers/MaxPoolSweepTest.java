@@ -31,7 +31,7 @@ class MaxPoolSweepTest {
         int n = (int) y.numel();
         float[] go = new float[n];
         for (int i = 0; i < n; i++) go[i] = i + 1;   // distinct, so a misrouted gradient shows
-        y.backward(Tensor.from(Nd4j.create(go, y.shape())));
+        y.backward(Tensor.from(Nd4j.create(go, y.shape().toArray())));
         float[] yv = y.nd().dup().reshape(-1).toFloatVector(), gv = x.grad().nd().dup().reshape(-1).toFloatVector();
         int[][] r = {new int[yv.length], new int[gv.length]};
         for (int i = 0; i < yv.length; i++) r[0][i] = Float.floatToRawIntBits(yv[i]);

@@ -1,5 +1,6 @@
 package dev.nabla.layers;
 
+import dev.nabla.api.Shape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +38,7 @@ class ModuleTest {
         assertThat(net.children()).hasSize(2);
         assertThat(net.modules()).hasSize(1 + 1 + 3 + 1);
         assertThat(net.namedModules().keySet()).contains("", "features", "features.0", "head");
-        assertThat(((Linear) net.features.get(0)).weight().shape()).containsExactly(3, 4);   // [out, in] as PyTorch
+        assertThat(((Linear) net.features.get(0)).weight().shape()).isEqualTo(Shape.of(3, 4));   // [out, in] as PyTorch
     }
 
     @Test void anUnregisteredFieldIsNamed() {

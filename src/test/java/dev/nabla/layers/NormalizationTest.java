@@ -1,5 +1,6 @@
 package dev.nabla.layers;
 
+import dev.nabla.api.Shape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -71,11 +72,11 @@ class NormalizationTest {
         assertThat(w.mean().item()).isCloseTo(0, within(0.02));
         assertThat(w.std().item()).isCloseTo(1, within(0.02));
         Tensor out = e.forward(Tensor.of(new long[][] {{1, 999}, {1, 2}}));
-        assertThat(out.shape()).containsExactly(2, 2, 20);
+        assertThat(out.shape()).isEqualTo(Shape.of(2, 2, 20));
         out.sum().backward();
         assertThat(w.grad().select(0, 1).toFloatArray()).containsOnly(2f);
         assertThat(w.grad().select(0, 999).toFloatArray()).containsOnly(0f);
-        assertThat(e.forward(Tensor.scalar(DType.INT64, 3)).shape()).containsExactly(20);
+        assertThat(e.forward(Tensor.scalar(DType.INT64, 3)).shape()).isEqualTo(Shape.of(20));
     }
 
     // ---------------------------------------------------------------- errors
@@ -102,7 +103,7 @@ class NormalizationTest {
         assertThatThrownBy(() -> bn.forward(Tensor.randn(1, 3))).hasMessageContaining("more than 1 value per channel when training");
         assertThat(bn.numBatchesTracked().toLongArray()).containsExactly(0);
         bn.eval();
-        assertThat(bn.forward(Tensor.randn(1, 3)).shape()).containsExactly(1, 3);
+        assertThat(bn.forward(Tensor.randn(1, 3)).shape()).isEqualTo(Shape.of(1, 3));
     }
 
     @Test void badOptionsAreRejected() {

@@ -1,5 +1,7 @@
 package dev.nabla.layers;
 
+import dev.nabla.layers.samediff.SameDiffGraph;
+import dev.nabla.layers.samediff.SameDiffExport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -101,11 +101,41 @@ final class ArithmeticOps {
         }
     }
 
-    /** x + c (also x − c as c negated). */
+    /** The scalar ops of ND4J that {@link #scalar} runs. */
+    enum ScalarOp { ADD, SUB, RSUB, MUL, DIV, RDIV }
+
+    /**
+     * {@code x op c} by ND4J's scalar op itself, so that c reaches the kernel unchanged: INDArray's own {@code add(Number)},
+     * {@code mul(Number)} and the like replace a NaN c by 1e-5 ({@code Nd4j.EPS_THRESHOLD}). c is cast to x's dtype (as
+     * PyTorch: 1e300 is inf next to float32, a float64 subnormal 0). x must be floating point.
+     */
+    static INDArray scalar(INDArray x, ScalarOp op, double c) {
+        INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape(), x.ordering());
+        if (x.length() == 0) return out;
+        Nd4j.exec(switch (op) {
+            case ADD -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd(x, null, out, c);
+            case SUB -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarSubtraction(x, null, out, c);
+            case RSUB -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction(x, null, out, c);
+            case MUL -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication(x, null, out, c);
+            case DIV -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarDivision(x, null, out, c);
+            case RDIV -> new org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseDivision(x, null, out, c);
+        });
+        return out;
+    }
+
+    /** x + c. */
     static final class AddScalar extends Function {
         private final double c;
         AddScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> a.add(c)); }
+        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> scalar(a, ScalarOp.ADD, c)); }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g}; }
+    }
+
+    /** x − c. */
+    static final class SubScalar extends Function {
+        private final double c;
+        SubScalar(double c) { this.c = c; }
+        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> scalar(a, ScalarOp.SUB, c)); }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g}; }
     }
 
@@ -113,39 +143,40 @@ final class ArithmeticOps {
     static final class RSubScalar extends Function {
         private final double c;
         RSubScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> a.rsub(c)); }
+        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> scalar(a, ScalarOp.RSUB, c)); }
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.neg()}; }
     }
 
     static final class MulScalar extends Function {
         private final double c;
         MulScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> a.mul(c)); }
-        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(c)}; }
+        @Override protected INDArray forward(INDArray... x) { return viaDouble(floatIfNeeded(x[0], c), a -> scalar(a, ScalarOp.MUL, c)); }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {scalar(g, ScalarOp.MUL, c)}; }
     }
 
     static final class DivScalar extends Function {
         private final double c;
         DivScalar(double c) { this.c = c; }
-        @Override protected INDArray forward(INDArray... x) {
-            INDArray a = x[0].dataType().isFPType() ? x[0] : x[0].castTo(Nabla.defaultDtype().nd());
-            return a.div(c);
-        }
-        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.div(c)}; }
+        @Override protected INDArray forward(INDArray... x) { return scalar(UnaryOps.fp(x[0]), ScalarOp.DIV, c); }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {scalar(g, ScalarOp.DIV, c)}; }
     }
 
-    /** c / x. */
+    /** c / x, as PyTorch: c · (1/x), whose gradient is −g · c / x² as −g · (1/x)² · c. */
     static final class RDivScalar extends Function {
         private final double c;
+        private INDArray reciprocal;
         RDivScalar(double c) { this.c = c; }
         @Override protected INDArray forward(INDArray... x) {
-            saveOutput();
-            INDArray a = x[0].dataType().isFPType() ? x[0] : x[0].castTo(Nabla.defaultDtype().nd());
-            return a.rdiv(c);
+            INDArray r = scalar(UnaryOps.fp(x[0]), ScalarOp.RDIV, 1);
+            if (needsGrad(0)) reciprocal = r;
+            return scalar(r, ScalarOp.MUL, c);
         }
-        @Override protected INDArray[] backward(INDArray g) { // -c / x² = -out² / c … written as -out / x
-            return new INDArray[] {g.mul(output()).divi(input(0).castTo(g.dataType())).negi()};
+        @Override protected INDArray[] backward(INDArray g) {
+            checkAlive();
+            INDArray r = reciprocal.dataType() == g.dataType() ? reciprocal : reciprocal.castTo(g.dataType());
+            return new INDArray[] {scalar(r.mul(r).muli(g), ScalarOp.MUL, -c)};
         }
+        @Override protected void releaseSaved() { reciprocal = null; }
     }
 
     static final class PowScalar extends Function {
@@ -156,12 +187,23 @@ final class ArithmeticOps {
             if (!a.dataType().isFPType() && p < 0) {
                 throw new IllegalArgumentException("pow: integers to negative integer powers are not allowed; convert with to(DType.FLOAT32) first");
             }
-            return viaDouble(a, d -> Transforms.pow(d, p, true));
+            return viaDouble(a, d -> pow(d, p));
         }
-        @Override protected INDArray[] backward(INDArray g) {
+        @Override protected INDArray[] backward(INDArray g) { // g · p · x^(p−1), p cast to g's dtype as PyTorch's
             if (p == 0) return new INDArray[] {g.mul(0)};
             INDArray x = input(0).castTo(g.dataType());
-            return new INDArray[] {g.mul(Transforms.pow(x, p - 1, true)).muli(p)};
+            return new INDArray[] {scalar(pow(x, p - 1), ScalarOp.MUL, p).muli(g)};
+        }
+
+        /**
+         * x^p with the exponent in double precision, as PyTorch's: ND4J's float32 pow casts p to float (a float64
+         * subnormal p became 0, and (−2)^p 1 instead of NaN).
+         */
+        private static INDArray pow(INDArray x, double p) {
+            if (x.dataType() == DataType.FLOAT && (double) (float) p != p && !Double.isNaN(p)) {
+                return Transforms.pow(x.castTo(DataType.DOUBLE), p, false).castTo(DataType.FLOAT);
+            }
+            return Transforms.pow(x, p, true);
         }
     }
 
@@ -176,12 +218,17 @@ final class ArithmeticOps {
 
     /**
      * The array an op with the scalar {@code c} computes in, as PyTorch with an integral {@code c} taken
-     * as a Python int: an integer tensor stays integer (bool becomes int64); a non-integral scalar
-     * makes an integer or bool tensor the default float dtype.
+     * as a Python int: an integer tensor stays integer (bool becomes int64); any other scalar (fractional, NaN, ±inf,
+     * −0.0) makes an integer or bool tensor the default float dtype.
      */
     static INDArray floatIfNeeded(INDArray x, double c) {
         if (x.dataType().isFPType()) return x;
-        if (c != Math.rint(c)) return x.castTo(Nabla.defaultDtype().nd());
+        if (!isPythonInt(c)) return x.castTo(Nabla.defaultDtype().nd());
         return x.dataType() == DataType.BOOL ? x.castTo(DataType.LONG) : x;
+    }
+
+    /** Whether a double stands for a Python int: finite, integral, and not −0.0 (which only a float can be). */
+    static boolean isPythonInt(double c) {
+        return Double.isFinite(c) && c == Math.rint(c) && !(c == 0 && 1 / c < 0);
     }
 }

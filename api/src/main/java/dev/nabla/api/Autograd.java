@@ -64,7 +64,7 @@ final class Autograd {
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
                     if (!in.requiresGrad() || gIn[i] == null) continue;
-                    INDArray gi = Broadcast.sumTo(gIn[i], in.shape());
+                    INDArray gi = Broadcast.sumTo(gIn[i], in.shape().toArray());
                     if (gi.dataType() != in.nd().dataType()) gi = gi.castTo(in.nd().dataType());
                     if (gi != gIn[i]) {
                         free(owned, gIn[i]);

@@ -84,7 +84,7 @@ public abstract class Function {
 
     private static String shapes(Tensor[] inputs) {
         StringBuilder b = new StringBuilder();
-        for (Tensor t : inputs) b.append(b.length() == 0 ? "" : ", ").append(java.util.Arrays.toString(t.shape()));
+        for (Tensor t : inputs) b.append(b.length() == 0 ? "" : ", ").append(t.shape());
         return b.toString();
     }
 
@@ -146,7 +146,7 @@ public abstract class Function {
     /** The shape of input {@code i} (no version check: shapes cannot change in place). */
     protected final long[] inputShape(int i) {
         checkAlive();
-        return inputs[i].shape();
+        return inputs[i].shape().toArray();
     }
 
     Tensor[] inputs() { return inputs; }
@@ -177,7 +177,7 @@ public abstract class Function {
 
     private IllegalStateException modified(Tensor t, int expected) {
         return new IllegalStateException("One of the variables needed for gradient computation has been modified by an "
-                + "inplace operation: [" + t.dtype() + " tensor of shape " + java.util.Arrays.toString(t.shape())
+                + "inplace operation: [" + t.dtype() + " tensor of shape " + t.shape()
                 + "], which is input to " + name() + ", is at version " + t.version() + "; expected version " + expected
                 + " instead.");
     }

@@ -71,7 +71,7 @@ public final class GradCheck {
                     maxRel = Math.max(maxRel, err / Math.max(Math.abs(numeric), 1e-12));
                     checked++;
                     if (err > atol + rtol * Math.abs(numeric)) {
-                        throw new AssertionError("GradCheck: gradient of input " + k + " " + Arrays.toString(t.shape())
+                        throw new AssertionError("GradCheck: gradient of input " + k + " " + t.shape()
                                 + " at flat index " + i + ": autograd " + analytic[i] + ", finite difference " + numeric
                                 + " (|diff| " + err + " > atol " + atol + " + rtol " + rtol + "·|numeric|)");
                     }

@@ -234,8 +234,8 @@ final class LinalgOps {
     static Tensor solve(Tensor a, Tensor b) {
         checkSquare("linalg.solve", a);
         checkSameDtype("linalg.solve", a, b);
-        long[] as = a.shape();
-        boolean vector = b.dim() == 1 || b.dim() == a.dim() - 1 && Arrays.equals(b.shape(), Arrays.copyOf(as, as.length - 1));
+        long[] as = a.shape().toArray();
+        boolean vector = b.dim() == 1 || b.dim() == a.dim() - 1 && Arrays.equals(b.shape().toArray(), Arrays.copyOf(as, as.length - 1));
         Tensor bm = vector ? b.unsqueeze(-1) : b;
         long n = as[as.length - 1];
         if (bm.dim() < 2 || bm.size(-2) != n) {
@@ -252,7 +252,7 @@ final class LinalgOps {
         checkFloat("linalg.lstsq", a);
         checkSameDtype("linalg.lstsq", a, b);
         if (a.dim() < 2) {
-            throw new IllegalArgumentException("linalg.lstsq: A must have at least 2 dimensions, got shape " + Arrays.toString(a.shape()));
+            throw new IllegalArgumentException("linalg.lstsq: A must have at least 2 dimensions, got shape " + a.shape());
         }
         long m = a.size(-2), n = a.size(-1);
         if (m < n) {
@@ -279,13 +279,13 @@ final class LinalgOps {
 
     /** A and B expanded to their common batch shape (autograd sums the gradients back). */
     private static Tensor[] broadcastBatch(String op, Tensor a, Tensor b) {
-        long[] as = a.shape(), bs = b.shape();
+        long[] as = a.shape().toArray(), bs = b.shape().toArray();
         long[] batch = Broadcast.shape(op, LinalgKernels.batchShape(as), LinalgKernels.batchShape(bs));
         return new Tensor[] {expandBatch(a, batch), expandBatch(b, batch)};
     }
 
     private static Tensor expandBatch(Tensor t, long[] batch) {
-        long[] s = t.shape();
+        long[] s = t.shape().toArray();
         long[] target = Arrays.copyOf(batch, batch.length + 2);
         target[batch.length] = s[s.length - 2];
         target[batch.length + 1] = s[s.length - 1];
@@ -296,11 +296,11 @@ final class LinalgOps {
         checkFloat(op, a);
         if (a.dim() < 2) {
             throw new IllegalArgumentException(op + ": The input tensor A must have at least 2 dimensions, got shape "
-                    + Arrays.toString(a.shape()));
+                    + a.shape());
         }
         if (a.size(-1) != a.size(-2)) {
             throw new IllegalArgumentException(op + ": A must be batches of square matrices, but they are " + a.size(-2) + " by "
-                    + a.size(-1) + " matrices (shape " + Arrays.toString(a.shape()) + ")");
+                    + a.size(-1) + " matrices (shape " + a.shape() + ")");
         }
     }
 

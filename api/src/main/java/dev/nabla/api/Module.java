@@ -246,9 +246,9 @@ public abstract class Module {
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             Tensor mine = own.get(e.getKey());
             if (mine == null) unexpected.add(e.getKey());
-            else if (!Arrays.equals(mine.shape(), e.getValue().shape())) {
-                mismatched.add("size mismatch for " + e.getKey() + ": copying a param with shape " + Arrays.toString(e.getValue().shape())
-                        + " from checkpoint, the shape in current model is " + Arrays.toString(mine.shape()) + ".");
+            else if (!mine.shape().equals(e.getValue().shape())) {
+                mismatched.add("size mismatch for " + e.getKey() + ": copying a param with shape " + e.getValue().shape()
+                        + " from checkpoint, the shape in current model is " + mine.shape() + ".");
             }
         }
         if (!mismatched.isEmpty() || (strict && (!missing.isEmpty() || !unexpected.isEmpty()))) {

@@ -1,14 +1,6 @@
 package dev.nabla.api;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.UncheckedIOException;
-import java.util.Base64;
 import java.util.Map;
-import java.util.Random;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
@@ -18,9 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /** Global settings: the random seed, the default dtype, and which ND4J native build loaded. */
 public final class Nabla {
+    static { LogDefaults.apply(); } // before any logger of Nabla's or ND4J's exists
     private static final Logger LOG = LoggerFactory.getLogger(Nabla.class);
     private static volatile DType defaultDtype = DType.FLOAT32;
-    private static final ThreadLocal<Random> JAVA_RANDOM = ThreadLocal.withInitial(Random::new);
+    private static final ThreadLocal<NablaRandom> JAVA_RANDOM = ThreadLocal.withInitial(NablaRandom::new);
     private static volatile String nativeBuild;
     private static volatile long gcThreshold = Long.getLong("nabla.gcThresholdBytes", 64L << 20);
 
@@ -39,17 +32,20 @@ public final class Nabla {
         JAVA_RANDOM.get().setSeed(seed);
     }
 
-    /** The Java-side generator of this thread, seeded by {@link #manualSeed(long)}. */
-    public static Random javaRandom() { return JAVA_RANDOM.get(); }
+    /**
+     * The Java-side generator of this thread, seeded by {@link #manualSeed(long)}: the numbers of
+     * {@code new java.util.Random(seed)}, with a state of plain numbers ({@link NablaRandom#state()}).
+     */
+    public static NablaRandom javaRandom() { return JAVA_RANDOM.get(); }
 
     /**
-     * The state of this thread's generators, as {@code torch.get_rng_state()}: ND4J's native generator
-     * (its root and node states) and Nabla's Java-side one (serialized, Base64). Restoring it with
+     * The state of this thread's generators, as {@code torch.get_rng_state()}, in plain numbers: ND4J's native
+     * generator (its root and node states) and Nabla's Java-side one ({@link NablaRandom.State}). Restoring it with
      * {@link #setRngState} makes every following random draw on this thread what it would have been.
      */
-    public record RngState(long nd4jRootState, long nd4jNodeState, String javaRandom) {
+    public record RngState(long nd4jRootState, long nd4jNodeState, NablaRandom.State java) {
         public RngState {
-            if (javaRandom == null) throw new IllegalArgumentException("Nabla.RngState: javaRandom must not be null");
+            if (java == null) throw new IllegalArgumentException("Nabla.RngState: the Java generator's state must not be null");
         }
     }
 
@@ -57,26 +53,14 @@ public final class Nabla {
     public static RngState getRngState() {
         init();
         var nd = Nd4j.getRandom();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(JAVA_RANDOM.get());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new RngState(nd.rootState(), nd.nodeState(), Base64.getEncoder().encodeToString(bytes.toByteArray()));
+        return new RngState(nd.rootState(), nd.nodeState(), JAVA_RANDOM.get().state());
     }
 
     /** Restores what {@link #getRngState()} gave, on this thread. */
     public static void setRngState(RngState state) {
         init();
-        Random r;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(state.javaRandom())))) {
-            r = (Random) in.readObject();
-        } catch (IOException | ClassNotFoundException | ClassCastException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("Nabla.setRngState: javaRandom is not a state from Nabla.getRngState(): " + e, e);
-        }
         Nd4j.getRandom().setStates(state.nd4jRootState(), state.nd4jNodeState());
-        JAVA_RANDOM.set(r);
+        JAVA_RANDOM.get().setState(state.java());
     }
 
     /** The dtype of tensors created from Java floating-point values and of {@code zeros}, {@code rand}, …. */

@@ -50,7 +50,7 @@ public final class Safetensors {
             ObjectNode entry = header.putObject(e.getKey());
             entry.put("dtype", code(t.dtype()));
             var shape = entry.putArray("shape");
-            for (long s : t.shape()) shape.add(s);
+            for (long s : t.shape().toArray()) shape.add(s);
             entry.putArray("data_offsets").add(offset).add(offset + bytes.length);
             offset += bytes.length;
             blobs.add(bytes);

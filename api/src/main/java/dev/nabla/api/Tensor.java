@@ -129,19 +129,36 @@ public class Tensor {
 
     public static Tensor empty(DType dtype, long... shape) { return new Tensor(Nd4j.createUninitialized(dtype.nd(), checkShape("empty", shape))); }
 
+    public static Tensor empty(Shape shape) { return empty(shape.toArray()); }
+
+    public static Tensor empty(DType dtype, Shape shape) { return empty(dtype, shape.toArray()); }
+
     public static Tensor zeros(long... shape) { return zeros(Nabla.defaultDtype(), shape); }
 
     public static Tensor zeros(DType dtype, long... shape) { return new Tensor(Nd4j.zeros(dtype.nd(), checkShape("zeros", shape))); }
 
+    /** Zeros of a shape, as {@code torch.zeros(x.shape)}. */
+    public static Tensor zeros(Shape shape) { return zeros(shape.toArray()); }
+
+    public static Tensor zeros(DType dtype, Shape shape) { return zeros(dtype, shape.toArray()); }
+
     public static Tensor ones(long... shape) { return ones(Nabla.defaultDtype(), shape); }
 
     public static Tensor ones(DType dtype, long... shape) { return new Tensor(Nd4j.ones(dtype.nd(), checkShape("ones", shape))); }
+
+    public static Tensor ones(Shape shape) { return ones(shape.toArray()); }
+
+    public static Tensor ones(DType dtype, Shape shape) { return ones(dtype, shape.toArray()); }
 
     public static Tensor full(long[] shape, double value) { return full(shape, value, Nabla.defaultDtype()); }
 
     public static Tensor full(long[] shape, double value, DType dtype) {
         return new Tensor(Nd4j.valueArrayOf(checkShape("full", shape), value, dtype.nd()));
     }
+
+    public static Tensor full(Shape shape, double value) { return full(shape.toArray(), value); }
+
+    public static Tensor full(Shape shape, double value, DType dtype) { return full(shape.toArray(), value, dtype); }
 
     /** The n×n identity. */
     public static Tensor eye(long n) { return eye(n, n); }
@@ -191,6 +208,10 @@ public class Tensor {
         return new Tensor(Nd4j.rand(dtype.nd(), checkShape("rand", shape)));
     }
 
+    public static Tensor rand(Shape shape) { return rand(shape.toArray()); }
+
+    public static Tensor rand(DType dtype, Shape shape) { return rand(dtype, shape.toArray()); }
+
     /** Standard normal, from the seeded generator. */
     public static Tensor randn(long... shape) { return randn(Nabla.defaultDtype(), shape); }
 
@@ -199,6 +220,10 @@ public class Tensor {
         return new Tensor(Nd4j.randn(dtype.nd(), checkShape("randn", shape)));
     }
 
+    public static Tensor randn(Shape shape) { return randn(shape.toArray()); }
+
+    public static Tensor randn(DType dtype, Shape shape) { return randn(dtype, shape.toArray()); }
+
     /** Integers uniform in [low, high) as int64, from the seeded generator. */
     public static Tensor randint(long low, long high, long... shape) {
         check(high > low, "randint: expected low < high, got low=" + low + ", high=" + high);
@@ -206,6 +231,8 @@ public class Tensor {
         INDArray r = org.nd4j.linalg.ops.transforms.Transforms.floor(u.muli(high - low).addi(low), false);
         return new Tensor(r.castTo(DataType.LONG));
     }
+
+    public static Tensor randint(long low, long high, Shape shape) { return randint(low, high, shape.toArray()); }
 
     /** A random permutation of 0 … n − 1 (int64), from the seeded generator. */
     public static Tensor randperm(int n) {
@@ -220,10 +247,10 @@ public class Tensor {
     }
 
     /** A tensor of zeros with this one's shape and dtype. */
-    public Tensor zerosLike() { return zeros(dtype(), shape()); }
+    public Tensor zerosLike() { return zeros(dtype(), data.shape()); }
 
     /** A tensor of ones with this one's shape and dtype. */
-    public Tensor onesLike() { return ones(dtype(), shape()); }
+    public Tensor onesLike() { return ones(dtype(), data.shape()); }
 
     // ---------------------------------------------------------------- properties
 
@@ -245,7 +272,11 @@ public class Tensor {
         if (data != null && Pool.release(data)) data = null;
     }
 
-    public long[] shape() { return data.shape(); }
+    /** The sizes of the dimensions, as PyTorch's {@code x.shape}: prints as {@code [2, 3]}, compares by value. */
+    public Shape shape() { return Shape.of(data.shape()); }
+
+    /** The same as {@link #shape()}, as PyTorch's {@code x.size()}. */
+    public Shape size() { return shape(); }
 
     /** The size of one dimension; negative counts from the end. */
     public long size(int dim) { return data.size(wrapDim("size", dim, dim())); }
@@ -340,9 +371,9 @@ public class Tensor {
 
     /** Replaces the gradient (null clears it). */
     public void setGrad(Tensor g) {
-        if (g != null && !Arrays.equals(g.shape(), shape())) {
-            throw new IllegalArgumentException("setGrad: assigned grad has shape " + Arrays.toString(g.shape())
-                    + ", expected " + Arrays.toString(shape()));
+        if (g != null && !g.shape().equals(shape())) {
+            throw new IllegalArgumentException("setGrad: assigned grad has shape " + g.shape()
+                    + ", expected " + shape());
         }
         grad = g;
         gradZeroPending = false;
@@ -421,13 +452,13 @@ public class Tensor {
         if (gradient == null) {
             if (numel() != 1) {
                 throw new IllegalStateException("backward(): grad can be implicitly created only for scalar outputs; this tensor has shape "
-                        + Arrays.toString(shape()) + ", so pass the gradient: backward(gradient)");
+                        + shape() + ", so pass the gradient: backward(gradient)");
             }
-            seed = Nd4j.ones(data.dataType(), shape());
+            seed = Nd4j.ones(data.dataType(), data.shape());
         } else {
-            if (!Arrays.equals(gradient.shape(), shape())) {
+            if (!gradient.shape().equals(shape())) {
                 throw new IllegalArgumentException("backward(gradient): mismatch in shape: grad_output has a shape of "
-                        + Arrays.toString(gradient.shape()) + " and output has a shape of " + Arrays.toString(shape()));
+                        + gradient.shape() + " and output has a shape of " + shape());
             }
             seed = gradient.data.castTo(data.dataType());
         }
@@ -447,11 +478,15 @@ public class Tensor {
         return asView(Function.apply(new ViewOps.Reshape(inferShape("view", shape), true), this));
     }
 
+    public Tensor view(Shape shape) { return view(shape.toArray()); }
+
     /** Another shape: a view where the strides allow it, a copy otherwise (one dimension may be −1). */
     public Tensor reshape(long... shape) {
         Tensor r = Function.apply(new ViewOps.Reshape(inferShape("reshape", shape), false), this);
         return sharesStorage(r.data, data) ? asView(r) : r;
     }
+
+    public Tensor reshape(Shape shape) { return reshape(shape.toArray()); }
 
     private long[] inferShape(String op, long[] shape) {
         long known = 1;
@@ -480,6 +515,21 @@ public class Tensor {
         check(dim() <= 2, "t(): expects a tensor with <= 2 dimensions, but self is " + dim() + "D");
         return dim() < 2 ? this : transpose(0, 1);
     }
+
+    /** Swaps two dimensions of this tensor itself, as PyTorch's {@code transpose_} (see {@link #transpose}). */
+    public Tensor transpose_(int dim0, int dim1) { return inPlaceView("transpose_", s -> s.transpose(dim0, dim1)); }
+
+    /** Transposes this matrix itself, as PyTorch's {@code t_} (see {@link #t}). */
+    public Tensor t_() { return inPlaceView("t_", Tensor::t); }
+
+    /** Removes every dimension of size 1 from this tensor itself, as PyTorch's {@code squeeze_}. */
+    public Tensor squeeze_() { return inPlaceView("squeeze_", Tensor::squeeze); }
+
+    /** Removes dimension {@code dim} of this tensor itself if its size is 1, as PyTorch's {@code squeeze_(dim)}. */
+    public Tensor squeeze_(int dim) { return inPlaceView("squeeze_", s -> s.squeeze(dim)); }
+
+    /** Inserts a dimension of size 1 into this tensor itself, as PyTorch's {@code unsqueeze_}. */
+    public Tensor unsqueeze_(int dim) { return inPlaceView("unsqueeze_", s -> s.unsqueeze(dim)); }
 
     /** Swaps two dimensions (a view). */
     public Tensor transpose(int dim0, int dim1) {
@@ -526,7 +576,7 @@ public class Tensor {
         long i = index < 0 ? index + size : index;
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("select(): index " + index + " out of range for tensor of size "
-                    + Arrays.toString(shape()) + " at dimension " + dim);
+                    + shape() + " at dimension " + dim);
         }
         ViewOps.Part[] parts = allParts();
         parts[d] = ViewOps.Part.point(i);
@@ -567,11 +617,13 @@ public class Tensor {
     }
 
     /** Expands to another tensor's shape. */
-    public Tensor expandAs(Tensor other) { return expand(other.shape()); }
+    public Tensor expandAs(Tensor other) { return expand(other.data.shape()); }
+
+    public Tensor expand(Shape shape) { return expand(shape.toArray()); }
 
     /** Removes every dimension of size 1. */
     public Tensor squeeze() {
-        long[] s = Arrays.stream(shape()).filter(x -> x != 1).toArray();
+        long[] s = Arrays.stream(data.shape()).filter(x -> x != 1).toArray();
         return s.length == dim() ? this : view(s);
     }
 
@@ -641,8 +693,8 @@ public class Tensor {
             Tensor t = tensors.get(i);
             boolean ok = t.dim() == first.dim();
             for (int k = 0; ok && k < first.dim(); k++) ok = k == d || t.data.size(k) == first.data.size(k);
-            check(ok, "cat: sizes of tensors must match except in dimension " + dim + "; expected " + Arrays.toString(first.shape())
-                    + " but got " + Arrays.toString(t.shape()) + " for tensor number " + i + " in the list");
+            check(ok, "cat: sizes of tensors must match except in dimension " + dim + "; expected " + first.shape()
+                    + " but got " + t.shape() + " for tensor number " + i + " in the list");
         }
         return Function.apply(new ViewOps.Cat(d), tensors.toArray(new Tensor[0]));
     }
@@ -652,13 +704,13 @@ public class Tensor {
     /** Stacks equal-shaped tensors along a new dimension. */
     public static Tensor stack(List<Tensor> tensors, int dim) {
         check(!tensors.isEmpty(), "stack: expected a non-empty list of tensors");
-        long[] s = tensors.get(0).shape();
+        long[] s = tensors.get(0).data.shape();
         int d = wrapDim("stack", dim, s.length + 1);
         List<Tensor> u = new ArrayList<>();
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
-            check(Arrays.equals(t.shape(), s), "stack: expects each tensor to be equal size, but got " + Arrays.toString(s)
-                    + " at entry 0 and " + Arrays.toString(t.shape()) + " at entry " + i);
+            check(Arrays.equals(t.data.shape(), s), "stack: expects each tensor to be equal size, but got " + Arrays.toString(s)
+                    + " at entry 0 and " + t.shape() + " at entry " + i);
             u.add(t.unsqueeze(d));
         }
         return cat(u, d);
@@ -698,7 +750,7 @@ public class Tensor {
     /** The entries of {@code dim} listed by a 1-d integer index, as a copy. */
     public Tensor indexSelect(int dim, Tensor index) {
         check(index.dim() <= 1 && !index.dtype().isFloatingPoint() && index.dtype() != DType.BOOL,
-                "indexSelect: expected a 1-d integer index, got " + index.dtype() + " of shape " + Arrays.toString(index.shape()));
+                "indexSelect: expected a 1-d integer index, got " + index.dtype() + " of shape " + index.shape());
         return Function.apply(new ViewOps.IndexSelect(wrapDim("indexSelect", dim, dim()), index.toLongArray()), this);
     }
 
@@ -726,7 +778,7 @@ public class Tensor {
     /** Writes {@code value} where the bool mask is true ({@code x[mask] = value}). */
     public Tensor maskedFill_(Tensor mask, double value) {
         check(mask.dtype() == DType.BOOL, "maskedFill_: expected a bool mask, got " + mask.dtype());
-        Broadcast.shape("maskedFill_", shape(), mask.shape());
+        Broadcast.shape("maskedFill_", data.shape(), mask.data.shape());
         return inPlace("maskedFill_", s -> s.maskedFill(mask, value));
     }
 
@@ -752,8 +804,8 @@ public class Tensor {
             if (gradFn != null && gradFn.retainedOutput == this) gradFn.retainedOutput = self;
         }
         Tensor r = compute.apply(self);
-        check(Arrays.equals(r.shape(), shape()), op + ": output with shape " + Arrays.toString(shape())
-                + " doesn't match the broadcast shape " + Arrays.toString(r.shape()));
+        check(r.shape().equals(shape()), op + ": output with shape " + shape()
+                + " doesn't match the broadcast shape " + r.shape());
         if (r.data.dataType() != data.dataType()) {
             check(dtype().isFloatingPoint() || !r.dtype().isFloatingPoint(), op + ": result type " + r.dtype()
                     + " can't be cast to the desired output type " + dtype());
@@ -804,35 +856,35 @@ public class Tensor {
     public Tensor normal_(double mean, double std) {
         check(std >= 0, "normal_: expects std >= 0.0, but found std " + std);
         checkFloat("normal_", dtype());
-        return overwrite("normal_", Nd4j.randn(data.dataType(), shape()).muli(std).addi(mean));
+        return overwrite("normal_", Nd4j.randn(data.dataType(), data.shape()).muli(std).addi(mean));
     }
 
     /** Uniform values on [a, b), from the seeded generator. */
     public Tensor uniform_(double a, double b) {
         check(a <= b, "uniform_: expects from <= to, but got from=" + a + " > to=" + b);
         checkFloat("uniform_", dtype());
-        return overwrite("uniform_", Nd4j.rand(data.dataType(), shape()).muli(b - a).addi(a));
+        return overwrite("uniform_", Nd4j.rand(data.dataType(), data.shape()).muli(b - a).addi(a));
     }
 
     /** Integers uniform on [0, n), from the seeded generator. */
     public Tensor random_(long n) {
         check(n > 0, "random_: expects 'from' to be less than 'to', but got from=0 >= to=" + n);
-        return overwrite("random_", randint(0, n, shape()).data);
+        return overwrite("random_", randint(0, n, data.shape()).data);
     }
 
     /** 1 with probability p, else 0, from the seeded generator. */
     public Tensor bernoulli_(double p) {
         check(p >= 0 && p <= 1, "bernoulli_: expects 0 <= p <= 1, but got p=" + p);
-        return overwrite("bernoulli_", Nd4j.rand(DataType.DOUBLE, shape()).lt(p).castTo(data.dataType()));
+        return overwrite("bernoulli_", Nd4j.rand(DataType.DOUBLE, data.shape()).lt(p).castTo(data.dataType()));
     }
 
     /** Copies (broadcast) values from {@code src}; differentiable with respect to {@code src}. */
     public Tensor copy_(Tensor src) {
-        Broadcast.shape("copy_", shape(), src.shape());
+        Broadcast.shape("copy_", data.shape(), src.data.shape());
         if (src.requiresGrad && Grad.isEnabled()) {
-            return inPlace("copy_", s -> src.to(dtype()).expand(shape()).clone());
+            return inPlace("copy_", s -> src.to(dtype()).expand(data.shape()).clone());
         }
-        return overwrite("copy_", Broadcast.expand(src.data, shape()));
+        return overwrite("copy_", Broadcast.expand(src.data, data.shape()));
     }
 
     public Tensor add_(Tensor o) { return inPlace("add_", s -> s.add(o)); }
@@ -853,6 +905,60 @@ public class Tensor {
 
     public Tensor clamp_(double min, double max) { return inPlace("clamp_", s -> s.clamp(min, max)); }
 
+    public Tensor pow_(double exponent) { return inPlace("pow_", s -> s.pow(exponent)); }
+
+    public Tensor pow_(Tensor exponent) { return inPlace("pow_", s -> s.pow(exponent)); }
+
+    public Tensor neg_() { return inPlace("neg_", Tensor::neg); }
+
+    public Tensor exp_() { return inPlace("exp_", Tensor::exp); }
+
+    public Tensor log_() { return inPlace("log_", Tensor::log); }
+
+    public Tensor sqrt_() { return inPlace("sqrt_", Tensor::sqrt); }
+
+    public Tensor abs_() { return inPlace("abs_", Tensor::abs); }
+
+    public Tensor sign_() { return inPlace("sign_", Tensor::sign); }
+
+    public Tensor sin_() { return inPlace("sin_", Tensor::sin); }
+
+    public Tensor cos_() { return inPlace("cos_", Tensor::cos); }
+
+    public Tensor tanh_() { return inPlace("tanh_", Tensor::tanh); }
+
+    public Tensor sigmoid_() { return inPlace("sigmoid_", Tensor::sigmoid); }
+
+    public Tensor relu_() { return inPlace("relu_", Tensor::relu); }
+
+    /**
+     * Makes this tensor the view {@code view} gives of it (shape and strides change, the elements do not), as PyTorch's
+     * {@code transpose_}: the version goes up, so an op that saved this tensor refuses its backward; under autograd
+     * this tensor takes the view op's place on the tape.
+     */
+    private Tensor inPlaceView(String op, UnaryOperator<Tensor> view) {
+        boolean record = Grad.isEnabled();
+        checkNotRecordedLeaf(op);
+        Tensor self = this;
+        if (record && requiresGrad) { // the old shape keeps the old place on the tape
+            self = new Tensor(data);
+            self.version = version;
+            self.base = base;
+            self.requiresGrad = true;
+            self.gradFn = gradFn;
+            if (gradFn != null && gradFn.retainedOutput == this) gradFn.retainedOutput = self;
+        }
+        Tensor r = view.apply(self);
+        data = r.data;
+        version.value++;
+        if (record && r.requiresGrad) {
+            requiresGrad = true;
+            gradFn = r.gradFn;
+            if (gradFn.retainedOutput == r) gradFn.retainedOutput = this;
+        }
+        return this;
+    }
+
     // ---------------------------------------------------------------- pointwise
 
     public Tensor add(Tensor o) { return Function.apply(new ArithmeticOps.Add(), this, o); }
@@ -864,7 +970,7 @@ public class Tensor {
 
     public Tensor sub(Tensor o) { return Function.apply(new ArithmeticOps.Sub(), this, o); }
 
-    public Tensor sub(double c) { return Function.apply(new ArithmeticOps.AddScalar(-c), this); }
+    public Tensor sub(double c) { return Function.apply(new ArithmeticOps.SubScalar(c), this); }
 
     /** c − this, as PyTorch's {@code rsub}. */
     public Tensor rsub(double c) { return Function.apply(new ArithmeticOps.RSubScalar(c), this); }
@@ -938,7 +1044,7 @@ public class Tensor {
     public Tensor le(double c) { return le(scalarLike(c)); }
 
     private Tensor scalarLike(double c) {
-        DType t = dtype().isFloatingPoint() || c == Math.rint(c) ? dtype() : Nabla.defaultDtype();
+        DType t = dtype().isFloatingPoint() || ArithmeticOps.isPythonInt(c) ? dtype() : Nabla.defaultDtype();
         if (t == DType.BOOL) t = DType.FLOAT32;
         return scalar(t, c);
     }
@@ -1024,7 +1130,7 @@ public class Tensor {
         if (dim() == 0) return new ValuesIndices(clone(), zeros(DType.INT64));
         INDArray idx = ReduceOps.argExtreme(data, max, d);
         Tensor values = Function.apply(new ReduceOps.ExtremeDim(d, keepDim, idx), this);
-        INDArray i = keepDim ? idx : idx.reshape(ReduceOps.removedShape(shape(), new int[] {d}));
+        INDArray i = keepDim ? idx : idx.reshape(ReduceOps.removedShape(data.shape(), new int[] {d}));
         return new ValuesIndices(values, new Tensor(i));
     }
 
@@ -1066,8 +1172,8 @@ public class Tensor {
 
     /** Matrix × vector. */
     public Tensor mv(Tensor v) {
-        check(dim() == 2 && v.dim() == 1, "mv: expected a matrix and a vector, got shapes " + Arrays.toString(shape())
-                + " and " + Arrays.toString(v.shape()));
+        check(dim() == 2 && v.dim() == 1, "mv: expected a matrix and a vector, got shapes " + shape()
+                + " and " + v.shape());
         return mm(v.unsqueeze(1)).squeeze(1);
     }
 
@@ -1089,9 +1195,9 @@ public class Tensor {
         if (a == 2 && b == 2) return mm(o);
         Tensor x = a == 1 ? unsqueeze(0) : this;
         Tensor y = b == 1 ? o.unsqueeze(1) : o;
-        long[] xs = x.shape(), ys = y.shape();
+        long[] xs = x.data.shape(), ys = y.data.shape();
         long n = xs[xs.length - 2], k = xs[xs.length - 1], k2 = ys[ys.length - 2], m = ys[ys.length - 1];
-        check(k == k2, "matmul: shapes " + Arrays.toString(shape()) + " and " + Arrays.toString(o.shape()) + " cannot be multiplied ("
+        check(k == k2, "matmul: shapes " + shape() + " and " + o.shape() + " cannot be multiplied ("
                 + k + " vs " + k2 + ")");
         long[] batch = Broadcast.shape("matmul", Arrays.copyOf(xs, xs.length - 2), Arrays.copyOf(ys, ys.length - 2));
         long nb = 1;
@@ -1162,7 +1268,7 @@ public class Tensor {
     }
 
     private void checkNonEmpty(String op) {
-        check(numel() > 0, op + "(): expected a non-empty tensor; this one has shape " + Arrays.toString(shape()));
+        check(numel() > 0, op + "(): expected a non-empty tensor; this one has shape " + shape());
     }
 
     private static void checkFloat(String op, DType dtype) {

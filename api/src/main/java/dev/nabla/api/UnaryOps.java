@@ -1,6 +1,10 @@
 package dev.nabla.api;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Pointwise functions of one tensor. One small class per op. */
@@ -37,10 +41,10 @@ final class UnaryOps {
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(Transforms.sign(input(0), true).castTo(g.dataType()))}; }
     }
 
-    /** sign(x); its gradient is zero everywhere. */
+    /** sign(x); its gradient is zero everywhere (zeros, not g · 0, which is NaN for an infinite g). */
     static final class Sign extends Function {
         @Override protected INDArray forward(INDArray... x) { return Transforms.sign(x[0], true); }
-        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(0)}; }
+        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {Nd4j.zeros(g.dataType(), g.shape())}; }
     }
 
     static final class Sin extends Function {
@@ -147,23 +151,32 @@ final class UnaryOps {
         }
     }
 
-    /** clamp(x, min, max); the gradient passes where min ≤ x ≤ max, as PyTorch. */
+    /**
+     * clamp(x, min, max) as PyTorch's {@code min(max(x, min), max)}: a bound replaces x only where x is beyond it (so
+     * clamp(0.0, min = −0.0) is 0.0, NaN stays NaN); −inf for min and +inf for max mean no bound, the other infinities
+     * are bounds. The gradient passes where min ≤ x ≤ max.
+     */
     static final class Clamp extends Function {
         private final double min, max;
         Clamp(double min, double max) { this.min = min; this.max = max; }
         @Override protected INDArray forward(INDArray... x) {
-            // an infinite bound is one-sided and keeps an integer tensor integer; a fractional one makes it float
-            INDArray a = ArithmeticOps.floatIfNeeded(ArithmeticOps.floatIfNeeded(x[0], Double.isInfinite(min) ? 0 : min),
-                    Double.isInfinite(max) ? 0 : max);
+            boolean hasMin = min != Double.NEGATIVE_INFINITY, hasMax = max != Double.POSITIVE_INFINITY;
+            // a missing bound keeps an integer tensor integer; a fractional or infinite one makes it float
+            INDArray a = ArithmeticOps.floatIfNeeded(ArithmeticOps.floatIfNeeded(x[0], hasMin ? min : 0), hasMax ? max : 0);
             INDArray r = a.dup();
-            if (!Double.isInfinite(min)) r = Transforms.max(r, min, false);
-            if (!Double.isInfinite(max)) r = Transforms.min(r, max, false);
-            return a.dataType().isFPType() ? ViewOps.select(a.isNaN(), a, r) : r; // nan stays nan, as PyTorch
+            if (!a.dataType().isFPType()) {
+                if (hasMin) r = Transforms.max(r, min, false);
+                if (hasMax) r = Transforms.min(r, max, false);
+                return r;
+            }
+            if (hasMin) BooleanIndexing.replaceWhere(r, min, Conditions.lessThan(min));
+            if (hasMax) BooleanIndexing.replaceWhere(r, max, Conditions.greaterThan(max));
+            return r;
         }
         @Override protected INDArray[] backward(INDArray g) {
-            INDArray x = input(0);
-            INDArray pass = x.gte(min).castTo(g.dataType()).muli(x.lte(max).castTo(g.dataType()));
-            return new INDArray[] {g.mul(pass)};
+            INDArray x = input(0);   // g where min <= x <= max, else 0 (a select: an infinite g gives 0 there, not NaN)
+            INDArray pass = x.gte(min).castTo(DataType.INT).muli(x.lte(max).castTo(DataType.INT)).castTo(DataType.BOOL);
+            return new INDArray[] {ViewOps.select(pass, g, Nd4j.zeros(g.dataType(), g.shape()))};
         }
     }
 }

@@ -17,7 +17,7 @@ public record Batch(Tensor x, Tensor y) {
         if (x.dim() == 0) throw new IllegalArgumentException("Batch: x must have a batch dimension, got a scalar");
         if (y != null && (y.dim() == 0 || y.size(0) != x.size(0))) {
             throw new IllegalArgumentException("Batch: x and y must have the same batch size; got x "
-                    + Arrays.toString(x.shape()) + " and y " + Arrays.toString(y.shape()));
+                    + x.shape() + " and y " + y.shape());
         }
     }
 

@@ -30,7 +30,14 @@ final class CifarFiles {
         Path dir = root.resolve(s.folder());
         List<String> names = train ? s.trainFiles() : s.testFiles();
         String missing = null;
-        for (String n : names) if (missing == null && !Files.isRegularFile(dir.resolve(n))) missing = n;
+        for (String n : names) {
+            Path f = dir.resolve(n);
+            if (Files.isDirectory(f)) {
+                throw new IOException(s.name() + ": " + f + " is a directory where the file " + n + " is expected; remove it"
+                        + " (or move the file out of it) and put the file itself into " + dir);
+            }
+            if (missing == null && !Files.isRegularFile(f)) missing = n;
+        }
         if (missing != null) {
             Path archive = root.resolve(s.archive().file());
             if (!Files.isRegularFile(archive)) {

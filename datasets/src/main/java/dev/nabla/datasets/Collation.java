@@ -52,13 +52,13 @@ final class Collation {
     /** Stacks equal-shaped tensors along a new first dimension (not recorded by autograd). */
     static Tensor stack(List<Tensor> ts) {
         Tensor first = ts.get(0);
-        long[] shape = first.shape();
+        long[] shape = first.shape().toArray();
         DType dtype = first.dtype();
         for (int i = 1; i < ts.size(); i++) {
             Tensor t = ts.get(i);
-            if (!Arrays.equals(t.shape(), shape) || t.dtype() != dtype) {
+            if (!Arrays.equals(t.shape().toArray(), shape) || t.dtype() != dtype) {
                 throw new IllegalArgumentException("collate: samples must have equal shapes and dtypes; got "
-                        + Arrays.toString(shape) + " " + dtype + " at entry 0 and " + Arrays.toString(t.shape()) + " "
+                        + Arrays.toString(shape) + " " + dtype + " at entry 0 and " + t.shape() + " "
                         + t.dtype() + " at entry " + i);
             }
         }

@@ -5,10 +5,13 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -18,13 +21,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Finds a dataset's files, or fetches them from its mirrors: into a temporary file beside the target,
+ * How datasets find their files, or fetch them from their mirrors: into a temporary file beside the target,
  * checked against a pinned checksum, then moved into place, so that no failure leaves a bad file behind.
+ *
+ * <p>Every download has a deadline: it fails when no byte arrives for {@link #idleTimeout()} (30 s, also the
+ * limit for connecting and for the response to start) or when the whole file takes longer than
+ * {@link #totalTimeout()} (1 hour); then the next mirror is tried.
+ *
+ * <pre>{@code
+ * Download.setTimeouts(Duration.ofMinutes(2), Duration.ofHours(4));   // a slow connection
+ * var train = new Cifar100(Path.of("data"), true, new ToTensor(), true);
+ * }</pre>
  */
-final class Download {
+public final class Download {
     private Download() {}
 
     /**
@@ -40,18 +57,43 @@ final class Download {
         static Resource sha256(String file, String sha256, String rawSha256) { return new Resource(file, sha256, null, rawSha256); }
     }
 
-    private static volatile HttpClient client;
+    private static volatile Duration idleTimeout = Duration.ofSeconds(30), totalTimeout = Duration.ofHours(1);
+    private static HttpClient client;
+    private static Duration clientTimeout;
+    private static ScheduledExecutorService watchdog;
 
-    private static HttpClient client() {
-        if (client == null) {
-            synchronized (Download.class) {
-                if (client == null) {
-                    client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                            .connectTimeout(Duration.ofSeconds(30)).build();
-                }
-            }
+    /** How long a download may go without receiving a byte (also to connect, and for the response to start); 30 s. */
+    public static Duration idleTimeout() { return idleTimeout; }
+
+    /** How long one file's download may take in all; 1 hour. */
+    public static Duration totalTimeout() { return totalTimeout; }
+
+    /** Sets {@link #idleTimeout()} and {@link #totalTimeout()}, both positive, for the downloads that start after. */
+    public static synchronized void setTimeouts(Duration idle, Duration total) {
+        if (idle == null || idle.isNegative() || idle.isZero() || total == null || total.isNegative() || total.isZero()) {
+            throw new IllegalArgumentException("Download.setTimeouts: expected positive durations, got idle " + idle + ", total " + total);
+        }
+        idleTimeout = idle;
+        totalTimeout = total;
+    }
+
+    private static synchronized HttpClient client(Duration connect) {
+        if (client == null || !connect.equals(clientTimeout)) {
+            client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(connect).build();
+            clientTimeout = connect;
         }
         return client;
+    }
+
+    private static synchronized ScheduledExecutorService watchdog() {
+        if (watchdog == null) {
+            watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "nabla-download-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return watchdog;
     }
 
     /**
@@ -61,9 +103,13 @@ final class Download {
     static Path locate(String dataset, Path dir, Resource r, boolean download, List<URI> mirrors) throws IOException {
         Path p = dir.resolve(r.file());
         if (Files.isRegularFile(p)) return p;
-        if (r.file().endsWith(".gz")) {
-            Path plain = dir.resolve(r.file().substring(0, r.file().length() - 3));
-            if (Files.isRegularFile(plain)) return plain;
+        Path plain = r.file().endsWith(".gz") ? dir.resolve(r.file().substring(0, r.file().length() - 3)) : null;
+        if (plain != null && Files.isRegularFile(plain)) return plain;
+        for (Path q : plain == null ? List.of(p) : List.of(p, plain)) {
+            if (Files.isDirectory(q)) {
+                throw new IOException(dataset + ": " + q + " is a directory where the file " + q.getFileName()
+                        + " is expected; remove it (or move the file out of it) and put the file itself into " + dir);
+            }
         }
         if (!download) {
             throw new FileNotFoundException(dataset + ": " + p + " not found. Put " + r.file()
@@ -84,15 +130,9 @@ final class Download {
             String[] failure = {null};
             try {
                 AtomicFile.write(target, tmp -> {
-                    HttpResponse<Path> response;
-                    try {
-                        response = client().send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofFile(tmp));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException(dataset + ": interrupted while downloading " + url);
-                    }
-                    String mismatch = response.statusCode() == 200 ? verify(tmp, r) : null;
-                    if (response.statusCode() != 200) failure[0] = url + ": HTTP status " + response.statusCode();
+                    int status = transfer(dataset, url, tmp);
+                    String mismatch = status == 200 ? verify(tmp, r) : null;
+                    if (status != 200) failure[0] = url + ": HTTP status " + status;
                     else if (mismatch != null) failure[0] = url + ": " + mismatch + " (the download was discarded)";
                     if (failure[0] != null) throw new IOException(failure[0]);   // nothing is moved into place
                 });
@@ -108,6 +148,94 @@ final class Download {
         for (URI m : mirrors) where.append("\n  ").append(url(m, r.file()));
         throw new IOException(dataset + ": could not download " + r.file() + ":\n  " + String.join("\n  ", failures)
                 + "\nWithout network access, put " + r.file() + " into " + dir + " by hand; it can be fetched from:" + where);
+    }
+
+    /**
+     * GETs {@code url} into {@code tmp} within the timeouts; the HTTP status (the body is written only for 200).
+     * A watchdog closes the body when no byte came for the idle timeout or the deadline passed; the read
+     * then fails with an {@link HttpTimeoutException} saying which.
+     */
+    private static int transfer(String dataset, URI url, Path tmp) throws IOException {
+        Duration idle = idleTimeout, total = totalTimeout;
+        long start = System.nanoTime(), deadline = start + total.toNanos();
+        Duration first = idle.compareTo(total) < 0 ? idle : total;
+        HttpResponse<InputStream> response;
+        try {
+            response = client(first).send(HttpRequest.newBuilder(url).timeout(first).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw new HttpConnectTimeoutException("could not connect within " + human(first));
+        } catch (HttpTimeoutException e) {
+            throw new HttpTimeoutException("no response within " + human(first) + " (the server accepted the connection but did not answer)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(dataset + ": interrupted while downloading " + url);
+        }
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) return response.statusCode();
+            Watch watch = new Watch(body, idle.toNanos(), deadline, idle, total);
+            long tick = Math.max(5, Math.min(500, first.toMillis() / 8));
+            ScheduledFuture<?> check = watchdog().scheduleWithFixedDelay(watch, tick, tick, TimeUnit.MILLISECONDS);
+            long bytes = 0;
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = body.read(buf)) >= 0; ) {
+                    watch.progress(n);
+                    out.write(buf, 0, n);
+                    bytes += n;
+                }
+            } catch (IOException e) {
+                if (watch.reason != null) throw new HttpTimeoutException(watch.reason);
+                throw e;
+            } finally {
+                check.cancel(false);
+            }
+            if (watch.reason != null) throw new HttpTimeoutException(watch.reason);
+            OptionalLong length = response.headers().firstValueAsLong("content-length");
+            if (length.isPresent() && length.getAsLong() != bytes) {
+                throw new IOException("truncated transfer: " + bytes + " of the " + length.getAsLong() + " bytes announced");
+            }
+            if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException(dataset + ": interrupted while downloading " + url);
+            return 200;
+        }
+    }
+
+    /** Closes a response body that went quiet for too long or ran past its deadline, and says why. */
+    private static final class Watch implements Runnable {
+        private final InputStream body;
+        private final long idleNanos, deadline;
+        private final Duration idle, total;
+        private volatile long last = System.nanoTime(), bytes;
+        volatile String reason;
+
+        Watch(InputStream body, long idleNanos, long deadline, Duration idle, Duration total) {
+            this.body = body;
+            this.idleNanos = idleNanos;
+            this.deadline = deadline;
+            this.idle = idle;
+            this.total = total;
+        }
+
+        void progress(int n) {
+            last = System.nanoTime();
+            bytes += n;
+        }
+
+        @Override public void run() {
+            if (reason != null) return;
+            long now = System.nanoTime();
+            if (now - last > idleNanos) {
+                reason = "no data for " + human(idle) + " after " + bytes + " bytes (the server stalled); Download.setTimeouts sets the limit";
+            } else if (now - deadline > 0) {
+                reason = "the download took longer than " + human(total) + " (" + bytes + " bytes received); Download.setTimeouts sets the limit";
+            } else {
+                return;
+            }
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // the reader fails or ends either way, and then reports the reason
+            }
+        }
     }
 
     /** Null if {@code file} matches one of the resource's checksums, else what differs. */
@@ -140,6 +268,14 @@ final class Download {
             while (in.read(buf) >= 0) { /* digesting */ }
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) return ms + " ms";
+        if (ms < 120_000) return (ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0)) + " s";
+        if (ms < 7_200_000) return (ms / 60_000) + " min";
+        return (ms / 3_600_000) + " h";
     }
 
     static URI url(URI mirror, String file) {

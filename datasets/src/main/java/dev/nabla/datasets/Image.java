@@ -18,7 +18,7 @@ final class Image {
         this.dtype = dtype;
     }
 
-    static Image of(Tensor x) { return new Image(x.toFloatArray(), x.shape(), x.dtype()); }
+    static Image of(Tensor x) { return new Image(x.toFloatArray(), x.shape().toArray(), x.dtype()); }
 
     /** Image {@code index} of {@code bytes} ({@code [n, c, h, w]} uint8). */
     static Image ofBytes(byte[] bytes, int offset, int c, int h, int w) {

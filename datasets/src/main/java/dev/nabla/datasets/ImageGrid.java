@@ -37,7 +37,7 @@ public final class ImageGrid {
         if (images.dim() == 3) images = images.unsqueeze(0);
         if (images.dim() != 4 || (images.size(1) != 1 && images.size(1) != 3)) {
             throw new IllegalArgumentException("ImageGrid: expected images [B, C, H, W] or [C, H, W] with C = 1 or 3, got "
-                    + Arrays.toString(images.shape()));
+                    + images.shape());
         }
         if (nrow < 1 || padding < 0) {
             throw new IllegalArgumentException("ImageGrid: expected nrow >= 1 and padding >= 0, got nrow " + nrow + ", padding " + padding);

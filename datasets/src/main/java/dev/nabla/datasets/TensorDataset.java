@@ -21,7 +21,7 @@ public final class TensorDataset implements Dataset<Sample> {
         if (x == null || y == null) throw new IllegalArgumentException("TensorDataset: x and y must not be null");
         if (x.dim() == 0 || y.dim() == 0 || x.size(0) != y.size(0)) {
             throw new IllegalArgumentException("TensorDataset: x and y must have the same first dimension; got x "
-                    + Arrays.toString(x.shape()) + " and y " + Arrays.toString(y.shape()));
+                    + x.shape() + " and y " + y.shape());
         }
         this.x = x.detach();
         this.y = y.detach();

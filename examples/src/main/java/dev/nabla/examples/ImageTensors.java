@@ -22,10 +22,10 @@ public final class ImageTensors {
     public static void main(String[] args) {
         Path out = Figures.args("images", args).only().out();
         Tensor x = Mnist.sample().data().narrow(0, 0, 48).to(DType.FLOAT32).div(255);   // [48, 1, 28, 28] in [0, 1]
-        System.out.println("digits: " + Arrays.toString(x.shape()) + ", mean " + fmt(x.mean().item()));
+        System.out.println("digits: " + x.shape() + ", mean " + fmt(x.mean().item()));
 
         Tensor transposed = x.transpose(2, 3);                                           // a view: rows become columns
-        System.out.println("transposed: " + Arrays.toString(transposed.shape()) + ", x[0, 0, 14, 10] = "
+        System.out.println("transposed: " + transposed.shape() + ", x[0, 0, 14, 10] = "
                 + fmt(x.index("0, 0, 14, 10").item()) + " = transposed[0, 0, 10, 14] = " + fmt(transposed.index("0, 0, 10, 14").item()));
 
         Tensor rgb = x.expand(48, 3, 28, 28).clone();                                    // grey to three channels
@@ -34,7 +34,7 @@ public final class ImageTensors {
         rgb.narrow(0, 12, 12).narrow(1, 2, 1).fill_(0);
         rgb.narrow(0, 24, 12).narrow(1, 0, 2).fill_(0);                                  // row 3: red and green off
         Tensor channelMeans = rgb.mean(new int[] {0, 2, 3}, false);
-        System.out.println("channels: " + Arrays.toString(rgb.shape()) + ", mean per channel " + channelMeans);
+        System.out.println("channels: " + rgb.shape() + ", mean per channel " + channelMeans);
 
         save(x, out.resolve("digits.png"));
         save(transposed, out.resolve("transposed.png"));

@@ -191,6 +191,6 @@ public final class Tensors {
 
     /** As PyTorch prints {@code x.size()}. */
     private static String size(Tensor x) {
-        return "torch.Size(" + Arrays.toString(x.shape()) + ")";
+        return "torch.Size(" + x.shape() + ")";
     }
 }

@@ -26,13 +26,13 @@ public final class AdaptiveAvgPool2d extends Module {
         this.oh = oh; this.ow = ow; this.square = square;
     }
 
-    int outputHeight() { return oh; }
+    public int outputHeight() { return oh; }
 
-    int outputWidth() { return ow; }
+    public int outputWidth() { return ow; }
 
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 4 && x.dim() != 3) {
-            throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + java.util.Arrays.toString(x.shape())
+            throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + x.shape()
                     + (x.dim() == 2 ? "; reshape it with view(N, C, H, W)?" : ""));
         }
         return F.adaptiveAvgPool2d(x, oh, ow);

@@ -32,21 +32,21 @@ public final class AvgPool2d extends Module {
         this.countIncludePad = countIncludePad; this.divisorOverride = divisorOverride;
     }
 
-    int kernel() { return kernel; }
+    public int kernel() { return kernel; }
 
-    int stride() { return stride; }
+    public int stride() { return stride; }
 
-    int padding() { return padding; }
+    public int padding() { return padding; }
 
-    boolean ceilMode() { return ceilMode; }
+    public boolean ceilMode() { return ceilMode; }
 
-    boolean countIncludePad() { return countIncludePad; }
+    public boolean countIncludePad() { return countIncludePad; }
 
-    int divisorOverride() { return divisorOverride; }
+    public int divisorOverride() { return divisorOverride; }
 
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 4 && x.dim() != 3) {
-            throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + java.util.Arrays.toString(x.shape())
+            throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + x.shape()
                     + (x.dim() == 2 ? "; reshape it with view(N, C, H, W)?" : ""));
         }
         return F.avgPool2d(x, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding}, ceilMode,

@@ -8,7 +8,7 @@ import dev.nabla.api.Tensor;
 import java.util.Arrays;
 
 /** What BatchNorm1d and BatchNorm2d share, as PyTorch's {@code _BatchNorm}: parameters, running statistics, forward, repr. */
-abstract class BatchNormBase extends Module {
+public abstract class BatchNormBase extends Module {
     private final int numFeatures;
     private final BatchNormOptions options;
     private final Parameter weight, bias;
@@ -46,15 +46,15 @@ abstract class BatchNormBase extends Module {
 
     public Tensor numBatchesTracked() { return numBatchesTracked; }
 
-    BatchNormOptions options() { return options; }
+    public BatchNormOptions options() { return options; }
 
     @Override public Tensor forward(Tensor x) {
         if (!rankOk(x.dim())) {
             throw new IllegalArgumentException(repr() + ": expected input " + expected() + ", got " + x.dim() + "-d input "
-                    + Arrays.toString(x.shape()) + "; " + rankHint(x.dim()));
+                    + x.shape() + "; " + rankHint(x.dim()));
         }
         if (x.size(1) != numFeatures) {
-            throw new IllegalArgumentException(repr() + ": expected input " + expected() + ", got " + Arrays.toString(x.shape())
+            throw new IllegalArgumentException(repr() + ": expected input " + expected() + ", got " + x.shape()
                     + "; the input has " + x.size(1) + " channels in dim 1: use " + name() + "(" + x.size(1)
                     + "), or check the layer before it");
         }

@@ -67,14 +67,14 @@ public final class Conv1d extends Module {
 
     public Parameter bias() { return bias; }
 
-    Options options() { return o; }
+    public Options options() { return o; }
 
     /** {left, right}. */
-    int[] padding() { return pad.clone(); }
+    public int[] padding() { return pad.clone(); }
 
     @Override public Tensor forward(Tensor x) {
         if ((x.dim() != 3 && x.dim() != 2) || x.size(x.dim() - 2) != in) {
-            throw new IllegalArgumentException(repr() + ": expected input [N, " + in + ", L], got " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException(repr() + ": expected input [N, " + in + ", L], got " + x.shape());
         }
         return F.conv1d(x, weight, bias, o.stride(), pad, o.dilation(), o.groups());
     }

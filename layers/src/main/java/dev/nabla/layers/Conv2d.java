@@ -3,6 +3,7 @@ package dev.nabla.layers;
 import dev.nabla.api.Module;
 import dev.nabla.api.Parameter;
 import dev.nabla.api.Tensor;
+import dev.nabla.layers.kernels.ConvMaxPool2dFunction;
 import java.util.Arrays;
 
 /**
@@ -84,18 +85,18 @@ public final class Conv2d extends Module implements dev.nabla.api.FusesWithNext 
 
     public Parameter bias() { return bias; }
 
-    int[] stride() { return stride.clone(); }
+    public int[] stride() { return stride.clone(); }
 
     /** {top, left, bottom, right}. */
-    int[] padding() { return pad.clone(); }
+    public int[] padding() { return pad.clone(); }
 
-    int[] dilation() { return dilation.clone(); }
+    public int[] dilation() { return dilation.clone(); }
 
-    int groups() { return o.groups(); }
+    public int groups() { return o.groups(); }
 
     @Override public Tensor forward(Tensor x) {
         if ((x.dim() != 4 && x.dim() != 3) || x.size(x.dim() - 3) != in) {
-            throw new IllegalArgumentException(repr() + ": expected input [N, " + in + ", H, W], got " + Arrays.toString(x.shape())
+            throw new IllegalArgumentException(repr() + ": expected input [N, " + in + ", H, W], got " + x.shape()
                     + (x.dim() == 2 ? "; reshape it with view(-1, " + in + ", H, W)?" : ""));
         }
         return F.conv2d(x, weight, bias, stride, pad, dilation, o.groups());
@@ -107,7 +108,8 @@ public final class Conv2d extends Module implements dev.nabla.api.FusesWithNext 
      */
     @Override public Tensor forwardFused(Module next, Tensor x) {
         if (!(next instanceof MaxPool2d p) || x.dim() != 4 || x.size(1) != in) return null;
-        return ConvMaxPool2dFunction.tryApply(x, weight, bias, stride, pad, dilation, o.groups(), p);
+        return ConvMaxPool2dFunction.tryApply(x, weight, bias, stride, pad, dilation, o.groups(),
+                p.kernel(), p.stride(), p.padding(), p.dilation(), p.ceilMode());
     }
 
     @Override protected String extraRepr() {

@@ -58,11 +58,11 @@ public final class ConvTranspose2d extends Module {
 
     public Parameter bias() { return bias; }
 
-    Options options() { return o; }
+    public Options options() { return o; }
 
     @Override public Tensor forward(Tensor x) {
         if ((x.dim() != 4 && x.dim() != 3) || x.size(x.dim() - 3) != in) {
-            throw new IllegalArgumentException(repr() + ": expected input [N, " + in + ", H, W], got " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException(repr() + ": expected input [N, " + in + ", H, W], got " + x.shape());
         }
         int[] two = {o.stride(), o.stride()};
         return F.convTranspose2d(x, weight, bias, two, new int[] {o.padding(), o.padding()}, new int[] {o.outputPadding(), o.outputPadding()},

@@ -12,7 +12,7 @@ public final class ELU extends Module {
 
     public ELU(double alpha) { this.alpha = alpha; }
 
-    double alpha() { return alpha; }
+    public double alpha() { return alpha; }
 
     @Override public Tensor forward(Tensor x) { return F.elu(x, alpha); }
 

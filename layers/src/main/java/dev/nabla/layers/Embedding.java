@@ -48,7 +48,7 @@ public final class Embedding extends Module {
     public Parameter weight() { return weight; }
 
     /** The padding row, or −1 for none. */
-    long paddingIdx() { return paddingIdx; }
+    public long paddingIdx() { return paddingIdx; }
 
     @Override public Tensor forward(Tensor indices) { return F.embedding(indices, weight, paddingIdx); }
 

@@ -2,6 +2,16 @@ package dev.nabla.layers;
 
 import dev.nabla.api.DType;
 import dev.nabla.api.Function;
+import dev.nabla.layers.kernels.AvgPool2dFunction;
+import dev.nabla.layers.kernels.Conv2dFunction;
+import dev.nabla.layers.kernels.ConvTranspose2dFunction;
+import dev.nabla.layers.kernels.CrossEntropyFunction;
+import dev.nabla.layers.kernels.EmbeddingLookup;
+import dev.nabla.layers.kernels.Erf;
+import dev.nabla.layers.kernels.LinearFunction;
+import dev.nabla.layers.kernels.LogSoftmaxFunction;
+import dev.nabla.layers.kernels.MaxPool2dFunction;
+import dev.nabla.layers.kernels.PoolGeometry;
 import dev.nabla.api.Grad;
 import dev.nabla.api.Tensor;
 import java.util.Arrays;
@@ -24,7 +34,7 @@ public final class F {
         long in = weight.size(1);
         if (x.dim() == 0 || x.size(-1) != in) {
             throw new IllegalArgumentException("Linear(in_features=" + in + ", out_features=" + weight.size(0) + "): expected input [..., "
-                    + in + "], got " + Arrays.toString(x.shape()) + (x.dim() > 2 ? "; add a Flatten before it?" : ""));
+                    + in + "], got " + x.shape() + (x.dim() > 2 ? "; add a Flatten before it?" : ""));
         }
         boolean fused = weight.dim() == 2 && weight.dtype() == x.dtype() && (bias == null || (bias.dim() == 1 && bias.size(0) == weight.size(0)));
         if (!fused) {
@@ -34,7 +44,7 @@ public final class F {
         Tensor x2 = x.dim() == 2 ? x : x.reshape(-1, in);
         Tensor y = bias == null ? Function.apply(new LinearFunction(), x2, weight) : Function.apply(new LinearFunction(), x2, weight, bias);
         if (x.dim() == 2) return y;
-        long[] shape = x.shape().clone();
+        long[] shape = x.shape().toArray();
         shape[shape.length - 1] = weight.size(0);
         return y.reshape(shape);
     }
@@ -48,14 +58,14 @@ public final class F {
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
         boolean unbatched = x.dim() == 3;
         Tensor in = unbatched ? x.unsqueeze(0) : x;
-        long[] w = weight.shape();
+        long[] w = weight.shape().toArray();
         String who = "conv2d(weight " + Arrays.toString(w) + ", groups=" + groups + ")";
         if (in.dim() != 4) {
-            throw new IllegalArgumentException(who + ": expected input [N, " + w[1] * groups + ", H, W], got " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException(who + ": expected input [N, " + w[1] * groups + ", H, W], got " + x.shape());
         }
         if (in.size(1) != w[1] * groups) {
             throw new IllegalArgumentException(who + ": expected input [N, " + w[1] * groups + ", H, W] (" + w[1] * groups
-                    + " channels), got " + Arrays.toString(x.shape()));
+                    + " channels), got " + x.shape());
         }
         if (w[0] % groups != 0) throw new IllegalArgumentException(who + ": out_channels must be divisible by groups");
         checkFloat("conv2d", in, weight);
@@ -80,8 +90,8 @@ public final class F {
         boolean unbatched = x.dim() == 2;
         Tensor in = unbatched ? x.unsqueeze(0) : x;
         if (in.dim() != 3) {
-            throw new IllegalArgumentException("conv1d(weight " + Arrays.toString(weight.shape()) + "): expected input [N, C, L], got "
-                    + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException("conv1d(weight " + weight.shape() + "): expected input [N, C, L], got "
+                    + x.shape());
         }
         Tensor y = conv2d(in.unsqueeze(2), weight.unsqueeze(2), bias, new int[] {1, stride}, new int[] {0, padding[0], 0, padding[1]},
                 new int[] {1, dilation}, groups).squeeze(2);
@@ -93,10 +103,10 @@ public final class F {
                                          int[] dilation, int groups) {
         boolean unbatched = x.dim() == 3;
         Tensor in = unbatched ? x.unsqueeze(0) : x;
-        long[] w = weight.shape();
+        long[] w = weight.shape().toArray();
         if (in.dim() != 4 || in.size(1) != w[0]) {
             throw new IllegalArgumentException("conv_transpose2d(weight " + Arrays.toString(w) + "): expected input [N, " + w[0]
-                    + ", H, W], got " + Arrays.toString(x.shape()));
+                    + ", H, W], got " + x.shape());
         }
         for (int i = 0; i < 2; i++) {
             if (outputPadding[i] >= Math.max(stride[i], dilation[i])) {
@@ -129,7 +139,7 @@ public final class F {
     /** Max over windows of x [N, C, L]. */
     public static Tensor maxPool1d(Tensor x, int kernel, int stride, int padding, int dilation, boolean ceilMode) {
         if (x.dim() != 2 && x.dim() != 3) {
-            throw new IllegalArgumentException("max_pool1d: expected input [N, C, L] or [C, L], got " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException("max_pool1d: expected input [N, C, L] or [C, L], got " + x.shape());
         }
         return maxPool2d(x.unsqueeze(-2), new int[] {1, kernel}, new int[] {1, stride}, new int[] {0, padding}, new int[] {1, dilation},
                 ceilMode).squeeze(-2);
@@ -161,7 +171,7 @@ public final class F {
 
     private static Tensor pool4d(String op, Tensor x) {
         if (x.dim() != 3 && x.dim() != 4) {
-            throw new IllegalArgumentException(op + ": expected input [N, C, H, W] or [C, H, W], got " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException(op + ": expected input [N, C, H, W] or [C, H, W], got " + x.shape());
         }
         if (!x.dtype().isFloatingPoint() || x.dtype() == DType.FLOAT16) {
             throw new IllegalArgumentException(op + ": expected a float32 or float64 input, got " + x.dtype());
@@ -177,7 +187,7 @@ public final class F {
             }
             int out = PoolGeometry.outSize((int) in.size(2 + i), k[i], p[i], s[i], d[i], ceil);
             if (out <= 0) {
-                throw new IllegalArgumentException(op + ": input " + Arrays.toString(in.shape()) + " is too small for kernel "
+                throw new IllegalArgumentException(op + ": input " + in.shape() + " is too small for kernel "
                         + Arrays.toString(k) + " with padding " + Arrays.toString(p) + " (output size " + out + ")");
             }
         }
@@ -239,6 +249,28 @@ public final class F {
         return Function.apply(new LogSoftmaxFunction(d), x);
     }
 
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * softmax(q·kᵀ/√d + mask)·v for q [..., L, d], k and v [..., S, d], as {@code F.scaled_dot_product_attention};
+     * a bool mask (broadcast to [..., L, S]) is true where attending is not allowed, a float mask is added to the
+     * scores; dropout p on the weights when training.
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor mask, double dropoutP, boolean training) {
+        return attentionWeights(q, k, mask, dropoutP, training).matmul(v);
+    }
+
+    /** The weights of {@link #scaledDotProductAttention}: dropout(softmax(q·kᵀ/√d + mask)), [..., L, S]. */
+    public static Tensor attentionWeights(Tensor q, Tensor k, Tensor mask, double dropoutP, boolean training) {
+        if (q.dim() < 2 || k.dim() != q.dim() || k.size(-1) != q.size(-1)) {
+            throw new IllegalArgumentException("scaledDotProductAttention: expected q [..., L, d] and k [..., S, d] of the same rank and d, got "
+                    + q.shape() + " and " + k.shape());
+        }
+        Tensor scores = q.mul(1 / Math.sqrt(q.size(-1))).matmul(k.transpose(-2, -1));
+        if (mask != null) scores = mask.dtype() == DType.BOOL ? scores.maskedFill(mask, Double.NEGATIVE_INFINITY) : scores.add(mask);
+        return dropout(softmax(scores, -1), dropoutP, training);
+    }
+
     // ---------------------------------------------------------------- normalisation and embedding
 
     /**
@@ -249,7 +281,7 @@ public final class F {
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, double momentum, double eps) {
-        if (x.dim() < 2) throw new IllegalArgumentException("batchNorm: expected input [N, C, …], got " + Arrays.toString(x.shape()));
+        if (x.dim() < 2) throw new IllegalArgumentException("batchNorm: expected input [N, C, …], got " + x.shape());
         long c = x.size(1);
         long[] perChannel = new long[x.dim()];
         Arrays.fill(perChannel, 1);
@@ -261,7 +293,7 @@ public final class F {
             long n = x.numel() / Math.max(c, 1);
             if (training && n <= 1) {
                 throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got input "
-                        + Arrays.toString(x.shape()) + "; use a batch of at least 2, or eval() mode");
+                        + x.shape() + "; use a batch of at least 2, or eval() mode");
             }
             mean = x.mean(dims, true);
             var = x.var(dims, false, true);
@@ -295,7 +327,7 @@ public final class F {
         for (int i = 0; ok && i < k; i++) ok = x.size(d - k + i) == normalizedShape[i];
         if (!ok) {
             throw new IllegalArgumentException("LayerNorm(" + Format.tuple(normalizedShape) + "): expected input [*, "
-                    + Arrays.toString(normalizedShape).replaceAll("[\\[\\]]", "") + "], got " + Arrays.toString(x.shape())
+                    + Arrays.toString(normalizedShape).replaceAll("[\\[\\]]", "") + "], got " + x.shape()
                     + "; normalized_shape must equal the input's last dimensions");
         }
         int[] dims = new int[k];
@@ -314,7 +346,7 @@ public final class F {
      * {@code paddingIdx} (or −1 for none).
      */
     public static Tensor embedding(Tensor indices, Tensor weight, long paddingIdx) {
-        if (weight.dim() != 2) throw new IllegalArgumentException("embedding: expected a weight [num, dim], got " + Arrays.toString(weight.shape()));
+        if (weight.dim() != 2) throw new IllegalArgumentException("embedding: expected a weight [num, dim], got " + weight.shape());
         String who = "Embedding(" + weight.size(0) + ", " + weight.size(1) + (paddingIdx >= 0 ? ", padding_idx=" + paddingIdx : "") + ")";
         return Function.apply(new EmbeddingLookup(indices, weight.size(0), paddingIdx, who), weight);
     }
@@ -334,10 +366,10 @@ public final class F {
     public static Tensor dropout2d(Tensor x, double p, boolean training) {
         checkP("dropout2d", p);
         if (x.dim() != 3 && x.dim() != 4) {
-            throw new IllegalArgumentException("Dropout2d: expected input [N, C, H, W] or [C, H, W], got " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException("Dropout2d: expected input [N, C, H, W] or [C, H, W], got " + x.shape());
         }
         if (!training || p == 0) return x;
-        long[] s = x.shape().clone();
+        long[] s = x.shape().toArray();
         for (int i = x.dim() == 4 ? 2 : 1; i < s.length; i++) s[i] = 1;
         Tensor keep = Tensor.empty(x.dtype(), s).bernoulli_(1 - p);
         return x.mul(keep).div(p == 1 ? 1 : 1 - p);
@@ -413,7 +445,7 @@ public final class F {
         long c = logp.size(classDim);
         checkTarget(who, logp, target, classDim, c, ignoreIndex);
         if (weight != null && (weight.dim() != 1 || weight.size(0) != c)) {
-            throw new IllegalArgumentException(who + ": expected a weight of shape [" + c + "] (one per class), got " + Arrays.toString(weight.shape()));
+            throw new IllegalArgumentException(who + ": expected a weight of shape [" + c + "] (one per class), got " + weight.shape());
         }
         Tensor keep = target.ne(Tensor.scalar(DType.INT64, ignoreIndex));
         Tensor safeTarget = target.to(DType.INT64).maskedFill(keep.logicalNot(), 0);
@@ -448,9 +480,9 @@ public final class F {
         }
         long[] expected = new long[input.dim() - 1];
         for (int i = 0, k = 0; i < input.dim(); i++) if (i != classDim) expected[k++] = input.size(i);
-        if (!Arrays.equals(expected, target.shape())) {
+        if (!Arrays.equals(expected, target.shape().toArray())) {
             throw new IllegalArgumentException(who + ": expected target of shape " + Arrays.toString(expected) + " for input "
-                    + Arrays.toString(input.shape()) + ", got " + Arrays.toString(target.shape()));
+                    + input.shape() + ", got " + target.shape());
         }
         for (long t : target.toLongArray()) {
             if (t != ignoreIndex && (t < 0 || t >= c)) {
@@ -495,9 +527,9 @@ public final class F {
     }
 
     private static void sameShape(String who, Tensor input, Tensor target) {
-        if (!Arrays.equals(input.shape(), target.shape())) {
-            throw new IllegalArgumentException(who + ": expected target of the input's shape " + Arrays.toString(input.shape())
-                    + ", got " + Arrays.toString(target.shape()));
+        if (!input.shape().equals(target.shape())) {
+            throw new IllegalArgumentException(who + ": expected target of the input's shape " + input.shape()
+                    + ", got " + target.shape());
         }
     }
 }

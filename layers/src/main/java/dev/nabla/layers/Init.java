@@ -57,26 +57,26 @@ public final class Init {
 
     /** U(−b, b) with b = gain·√(6 / (fan_in + fan_out)). */
     public static Tensor xavierUniform_(Tensor t, double gain) {
-        long[] f = fans(t.shape());
+        long[] f = fans(t.shape().toArray());
         double bound = gain * Math.sqrt(6.0 / (f[0] + f[1]));
         return uniform_(t, -bound, bound);
     }
 
     /** N(0, s²) with s = gain·√(2 / (fan_in + fan_out)). */
     public static Tensor xavierNormal_(Tensor t, double gain) {
-        long[] f = fans(t.shape());
+        long[] f = fans(t.shape().toArray());
         return normal_(t, 0, gain * Math.sqrt(2.0 / (f[0] + f[1])));
     }
 
     /** U(−b, b) with b = gain(leaky_relu, a)·√(3 / fan_in) (fan-in mode). */
     public static Tensor kaimingUniform_(Tensor t, double a) {
-        double bound = gain("leaky_relu", a) * Math.sqrt(3.0 / fans(t.shape())[0]);
+        double bound = gain("leaky_relu", a) * Math.sqrt(3.0 / fans(t.shape().toArray())[0]);
         return uniform_(t, -bound, bound);
     }
 
     /** N(0, s²) with s = gain(leaky_relu, a) / √fan_in (fan-in mode). */
     public static Tensor kaimingNormal_(Tensor t, double a) {
-        return normal_(t, 0, gain("leaky_relu", a) / Math.sqrt(fans(t.shape())[0]));
+        return normal_(t, 0, gain("leaky_relu", a) / Math.sqrt(fans(t.shape().toArray())[0]));
     }
 
     /** PyTorch's default for Linear and Conv weights: kaiming-uniform with a = √5, i.e. U(±1/√fan_in). */

@@ -39,9 +39,9 @@ public final class LayerNorm extends Module {
 
     public Parameter bias() { return bias; }
 
-    long[] normalizedShape() { return normalizedShape.clone(); }
+    public long[] normalizedShape() { return normalizedShape.clone(); }
 
-    double eps() { return eps; }
+    public double eps() { return eps; }
 
     @Override public Tensor forward(Tensor x) { return F.layerNorm(x, normalizedShape, weight, bias, eps); }
 

@@ -12,7 +12,7 @@ public final class LeakyReLU extends Module {
 
     public LeakyReLU(double slope) { this.slope = slope; }
 
-    double negativeSlope() { return slope; }
+    public double negativeSlope() { return slope; }
 
     @Override public Tensor forward(Tensor x) { return F.leakyRelu(x, slope); }
 

@@ -10,7 +10,7 @@ public final class LogSoftmax extends Module {
 
     public LogSoftmax(int dim) { this.dim = dim; }
 
-    int dim() { return dim; }
+    public int dim() { return dim; }
 
     @Override public Tensor forward(Tensor x) { return F.logSoftmax(x, dim); }
 

@@ -29,19 +29,19 @@ public final class MaxPool1d extends Module {
         this.kernel = kernel; this.stride = stride; this.padding = padding; this.dilation = dilation; this.ceilMode = ceilMode;
     }
 
-    int kernel() { return kernel; }
+    public int kernel() { return kernel; }
 
-    int stride() { return stride; }
+    public int stride() { return stride; }
 
-    int padding() { return padding; }
+    public int padding() { return padding; }
 
-    int dilation() { return dilation; }
+    public int dilation() { return dilation; }
 
-    boolean ceilMode() { return ceilMode; }
+    public boolean ceilMode() { return ceilMode; }
 
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 3 && x.dim() != 2) {
-            throw new IllegalArgumentException(repr() + ": expected input [N, C, L] or [C, L], got " + java.util.Arrays.toString(x.shape()));
+            throw new IllegalArgumentException(repr() + ": expected input [N, C, L] or [C, L], got " + x.shape());
         }
         return F.maxPool1d(x, kernel, stride, padding, dilation, ceilMode);
     }

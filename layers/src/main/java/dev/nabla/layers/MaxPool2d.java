@@ -29,19 +29,19 @@ public final class MaxPool2d extends Module {
         this.kernel = kernel; this.stride = stride; this.padding = padding; this.dilation = dilation; this.ceilMode = ceilMode;
     }
 
-    int kernel() { return kernel; }
+    public int kernel() { return kernel; }
 
-    int stride() { return stride; }
+    public int stride() { return stride; }
 
-    int padding() { return padding; }
+    public int padding() { return padding; }
 
-    int dilation() { return dilation; }
+    public int dilation() { return dilation; }
 
-    boolean ceilMode() { return ceilMode; }
+    public boolean ceilMode() { return ceilMode; }
 
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 4 && x.dim() != 3) {
-            throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + java.util.Arrays.toString(x.shape())
+            throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + x.shape()
                     + (x.dim() == 2 ? "; reshape it with view(N, C, H, W)?" : ""));
         }
         return F.maxPool2d(x, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding},

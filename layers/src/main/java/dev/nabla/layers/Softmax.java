@@ -10,7 +10,7 @@ public final class Softmax extends Module {
 
     public Softmax(int dim) { this.dim = dim; }
 
-    int dim() { return dim; }
+    public int dim() { return dim; }
 
     @Override public Tensor forward(Tensor x) { return F.softmax(x, dim); }
 

@@ -12,9 +12,9 @@ public final class Softplus extends Module {
 
     public Softplus(double beta, double threshold) { this.beta = beta; this.threshold = threshold; }
 
-    double beta() { return beta; }
+    public double beta() { return beta; }
 
-    double threshold() { return threshold; }
+    public double threshold() { return threshold; }
 
     @Override public Tensor forward(Tensor x) { return F.softplus(x, beta, threshold); }
 

@@ -20,18 +20,18 @@ public final class Unflatten extends Module {
         this.sizes = sizes.clone();
     }
 
-    int dim() { return dim; }
+    public int dim() { return dim; }
 
     @Override public Tensor forward(Tensor x) {
         int d = dim < 0 ? dim + x.dim() : dim;
         if (d < 0 || d >= x.dim()) {
-            throw new IllegalArgumentException("Unflatten(dim=" + dim + "): input " + Arrays.toString(x.shape()) + " has no dimension " + dim);
+            throw new IllegalArgumentException("Unflatten(dim=" + dim + "): input " + x.shape() + " has no dimension " + dim);
         }
         long prod = 1;
         for (long s : sizes) prod *= s;
         if (prod != x.size(d)) {
             throw new IllegalArgumentException("Unflatten(dim=" + dim + ", unflattened_size=" + Format.tuple(sizes) + "): expected dimension "
-                    + dim + " of size " + prod + ", got input " + Arrays.toString(x.shape()));
+                    + dim + " of size " + prod + ", got input " + x.shape());
         }
         long[] s = new long[x.dim() - 1 + sizes.length];
         int k = 0;

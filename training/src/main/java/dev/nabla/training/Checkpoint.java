@@ -1,18 +1,24 @@
 package dev.nabla.training;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.nabla.api.FileFormatException;
 import dev.nabla.api.Nabla;
+import dev.nabla.api.NablaRandom;
 import dev.nabla.api.Safetensors;
 import dev.nabla.api.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything a {@link Trainer} needs to continue a run exactly: the model's state dict, the optimizer's and
@@ -33,9 +39,12 @@ import java.util.Map;
 public record Checkpoint(int epoch, Map<String, Tensor> model, Map<String, Object> optimizer, Map<String, Object> schedule,
                          Nabla.RngState rng, List<EpochStats> history) {
     static final String KEY = "nabla.checkpoint";
-    static final int FORMAT = 1;
+    /** Format 2 stores the random state as plain numbers; format 1 (read, never written) held a serialised java.util.Random. */
+    static final int FORMAT = 2;
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .build();
 
@@ -72,7 +81,13 @@ public record Checkpoint(int epoch, Map<String, Tensor> model, Map<String, Objec
         meta.put("epoch", epoch);
         meta.put("optimizer", optJson);
         meta.put("schedule", schedule);
-        meta.put("rng", rng);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("nd4jRootState", rng.nd4jRootState());
+        r.put("nd4jNodeState", rng.nd4jNodeState());
+        r.put("javaWord", rng.java().word());
+        r.put("javaHaveNextGaussian", rng.java().haveNextGaussian());
+        r.put("javaNextGaussian", rng.java().nextGaussian());
+        meta.put("rng", r);
         List<Map<String, Object>> hist = new ArrayList<>();
         for (EpochStats s : history) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -85,40 +100,134 @@ public record Checkpoint(int epoch, Map<String, Tensor> model, Map<String, Objec
         Safetensors.save(tensors, Map.of(KEY, JSON.writeValueAsString(meta)), file);
     }
 
-    /** Reads a checkpoint written by {@link #save}; an {@code IOException} naming the file when it is not one. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Reads a checkpoint written by {@link #save}. Loading parses data only: every field is checked, and a malformed
+     * one is a {@link FileFormatException} naming the file and the field. Checkpoints of format 1 (whose Java random
+     * state is the serialised form of a {@code java.util.Random}) load too: those bytes are parsed as data, against
+     * the fixed layout of that one class, never deserialised.
+     */
     public static Checkpoint load(Path file) throws IOException {
         String json = Safetensors.metadata(file).get(KEY);
         if (json == null) throw new IOException("Checkpoint: " + file + " is a safetensors file without '" + KEY + "' metadata; is it a plain state dict?");
-        Map<String, Object> meta = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
-        Object format = meta.get("format");
-        if (!(format instanceof Number n) || n.intValue() != FORMAT) {
-            throw new IOException("Checkpoint: " + file + " has format " + format + ", this version of Nabla reads format " + FORMAT);
+        JsonNode meta;
+        try {
+            meta = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new FileFormatException("Checkpoint", file, KEY, "the metadata is not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
         }
-        Map<String, Tensor> tensors = Safetensors.load(file);
+        Fields f = new Fields(file);
+        f.object(meta, KEY);
+        int format = f.integer(meta, "format", 1, FORMAT);
+        int epoch = f.integer(meta, "epoch", 0, Integer.MAX_VALUE);
+        JsonNode opt = f.object(meta.get("optimizer"), "optimizer");
+        Map<String, Object> optimizer = new LinkedHashMap<>();
+        opt.fields().forEachRemaining(e -> { if (!e.getKey().equals("state")) optimizer.put(e.getKey(), plain(e.getValue())); });
+        Map<Integer, Map<String, Object>> state = new TreeMap<>();
+        JsonNode stateNode = opt.get("state");
+        if (stateNode != null) {
+            f.object(stateNode, "optimizer.state");
+            for (Iterator<Map.Entry<String, JsonNode>> it = stateNode.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String field = "optimizer.state." + e.getKey();
+                Map<String, Object> entries = new LinkedHashMap<>();
+                f.object(e.getValue(), field).fields().forEachRemaining(x -> entries.put(x.getKey(), plain(x.getValue())));
+                state.put(f.index(e.getKey(), field), entries);
+            }
+        }
         Map<String, Tensor> model = new LinkedHashMap<>();
-        Map<Integer, Map<String, Object>> state = new LinkedHashMap<>();
-        Map<String, Object> optimizer = new LinkedHashMap<>((Map<String, Object>) meta.get("optimizer"));
-        Map<String, Map<String, Object>> plain = (Map<String, Map<String, Object>>) optimizer.get("state");
-        if (plain != null) plain.forEach((k, v) -> state.put(Integer.valueOf(k), new LinkedHashMap<>(v)));
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+        for (Map.Entry<String, Tensor> e : Safetensors.load(file).entrySet()) {
             String k = e.getKey();
-            if (k.startsWith("model.")) model.put(k.substring(6), e.getValue());
-            else if (k.startsWith("optimizer.")) {
-                int dot = k.indexOf('.', 10);
-                state.computeIfAbsent(Integer.valueOf(k.substring(10, dot)), i -> new LinkedHashMap<>()).put(k.substring(dot + 1), e.getValue());
-            } else throw new IOException("Checkpoint: " + file + " has an unexpected tensor '" + k + "'");
+            int dot = k.indexOf('.', 10);
+            if (k.startsWith("model.") && k.length() > 6) model.put(k.substring(6), e.getValue());
+            else if (k.startsWith("optimizer.") && dot > 10 && dot < k.length() - 1) {
+                state.computeIfAbsent(f.index(k.substring(10, dot), k), i -> new LinkedHashMap<>()).put(k.substring(dot + 1), e.getValue());
+            } else {
+                throw new FileFormatException("Checkpoint", file, k, "expected tensors named model.<name> or optimizer.<parameter index>.<key>");
+            }
         }
-        if (plain != null) optimizer.put("state", new java.util.TreeMap<>(state));
-        Map<String, Object> r = (Map<String, Object>) meta.get("rng");
-        Nabla.RngState rng = new Nabla.RngState(((Number) r.get("nd4jRootState")).longValue(), ((Number) r.get("nd4jNodeState")).longValue(),
-                (String) r.get("javaRandom"));
+        if (stateNode != null || !state.isEmpty()) optimizer.put("state", state);
+        JsonNode schedNode = meta.get("schedule");
+        Map<String, Object> schedule = schedNode == null || schedNode.isNull() ? null : plainMap(f.object(schedNode, "schedule"));
+        Nabla.RngState rng = rng(f, f.object(meta.get("rng"), "rng"), format);
         List<EpochStats> history = new ArrayList<>();
-        for (Map<String, Object> row : (List<Map<String, Object>>) meta.get("history")) {
+        JsonNode hist = meta.get("history");
+        if (hist == null || !hist.isArray()) throw f.bad("history", "expected an array of epochs", hist);
+        for (int i = 0; i < hist.size(); i++) {
+            String field = "history." + i;
+            JsonNode row = f.object(hist.get(i), field);
             Map<String, Double> values = new LinkedHashMap<>();
-            ((Map<String, Object>) row.get("values")).forEach((k, v) -> values.put(k, ((Number) v).doubleValue()));
-            history.add(new EpochStats(((Number) row.get("epoch")).intValue(), values, ((Number) row.get("seconds")).doubleValue()));
+            for (Iterator<Map.Entry<String, JsonNode>> it = f.object(row.get("values"), field + ".values").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                values.put(e.getKey(), f.number(e.getValue(), field + ".values." + e.getKey()));
+            }
+            history.add(new EpochStats(f.integer(row, field + ".epoch", "epoch", 0, Integer.MAX_VALUE), values,
+                    f.number(row.get("seconds"), field + ".seconds")));
         }
-        return new Checkpoint(((Number) meta.get("epoch")).intValue(), model, optimizer, (Map<String, Object>) meta.get("schedule"), rng, history);
+        return new Checkpoint(epoch, model, optimizer, schedule, rng, history);
+    }
+
+    private static Nabla.RngState rng(Fields f, JsonNode r, int format) throws IOException {
+        long root = f.longValue(r.get("nd4jRootState"), "rng.nd4jRootState"), node = f.longValue(r.get("nd4jNodeState"), "rng.nd4jNodeState");
+        if (format == 1) return new Nabla.RngState(root, node, LegacyRandom.parse(f.file, r.get("javaRandom")));
+        long word = f.longValue(r.get("javaWord"), "rng.javaWord");
+        if (word < 0 || word >= 1L << 48) throw f.bad("rng.javaWord", "expected a 48-bit word in [0, 2^48)", r.get("javaWord"));
+        JsonNode have = r.get("javaHaveNextGaussian");
+        if (have == null || !have.isBoolean()) throw f.bad("rng.javaHaveNextGaussian", "expected true or false", have);
+        double next = f.number(r.get("javaNextGaussian"), "rng.javaNextGaussian");
+        if (!Double.isFinite(next) || (!have.booleanValue() && next != 0)) {
+            throw f.bad("rng.javaNextGaussian", "expected a finite number (0 when javaHaveNextGaussian is false)", r.get("javaNextGaussian"));
+        }
+        return new Nabla.RngState(root, node, new NablaRandom.State(word, have.booleanValue(), next));
+    }
+
+    /** A JSON value as plain Java values (maps, lists, numbers, strings, booleans, null), as the state dicts hold them. */
+    private static Object plain(JsonNode n) { return JSON.convertValue(n, Object.class); }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> plainMap(JsonNode n) { return (Map<String, Object>) plain(n); }
+
+    /** Reads typed fields of the metadata; every failure names the file and the field. */
+    private static final class Fields {
+        final Path file;
+
+        Fields(Path file) { this.file = file; }
+
+        FileFormatException bad(String field, String expected, JsonNode got) {
+            return new FileFormatException("Checkpoint", file, field, expected + ", got " + (got == null ? "nothing (the field is missing)" : got));
+        }
+
+        JsonNode object(JsonNode n, String field) throws FileFormatException {
+            if (n == null || !n.isObject()) throw bad(field, "expected a JSON object", n);
+            return n;
+        }
+
+        int integer(JsonNode parent, String field, int min, int max) throws FileFormatException {
+            return integer(parent, field, field, min, max);
+        }
+
+        int integer(JsonNode parent, String field, String name, int min, int max) throws FileFormatException {
+            JsonNode n = parent.get(name);
+            if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < min || n.intValue() > max) {
+                throw bad(field, "expected an integer in [" + min + ", " + max + "]", n);
+            }
+            return n.intValue();
+        }
+
+        long longValue(JsonNode n, String field) throws FileFormatException {
+            if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) throw bad(field, "expected a 64-bit integer", n);
+            return n.longValue();
+        }
+
+        double number(JsonNode n, String field) throws FileFormatException {
+            if (n == null || !n.isNumber()) throw bad(field, "expected a number", n);
+            return n.doubleValue();
+        }
+
+        int index(String s, String field) throws FileFormatException {
+            if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new FileFormatException("Checkpoint", file, field, "expected a parameter index (0, 1, …), got '" + s + "'");
+            }
+            return Integer.parseInt(s);
+        }
     }
 }

@@ -88,7 +88,7 @@ public final class History {
         }
         if (panels.isEmpty()) throw new IllegalStateException("History.plot: nothing to plot; the history has " + keys());
         double[] x = new double[epochs.size()];
-        for (int i = 0; i < x.length; i++) x[i] = epochs.get(i).epoch() + 1;
+        for (int i = 0; i < x.length; i++) x[i] = epochs.get(i).epoch();
         Plots.panels(png, "epoch", x, panels);
     }
 

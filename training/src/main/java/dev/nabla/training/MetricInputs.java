@@ -19,7 +19,7 @@ final class MetricInputs {
     /** Regression predictions and targets of one batch, row-major, with the number of outputs per sample. */
     record Values(double[] predicted, double[] target, int outputs) {}
 
-    private static String shape(Tensor t) { return t.dtype().toString().toLowerCase().replace("torch.", "") + " " + Arrays.toString(t.shape()); }
+    private static String shape(Tensor t) { return t.dtype().toString().toLowerCase().replace("torch.", "") + " " + t.shape(); }
 
     private static boolean integral(Tensor t) { return !t.dtype().isFloatingPoint() && t.dtype() != DType.BOOL; }
 
@@ -105,7 +105,7 @@ final class MetricInputs {
         if (predictions.dim() < 1 || predictions.dim() > 2 || predictions.dtype() == DType.BOOL) {
             throw new IllegalArgumentException(metric + ": expected predictions [N] or [N, k], got " + shape(predictions));
         }
-        if (!Arrays.equals(predictions.shape(), targets.shape()) || targets.dtype() == DType.BOOL) {
+        if (!predictions.shape().equals(targets.shape()) || targets.dtype() == DType.BOOL) {
             throw new IllegalArgumentException(metric + ": predictions " + shape(predictions) + " and targets " + shape(targets)
                     + " should have the same shape" + (predictions.numel() == targets.numel() ? "; reshape one with view(...)?" : ""));
         }

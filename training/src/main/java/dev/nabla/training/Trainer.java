@@ -10,6 +10,7 @@ import dev.nabla.datasets.Batch;
 import dev.nabla.datasets.DataLoader;
 import dev.nabla.layers.Loss;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -55,22 +53,26 @@ public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     /**
-     * The knobs: the number of epochs, no progress bar ({@code quiet}; it is also off when the output
-     * is not a terminal), the checkpoint file ({@code null}: none), early stopping ({@code null}: none),
-     * and the NaN / infinity check of the loss and gradients at every step (on by default).
+     * The knobs: the number of epochs, no output at all ({@code quiet}), the checkpoint file ({@code null}: none),
+     * early stopping ({@code null}: none), the NaN / infinity check of the loss and gradients at every step (on by
+     * default), and where the progress goes ({@code null}: {@code System.out}). On a terminal that is a bar per epoch
+     * with the running loss, ending with the validation values; elsewhere (an IDE, CI, a log file) one line per epoch:
+     * {@code epoch 0 (1 of 10)  train_loss 0.5210  val_loss 0.4102  val_accuracy 0.8750  lr 0.1  2.3 s}.
      */
-    public record Options(int epochs, boolean quiet, Path checkpoint, EarlyStopping earlyStopping, boolean checkFinite) {
-        public static final Options DEFAULT = new Options(1, false, null, null, true);
+    public record Options(int epochs, boolean quiet, Path checkpoint, EarlyStopping earlyStopping, boolean checkFinite,
+                          PrintStream output) {
+        public static final Options DEFAULT = new Options(1, false, null, null, true, null);
 
         public Options {
             if (epochs < 1) throw new IllegalArgumentException("Trainer: epochs must be >= 1, got " + epochs);
         }
 
-        public Options withEpochs(int v) { return new Options(v, quiet, checkpoint, earlyStopping, checkFinite); }
-        public Options withQuiet(boolean v) { return new Options(epochs, v, checkpoint, earlyStopping, checkFinite); }
-        public Options withCheckpoint(Path v) { return new Options(epochs, quiet, v, earlyStopping, checkFinite); }
-        public Options withEarlyStopping(EarlyStopping v) { return new Options(epochs, quiet, checkpoint, v, checkFinite); }
-        public Options withCheckFinite(boolean v) { return new Options(epochs, quiet, checkpoint, earlyStopping, v); }
+        public Options withEpochs(int v) { return new Options(v, quiet, checkpoint, earlyStopping, checkFinite, output); }
+        public Options withQuiet(boolean v) { return new Options(epochs, v, checkpoint, earlyStopping, checkFinite, output); }
+        public Options withCheckpoint(Path v) { return new Options(epochs, quiet, v, earlyStopping, checkFinite, output); }
+        public Options withEarlyStopping(EarlyStopping v) { return new Options(epochs, quiet, checkpoint, v, checkFinite, output); }
+        public Options withCheckFinite(boolean v) { return new Options(epochs, quiet, checkpoint, earlyStopping, v, output); }
+        public Options withOutput(PrintStream v) { return new Options(epochs, quiet, checkpoint, earlyStopping, checkFinite, v); }
     }
 
     private final Module model;
@@ -193,7 +195,7 @@ public final class Trainer {
         }
         int epoch = start;
         long step = (long) start * train.size();
-        ProgressBar bar = null;
+        TrainerOutput progress = TrainerOutput.of(options);
         try {
             for (; epoch < options.epochs() && !stopRequested; epoch++) {
                 long t0 = System.nanoTime();
@@ -202,7 +204,7 @@ public final class Trainer {
                 train.setEpoch(epoch);
                 model.train();
                 for (Metric m : metrics) m.reset();
-                bar = progressBar(epoch, train.size());
+                progress.epochStart(epoch, train.size());
                 double sum = 0;
                 long n = 0;
                 int batch = 0;
@@ -223,15 +225,11 @@ public final class Trainer {
                         for (Metric m : metrics) m.update(out.detach(), b.y());
                     }
                     for (Callback c : callbacks) c.onBatchEnd(this, epoch, batch, lv);
-                    if (bar != null) {
-                        bar.step();
-                        bar.setExtraMessage(String.format(" loss %.4f", sum / n));
-                    }
+                    progress.batchEnd(sum / n);
                     batch++;
                     step++;
                 }
-                if (bar != null) bar.close();
-                bar = null;
+                progress.validating();
                 Map<String, Double> values = new LinkedHashMap<>();
                 values.put("train_loss", n == 0 ? Double.NaN : sum / n);
                 for (Metric m : metrics) values.put("train_" + m.name(), m.compute());
@@ -239,6 +237,7 @@ public final class Trainer {
                 values.put("lr", lr);
                 EpochStats stats = new EpochStats(epoch, values, (System.nanoTime() - t0) / 1e9);
                 history.add(stats);
+                progress.epochEnd(stats);
                 if (schedule != null) schedule.step();
                 if (plateau != null) plateau.step(stats.get(plateauMonitor));
                 for (Callback c : callbacks) c.onEpochEnd(this, stats);
@@ -258,7 +257,7 @@ public final class Trainer {
             throw new TrainingException("Trainer: training stopped in epoch " + epoch + " at step " + step + " by " + e + "; "
                     + checkpointNote(lastSaved), epoch, step, e);
         } finally {
-            if (bar != null) bar.close();
+            progress.close();
         }
         for (Callback c : callbacks) c.onTrainEnd(this, history);
         return history;
@@ -307,17 +306,5 @@ public final class Trainer {
         if (options.checkpoint() == null) return "no checkpoint file is configured";
         if (lastSaved < 0) return "no checkpoint was written in this run";
         return "the checkpoint of epoch " + lastSaved + " at " + options.checkpoint() + " is intact; Trainer.resume continues from it";
-    }
-
-    private ProgressBar progressBar(int epoch, int batches) {
-        if (options.quiet() || System.console() == null) return null;
-        return new ProgressBarBuilder()
-                .setTaskName("epoch " + (epoch + 1) + "/" + options.epochs())
-                .setInitialMax(batches)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" batches", 1)
-                .showSpeed()
-                .setUpdateIntervalMillis(250)
-                .build();
     }
 }

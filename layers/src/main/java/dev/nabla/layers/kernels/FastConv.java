@@ -1,0 +1,237 @@
+package dev.nabla.layers.kernels;
+
+import dev.nabla.api.Blas;
+import dev.nabla.api.Pool;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The project's float32 convolution kernel on the CPU, one sample at a time (groups = 1): im2col of the sample into
+ * a [C·kh·kw, OH·OW] block (small enough to stay in cache), then one GEMM straight into the sample's [Co, OH·OW]
+ * block of the NCHW output — no layout change, no batch-sized column matrix. Backward per sample: dW += dZ·colᵀ,
+ * db += Σ dZ, and only when the input needs a gradient dcol = Wᵀ·dZ and col2im. The samples are split over
+ * {@link dev.nabla.api.Nabla#numThreads()} threads, each with its own scratch and partial dW.
+ *
+ * <p>Nothing is saved between forward and backward beyond the inputs: the backward redoes the sample's im2col
+ * (for the course's first layer, 25 × 576 floats) instead of keeping a batch of columns alive.
+ */
+final class FastConv {
+    private FastConv() {}
+
+    /** Each thread's off-heap blocks (0: columns, 1: a fused op's second block), reused across calls (an ND4J allocation costs ~20 µs and up). */
+    private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[2]);
+
+    private static INDArray scratch(long floats) { return scratch(0, floats); }
+
+    static INDArray scratch(int slot, long floats) {
+        INDArray[] a = SCRATCH.get();
+        INDArray s = a[slot];
+        if (s == null || s.length() < floats) {
+            s = Nd4j.createUninitialized(DataType.FLOAT, Math.max(floats, 1L << 14));
+            a[slot] = s;
+        }
+        return s;
+    }
+
+    /** Each thread's scratch arrays by role and exact length (new arrays per call were ~0.25 MB of garbage a step). */
+    private static final ThreadLocal<java.util.Map<Long, float[]>> HEAP = ThreadLocal.withInitial(java.util.HashMap::new);
+    private static final ThreadLocal<java.util.Map<Long, int[]>> INTS = ThreadLocal.withInitial(java.util.HashMap::new);
+
+    /** A scratch array of exactly {@code length} floats for {@code role} (0: input sample, 1: columns, 2–3: {@link FastConvPool}, 4–7: {@link FastMaxPool}), contents undefined. */
+    static float[] heap(int role, int length) { return cached(HEAP.get(), role, length, float[]::new); }
+
+    /**
+     * A scratch array of exactly {@code length} ints for {@code role} on this thread, contents undefined. Roles need only
+     * differ within one kernel's call (kernels do not nest on a thread): {@link FastConvPool} 0–6 and 16 + window element,
+     * {@link FastMaxPool} 64–69 and 128 + window element.
+     */
+    static int[] ints(int role, int length) { return cached(INTS.get(), role, length, int[]::new); }
+
+    private static <A> A cached(java.util.Map<Long, A> m, int role, int length, java.util.function.IntFunction<A> make) {
+        long key = ((long) role << 32) | length;
+        A a = m.get(key);
+        if (a == null) {
+            if (m.size() >= 256) m.clear();   // many shapes (varying input sizes): keep the cache bounded
+            a = make.apply(length);
+            m.put(key, a);
+        }
+        return a;
+    }
+
+    /**
+     * Samples a thread's part needs at least so that splitting pays: 2 M multiply-adds (as {@link dev.nabla.api.Gemm}),
+     * so that small batches run on the caller's thread (waking a pool thread costs tens of µs here: the batch-1 step's
+     * median 1.72–1.96 ms split, 1.59–1.69 ms not).
+     */
+    static int samplesPerPart(long macsPerSample) {
+        return (int) Math.max(2, Math.min(Integer.MAX_VALUE, (2_000_000 + macsPerSample - 1) / Math.max(1, macsPerSample)));
+    }
+
+    /** [W | b]: the weight as [Co, K] with the bias as one more column, built with two bulk copies. */
+    static INDArray withBiasColumn(INDArray w, INDArray bias, int co, int k) {
+        float[] wf = new float[co * k], b = bias.dataType() == DataType.FLOAT ? bias.toFloatVector() : bias.castTo(DataType.FLOAT).toFloatVector();
+        Blas.floats(w).get(0, wf);
+        float[] wa = new float[co * (k + 1)];
+        for (int c = 0; c < co; c++) {
+            System.arraycopy(wf, c * k, wa, c * (k + 1), k);
+            wa[c * (k + 1) + k] = b[c];
+        }
+        INDArray r = Nd4j.createUninitialized(DataType.FLOAT, co, k + 1);
+        Blas.floats(r).put(0, wa);
+        return r;
+    }
+
+    /** Whether this kernel handles these arrays. */
+    static boolean applies(INDArray x, INDArray w, int groups) {
+        return groups == 1 && Blas.available() && x.dataType() == DataType.FLOAT && w.dataType() == DataType.FLOAT
+                && x.length() < Integer.MAX_VALUE / 2;
+    }
+
+    static INDArray forward(ConvGeometry g, INDArray x, INDArray w, INDArray bias) {
+        INDArray xc = Blas.denseC(x);
+        int n = g.n(), co = (int) w.size(0), k = g.k(), p = g.p(), chw = g.chw();
+        // with a bias, W gets it as an extra column and each column block an extra row of ones: the GEMM adds it
+        // (no pass that fills the output with the bias first)
+        int ka = bias == null ? k : k + 1;
+        INDArray wa = bias == null ? Blas.denseC(w) : withBiasColumn(Blas.denseC(w), bias, co, k);
+        int[] t = g.table();
+        int runs = rowRuns(g, t);
+        INDArray y = Pool.uninitialized(DataType.FLOAT, n, co, g.oh(), g.ow());
+        int parts = Blas.parts(n, samplesPerPart((long) co * ka * p));
+        Blas.parallel(parts, part -> {
+            FloatBuffer xb = Blas.floats(xc);
+            INDArray colNd = scratch((long) ka * p);
+            FloatBuffer cb = Blas.floats(colNd);
+            float[] xs = heap(0, chw), col = heap(1, ka * p);
+            java.util.Arrays.fill(col, k * p, ka * p, 1f);
+            for (int s = n * part / parts; s < n * (part + 1) / parts; s++) {
+                xb.get(s * chw, xs);
+                im2col(runs, t, xs, col);
+                cb.put(0, col);
+                Blas.sgemm(false, false, co, p, ka, 1f, wa, 0, ka, colNd, 0, p, 0f, y, (long) s * co * p, p);
+            }
+        });
+        return y;
+    }
+
+    /** {dx or null, dW or null, db or null}. */
+    static INDArray[] backward(ConvGeometry g, INDArray x, INDArray w, INDArray gOut, boolean dxNeeded, boolean dwNeeded, boolean dbNeeded) {
+        INDArray xc = Blas.denseC(x), wc = Blas.denseC(w), gc = Blas.denseC(gOut.dataType() == DataType.FLOAT ? gOut : gOut.castTo(DataType.FLOAT));
+        int n = g.n(), co = (int) w.size(0), k = g.k(), p = g.p(), chw = g.chw();
+        int[] t = g.table();
+        int runs = rowRuns(g, t);
+        INDArray dx = dxNeeded ? Pool.uninitialized(DataType.FLOAT, g.n(), g.c(), g.h(), g.w()) : null;
+        // dW and db in one GEMM per sample: dZ·[col; 1]ᵀ = [dZ·colᵀ | Σ dZ]
+        boolean wb = dwNeeded || dbNeeded;
+        int ka = dbNeeded ? k + 1 : k;
+        int parts = Blas.parts(n, samplesPerPart((long) co * ka * p * ((wb ? 1 : 0) + (dxNeeded ? 1 : 0))));
+        INDArray[] dwPart = new INDArray[parts];
+        Blas.parallel(parts, part -> {
+            FloatBuffer xb = Blas.floats(xc), dxb = dx == null ? null : Blas.floats(dx);
+            INDArray colNd = scratch((long) ka * p);
+            FloatBuffer cb = Blas.floats(colNd);
+            INDArray dw = wb ? Nd4j.createUninitialized(DataType.FLOAT, co, ka) : null;
+            float[] xs = heap(0, chw), col = heap(1, ka * p);
+            java.util.Arrays.fill(col, k * p, ka * p, 1f);
+            float[] dxs = dx == null ? null : new float[chw];
+            boolean first = true;
+            for (int s = n * part / parts; s < n * (part + 1) / parts; s++) {
+                long gOff = (long) s * co * p;
+                if (wb) {
+                    if (dwNeeded) {
+                        xb.get(s * chw, xs);
+                        im2col(runs, t, xs, col);
+                    }
+                    cb.put(0, col);
+                    Blas.sgemm(false, true, co, ka, p, 1f, gc, gOff, p, colNd, 0, p, first ? 0f : 1f, dw, 0, ka);
+                }
+                if (dxs != null) {
+                    Blas.sgemm(true, false, k, p, co, 1f, wc, 0, k, gc, gOff, p, 0f, colNd, 0, p);
+                    cb.get(0, col, 0, k * p);
+                    java.util.Arrays.fill(dxs, 0f);
+                    col2im(t, col, dxs);
+                    dxb.put(s * chw, dxs);
+                }
+                first = false;
+            }
+            dwPart[part] = dw;
+        });
+        INDArray[] r = wb ? weightGrads(dwPart, co, k, w.shape(), dwNeeded, dbNeeded) : new INDArray[2];
+        return new INDArray[] {dx, r[0], r[1]};
+    }
+
+    /**
+     * {dW or null, db or null} from the threads' partial [dW | db] blocks ([Co, K] or, with db, [Co, K + 1]): summed
+     * over the parts, then split by rows in Java (ND4J's slicing costs ~20 µs a call).
+     */
+    static INDArray[] weightGrads(INDArray[] dwPart, int co, int k, long[] wShape, boolean dwNeeded, boolean dbNeeded) {
+        int ka = dbNeeded ? k + 1 : k;
+        float[] sum = new float[co * ka], part = new float[co * ka];
+        Blas.floats(dwPart[0]).get(0, sum);
+        for (int i = 1; i < dwPart.length; i++) {
+            Blas.floats(dwPart[i]).get(0, part);
+            for (int e = 0; e < sum.length; e++) sum[e] += part[e];
+        }
+        INDArray dw = null, db = null;
+        if (dwNeeded) {
+            dw = Nd4j.createUninitialized(DataType.FLOAT, wShape);
+            FloatBuffer d = Blas.floats(dw);
+            for (int c = 0; c < co; c++) d.put(c * k, sum, c * ka, k);
+        }
+        if (dbNeeded) {
+            float[] b = new float[co];
+            for (int c = 0; c < co; c++) b[c] = sum[c * ka + k];
+            db = Nd4j.createFromArray(b);
+        }
+        return new INDArray[] {dw, db};
+    }
+
+    /** Row width of tables whose every output row reads one contiguous input run (no padding, stride 1), by table. */
+    private static final java.util.Map<int[], Integer> RUNS = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+    /**
+     * col[r·P + q] = xs[t[r·P + q]] (0 where the table marks padding), for the table's rows (col may have more). Where
+     * every output row of the table is one contiguous run of the input (stride 1, no padding: a first layer's valid
+     * convolution), a copy per run: ~3× faster than the gather (14,400 loads a 28×28 sample with a 5×5 kernel).
+     */
+    static void im2col(int runs, int[] t, float[] xs, float[] col) {
+        if (runs == 0) {
+            im2col(t, xs, col);
+            return;
+        }
+        for (int d = 0; d < t.length; d += runs) System.arraycopy(xs, t[d], col, d, runs);
+    }
+
+    /** The row width when every output row of the table reads one contiguous input run, else 0 (cached by table); {@code runs} for {@link #im2col(int, int[], float[], float[])}. */
+    static int rowRuns(ConvGeometry g, int[] t) {
+        if (Boolean.getBoolean("nabla.im2colGather")) return 0;   // benchmark switch, read per call
+        return RUNS.computeIfAbsent(t, k -> findRuns(g, k));
+    }
+
+    /** The output width when each output row of the table reads a contiguous run of the input, else 0. */
+    private static int findRuns(ConvGeometry g, int[] t) {
+        int ow = g.ow();
+        if (ow < 8 || t.length % ow != 0) return 0;
+        for (int d = 0; d < t.length; d += ow) {
+            for (int x = 0; x < ow; x++) if (t[d + x] != t[d] + x || t[d] < 0) return 0;
+        }
+        return ow;
+    }
+
+    private static void im2col(int[] t, float[] xs, float[] col) {
+        for (int i = 0; i < t.length; i++) {
+            int o = t[i];
+            col[i] = o < 0 ? 0f : xs[o];
+        }
+    }
+
+    /** dxs[t[i]] += col[i]: the adjoint of {@link #im2col}. */
+    static void col2im(int[] t, float[] col, float[] dxs) {
+        for (int i = 0; i < t.length; i++) {
+            int o = t[i];
+            if (o >= 0) dxs[o] += col[i];
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.nabla.layers.kernels;
+
+/**
+ * Which convolution and pooling kernels run. The choice follows measurements on the onednn-avx2 build
+ * (BENCHMARKS.md: KernelBench, StepBench); by default ({@code AUTO}):
+ * <ul>
+ *   <li>convolution: libnd4j's oneDNN {@code conv2d}/{@code conv2d_bp} for batches of 16 or more with 8 or more input
+ *       channels (course conv2 forward 0.8 ms vs 2.3 ms for the project's kernel); the project's float32 kernel
+ *       ({@link FastConv}: per-sample im2col + GEMM) for fewer input channels (course conv1 forward 2.1 vs 4.2 ms),
+ *       for small batches (oneDNN's per-call set-up: ~1 ms at batch 1), and for the backward of a layer whose input
+ *       needs no gradient (libnd4j's conv2d_bp always computes it: one step 22.1 → 18.6 ms); with Intel MKL loaded as
+ *       the BLAS the backward is always the project's ({@link Conv2dFunction#libBackwardWrong()});</li>
+ *   <li>max pooling: libnd4j's {@code maxpool2d}/{@code maxpool2d_bp} without padding, dilation or ceil mode on inputs
+ *       of 256 K elements or more (forward 0.67 ms vs 2.0 ms for the project's sweep on the course's first layer); the
+ *       project's float32 kernel ({@link FastMaxPool}) on smaller inputs (the course's second pooling: forward and
+ *       backward 0.36–0.49 vs 0.87–1.1 ms) and for what libnd4j cannot do;</li>
+ *   <li>a Conv2d followed by a MaxPool2d in a {@link dev.nabla.api.Sequential}, where the convolution would run the project's
+ *       kernel, runs as one fused op ({@link FastConvPool}): the convolution's output and its gradient never become
+ *       arrays ({@code -Dnabla.noFusion=true} turns it off);</li>
+ *   <li>libnd4j's kernels run on one OpenMP thread per call, the batch split over Nabla's Java threads
+ *       ({@link dev.nabla.api.Nabla#splitBatch});</li>
+ *   <li>everything else (groups, dilation, asymmetric padding, average and adaptive pooling, transposed convolution,
+ *       float64) on the project's kernels.</li>
+ * </ul>
+ * {@code OWN} forces the project's kernels everywhere (tests run the PyTorch goldens under both).
+ * System property {@code nabla.kernels=own|auto}.
+ */
+public enum Kernels {
+    AUTO, OWN;
+
+    private static volatile Kernels choice = "own".equalsIgnoreCase(System.getProperty("nabla.kernels")) ? OWN : AUTO;
+
+    public static Kernels current() { return choice; }
+
+    /** Sets the kernel choice for the whole JVM; returns the previous one. */
+    public static Kernels use(Kernels k) {
+        Kernels previous = choice;
+        choice = k;
+        return previous;
+    }
+}
