@@ -15,7 +15,7 @@ public final class Examples {
         add("kfold", CrossValidationExample::main, "model selection by k-fold cross-validation: K of k-NN on MNIST, per-fold errors, then the sealed test");
         add("regression", Regression::main, "linear regression by gradient descent on the course's blood-pressure table");
         add("tensors", Tensors::main, "the slides' tensor snippets (1.4-1.5) with their own inputs, printing what the slides print; then more, as PyTorch prints it");
-        add("images", ImageTensors::main, "MNIST digits as tensors: a 4x12 grid, transposed, and coloured through channel views (3 PNGs)");
+        add("images", ImageTensors::main, "the slide's CIFAR session: 48 images as a 4x12 grid, transpose_(2, 3), green and blue killed (MNIST without CIFAR-10; --data DIR)");
         add("lstsq", LeastSquares::main, "linear regression on the blood-pressure table by least squares (lstsq), with a plot");
         add("polyfit", PolyFit::main, "polynomial fits of sin: under- and over-fitting, ridge penalties, bias and variance (plots)");
         add("knn", Knn::main, "k-nearest neighbours on a 2-d problem and on MNIST: train and test error as K goes 1 ... 1000");
