@@ -12,18 +12,20 @@ public final class Examples {
     static {
         add("convnet", ConvNet::main, "the course's MNIST convnet (the main example; --data DIR, --download, --dataset fashion)");
         add("protocols", Protocols::main, "evaluation protocols: the convnet over seeds (worst/median/best), model selection with a sealed test set");
+        add("kfold", CrossValidationExample::main, "model selection by k-fold cross-validation: K of k-NN on MNIST, per-fold errors, then the sealed test");
         add("regression", Regression::main, "linear regression by gradient descent on the course's blood-pressure table");
-        add("tensors", Tensors::main, "the course's tensor session (slides 1.4-1.5), printed exactly as PyTorch prints it");
-        add("images", ImageTensors::main, "MNIST digits as tensors: a 4x12 grid, transposed, and coloured through channel views (3 PNGs)");
+        add("tensors", Tensors::main, "the slides' tensor snippets (1.4-1.5) with their own inputs, printing what the slides print; then more, as PyTorch prints it");
+        add("images", ImageTensors::main, "the slide's CIFAR session: 48 images as a 4x12 grid, transpose_(2, 3), green and blue killed (MNIST without CIFAR-10; --data DIR)");
         add("lstsq", LeastSquares::main, "linear regression on the blood-pressure table by least squares (lstsq), with a plot");
         add("polyfit", PolyFit::main, "polynomial fits of sin: under- and over-fitting, ridge penalties, bias and variance (plots)");
         add("knn", Knn::main, "k-nearest neighbours on a 2-d problem and on MNIST: train and test error as K goes 1 ... 1000");
         add("knnmaps", KnnMaps::main, "k-NN's maps on two overlapping classes: predictions for K = 1 and 51, votes for K = 51, error vs K");
         add("gendisc", GenDisc::main, "generative (Gaussians + Bayes' rule) vs discriminative (best threshold) on basketball heights");
         add("perceptron", Perceptron::main, "the perceptron on MNIST 0 vs 1 until no change, its convergence bound, and a hinge-loss SVM");
-        add("xor", FeatureDesign::main, "feature design: xor separable with x_u x_v; MNIST 8 vs the rest with products of pixel pairs");
+        add("xor", FeatureDesign::main, "feature design: xor separable with x_u x_v; MNIST 8 vs the rest, the perceptron on pixels and pixel-pair products");
         add("radius", RadiusFeature::main, "feature design for k-NN: a radial task with label noise, K = 11, the 2-d coordinates vs the radius");
         add("logistic", Logistic::main, "logistic regression by gradient descent with the course's hand-written gradient, checked against autograd");
+        add("logistic-lda", LogisticLda::main, "logistic regression by the slide's gradient(x, y, w, b), 100 points, eta 0.1, beside LDA's boundary");
         add("candidates", Candidates::main, "1,000 candidates answering 10 questions at random: how often one scores perfectly (0.6236)");
         add("relus", Relus::main, "universal approximation: sin as a sum of ReLUs built as the slide does, the error falling with the units");
         add("gd1d", GradientDescent1d::main, "gradient descent on a 1-d function from the same w0 with eta = 0.125 and 0.5, iterates on the curve");

@@ -67,6 +67,8 @@ final class Figures {
 
         int integer(String name, int fallback) { return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback; }
 
+        String text(String name, String fallback) { return values.getOrDefault(name, fallback); }
+
         double real(String name, double fallback) { return values.containsKey(name) ? Double.parseDouble(values.get(name)) : fallback; }
 
         /** Fails on options that none of the given names (and --out) match. */

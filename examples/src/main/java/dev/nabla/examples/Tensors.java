@@ -4,16 +4,114 @@ import dev.nabla.api.Tensor;
 import java.util.Arrays;
 
 /**
- * The course's tensor session (slides 1.4–1.5): fill_, mean / std / sum, indexing, slicing with
- * assignment, mv and @, narrow / view / transpose / expand, broadcasting. It prints what PyTorch prints,
- * line for line (tools/golden/course_tensors.py is the same session in Python).
+ * The course's tensor session (slides 1.4–1.5). First the slides' own snippets with the slides' own inputs
+ * (where a slide draws a random tensor, the values it printed are the input), each printing what the slide
+ * prints; then more of the session, not on the slides, printed line for line as PyTorch 1.13 prints it
+ * (tools/golden/course_tensors.py is that part in Python).
  */
 public final class Tensors {
     private Tensors() {}
 
+    /** The line between the slides' snippets and the rest of the session. */
+    static final String MORE = "--- more of the session (not on the slides), as PyTorch 1.13 prints it (tools/golden/course_tensors.py)";
+
     public static void main(String[] args) {
         Figures.args("tensors", args).only();
+        slides();
+        System.out.println(MORE);
+        session();
+    }
 
+    /** The slides' snippets, in the slides' order (slides.txt lines 826–1216). */
+    static void slides() {
+        System.out.println("--- the slides' snippets with the slides' inputs (slides 1.4-1.5)");
+        Tensor x = Tensor.empty(2, 5);
+        show("x = torch.empty(2, 5)");
+        show("x.size()", size(x));
+        show("x.fill_(1.125)", x.fill_(1.125));
+        show("x.mean()", x.mean());
+        show("x.std()", x.std());
+        show("x.sum()", x.sum());
+        show("x.sum().item()", x.sum().item());
+
+        x = Tensor.of(new double[][] {{11, 12, 13}, {21, 22, 23}});
+        show("x = torch.tensor([[11., 12., 13.], [21., 22., 23.]])");
+        show("x[1, 2]", x.index("1, 2"));
+
+        x = Tensor.of(10.0, 20, 30);
+        Tensor y = Tensor.of(11.0, 21, 31);
+        show("x = torch.tensor([ 10., 20., 30.])");
+        show("y = torch.tensor([ 11., 21., 31.])");
+        show("x + y", x.add(y));
+        show("x * y", x.mul(y));
+        show("x**2", x.pow(2));
+        Tensor m = Tensor.of(new double[][] {{0, 0, 3}, {0, 2, 0}, {1, 0, 0}});
+        show("m = torch.tensor([[ 0., 0., 3. ], [ 0., 2., 0. ], [ 1., 0., 0. ]])");
+        show("m.mv(x)", m.mv(x));
+        show("m @ x", m.matmul(x));
+
+        // the slide's x = torch.empty(2, 4).random_(10) printed these values; they are the input here
+        x = Tensor.of(new double[][] {{8, 1, 1, 3}, {7, 0, 7, 5}});
+        show("x = torch.empty(2, 4).random_(10)   # the values the slide drew");
+        show("x", x);
+        show("x[0]", x.index("0"));
+        show("x[0, :]", x.index("0, :"));
+        show("x[:, 0]", x.index(":, 0"));
+        x.index(":, 1:3").fill_(-1);
+        show("x[:, 1:3] = -1");
+        show("x", x);
+
+        // least squares: the slide's y (drawn from N(0, 1)), a random m; m q gives y back
+        y = Tensor.of(0.0477, 0.8834, -1.5996);
+        m = Tensor.empty(3, 3).normal_(0, 1);
+        Tensor q = m.lstsq(y.view(3, 1));
+        show("y = torch.empty(3).normal_()   # the values the slide drew");
+        show("y", y);
+        show("m = torch.empty(3, 3).normal_()");
+        show("q, _ = torch.gels(y, m)   # Nabla: m.lstsq(y.view(3, 1))");
+        show("torch.mm(m, q)", m.mm(q));
+
+        x = Tensor.zeros(1, 3);
+        show("x = torch.zeros(1, 3)");
+        show("x.dtype, x.device", "(" + x.dtype() + ", device(type='" + x.device().kind().name().toLowerCase(java.util.Locale.ROOT) + "'))");
+        x = x.to(dev.nabla.api.DType.INT64);
+        show("x = x.long()");
+        show("x.dtype, x.device", "(" + x.dtype() + ", device(type='" + x.device().kind().name().toLowerCase(java.util.Locale.ROOT) + "'))");
+        show("x = x.to('cuda')   # needs the CUDA build (mvn -Pcuda ...); skipped on this CPU build");
+
+        // 1.5: the slides draw these results as pictures
+        x = Tensor.of(new long[][] {{1, 3, 0}, {2, 4, 6}});
+        show("x = torch.tensor([ [ 1, 3, 0 ], [ 2, 4, 6 ] ])");
+        show("x.t()", x.t());
+        show("x.view(-1)", x.view(-1));
+        show("x.view(3, -1)", x.view(3, -1));
+        show("x.narrow(1, 1, 2)", x.narrow(1, 1, 2));
+        show("x.view(1, 2, 3).expand(3, 2, 3)", x.view(1, 2, 3).expand(3, 2, 3));
+        x = Tensor.of(new long[] {1, 2, 1, 2, 1, 2, 3, 0, 3, 0, 3, 0}).view(2, 2, 3);
+        show("x = torch.tensor([ [ [ 1, 2, 1 ], [ 2, 1, 2 ] ], [ [ 3, 0, 3 ], [ 0, 3, 0 ] ] ])");
+        show("x.narrow(0, 0, 1)", x.narrow(0, 0, 1));
+        show("x.narrow(2, 0, 2)", x.narrow(2, 0, 2));
+        show("x.transpose(0, 1)", x.transpose(0, 1));
+        show("x.transpose(0, 2)", x.transpose(0, 2));
+        show("x.transpose(1, 2)", x.transpose(1, 2));
+
+        // broadcasting
+        x = Tensor.empty(100, 4).normal_(2, 1);
+        show("x = torch.empty(100, 4).normal_(2)");
+        show("x.mean(0)   # random: the slide's were 2.0476, 2.0133, 1.9109, 1.8588", x.mean(0));
+        x.sub_(x.mean(0));
+        show("x -= x.mean(0) # This should not work!");
+        show("x.mean(0)   # about 1e-7, as the slide's", x.mean(0));
+        Tensor a = Tensor.of(new double[][] {{1}, {2}, {3}, {4}});
+        Tensor b = Tensor.of(new double[][] {{5, -5, 5, -5, 5}});
+        show("A = torch.tensor([[1.], [2.], [3.], [4.]])");
+        show("B = torch.tensor([[5., -5., 5., -5., 5.]])");
+        show("C = A + B");
+        show("C", a.add(b));
+    }
+
+    /** More of the session, as PyTorch 1.13 prints it. */
+    static void session() {
         // 1.4: tensor basics and linear operations
         Tensor x = Tensor.empty(2, 5);
         show("x.size()", size(x));
@@ -83,6 +181,8 @@ public final class Tensors {
         show("A * B", A.mul(B));
         show("(A + B).mean(0)", A.add(B).mean(0));
     }
+
+    private static void show(String command) { System.out.println(">>> " + command); }
 
     private static void show(String command, Object value) {
         System.out.println(">>> " + command);
