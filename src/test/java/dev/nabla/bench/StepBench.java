@@ -59,7 +59,7 @@ public final class StepBench {
             for (int i = 0; i < steps; i++) sb.append(String.format("%.3f %d%n", times[i], ends[i]));
             try { java.nio.file.Files.writeString(java.nio.file.Path.of(dump), sb); } catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); }
         }
-        String ab = System.getProperty("ab");   // e.g. "a=;b=nabla.maxpool:lib" : blocks of 40 steps alternated, 8 rounds
+        String ab = System.getProperty("ab");   // e.g. "a=;b=nabla.spinMicros:0" (properties read per call) : blocks of 40 steps alternated, 8 rounds
         if (ab != null) {
             String[] cfgs = ab.split(";");
             java.util.Map<String, java.util.List<Double>> res = new java.util.LinkedHashMap<>();

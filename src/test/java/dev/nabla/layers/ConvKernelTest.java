@@ -167,41 +167,34 @@ class ConvKernelTest {
 
     /**
      * libnd4j's conv2d / conv2d_bp / maxpool2d / maxpool2d_bp as the default runs them at batch 16 and more: split over
-     * the batch on Nabla's threads (two parts here), the weight and bias gradients of the parts summed; and whole on
-     * OpenMP's threads ({@code nabla.libThreads=omp}). Both against the project's kernels.
+     * the batch on Nabla's threads (two parts here), the weight and bias gradients of the parts summed, against the
+     * project's kernels.
      */
     @Test void libnd4jKernelsSplitOverTheBatchEqualTheOwn() {
         int threads = Nabla.numThreads();
         Nabla.setNumThreads(2);
         try {
-            for (String mode : new String[] {"split", "omp"}) {
-                if (mode.equals("omp")) System.setProperty("nabla.libThreads", "omp");
-                try {
-                    Nabla.manualSeed(21);
-                    // 147,456 elements: libnd4j's max-pool by default; split in two parts by every kernel here
-                    Tensor x = Tensor.randn(32, 8, 24, 24).requiresGrad_();
-                    Tensor w = Tensor.randn(16, 8, 5, 5).requiresGrad_(), b = Tensor.randn(16).requiresGrad_();
-                    // twice: the second call reuses the partial gradients the first left on this thread
-                    convPool(x, w, b);
-                    x.setGrad(null); w.setGrad(null); b.setGrad(null);
-                    Tensor[] lib = convPool(x, w, b), own;
-                    INDArray[] libGrads = {x.grad().nd().dup(), w.grad().nd().dup(), b.grad().nd().dup()};
-                    x.setGrad(null); w.setGrad(null); b.setGrad(null);
-                    Kernels previous = Kernels.use(Kernels.OWN);
-                    try {
-                        own = convPool(x, w, b);
-                    } finally {
-                        Kernels.use(previous);
-                    }
-                    assertClose(lib[0].nd(), own[0].nd(), 1e-4);
-                    assertClose(lib[1].nd(), own[1].nd(), 1e-4);
-                    assertClose(libGrads[0], x.grad().nd(), 1e-4);
-                    assertClose(libGrads[1], w.grad().nd(), 1e-3);
-                    assertClose(libGrads[2], b.grad().nd(), 1e-3);
-                } finally {
-                    System.clearProperty("nabla.libThreads");
-                }
+            Nabla.manualSeed(21);
+            // 147,456 elements: libnd4j's max-pool by default; split in two parts by every kernel here
+            Tensor x = Tensor.randn(32, 8, 24, 24).requiresGrad_();
+            Tensor w = Tensor.randn(16, 8, 5, 5).requiresGrad_(), b = Tensor.randn(16).requiresGrad_();
+            // twice: the second call reuses the partial gradients the first left on this thread
+            convPool(x, w, b);
+            x.setGrad(null); w.setGrad(null); b.setGrad(null);
+            Tensor[] lib = convPool(x, w, b), own;
+            INDArray[] libGrads = {x.grad().nd().dup(), w.grad().nd().dup(), b.grad().nd().dup()};
+            x.setGrad(null); w.setGrad(null); b.setGrad(null);
+            Kernels previous = Kernels.use(Kernels.OWN);
+            try {
+                own = convPool(x, w, b);
+            } finally {
+                Kernels.use(previous);
             }
+            assertClose(lib[0].nd(), own[0].nd(), 1e-4);
+            assertClose(lib[1].nd(), own[1].nd(), 1e-4);
+            assertClose(libGrads[0], x.grad().nd(), 1e-4);
+            assertClose(libGrads[1], w.grad().nd(), 1e-3);
+            assertClose(libGrads[2], b.grad().nd(), 1e-3);
         } finally {
             Nabla.setNumThreads(threads);
         }

@@ -3,7 +3,6 @@ package dev.nabla.api;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,7 +28,7 @@ public final class Blas {
     private static boolean probe() {
         try {
             Nabla.init();
-            if (!Nd4j.getEnvironment().isCPU() || Boolean.getBoolean("nabla.noDirectBlas")) return false;
+            if (!Nd4j.getEnvironment().isCPU()) return false;
             Class.forName("org.bytedeco.openblas.global.openblas_nolapack");
             return true;
         } catch (Throwable t) {
@@ -126,16 +125,11 @@ public final class Blas {
             for (int i = 0; i < parts; i++) body.accept(i);
             return;
         }
-        if (Boolean.getBoolean("nabla.forkJoin")) {   // benchmark switch, read per call: the fork-join pool instead
-            IntStream.range(0, parts).parallel().forEach(body);
-            return;
-        }
         Workers.run(parts, Nabla.numThreads(), body);
     }
 
     /** The number of parts to split {@code units} of work into: one per thread, but none smaller than {@code minPerPart}. */
     public static int parts(long units, long minPerPart) {
-        int threads = Integer.getInteger("nabla.javaThreads", Nabla.numThreads());
-        return (int) Math.max(1, Math.min(threads, units / Math.max(1, minPerPart)));
+        return (int) Math.max(1, Math.min(Nabla.numThreads(), units / Math.max(1, minPerPart)));
     }
 }

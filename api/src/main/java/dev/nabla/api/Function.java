@@ -167,8 +167,7 @@ public abstract class Function {
      */
     protected final boolean gradInPlace(int i, long[] shape, GradWriter writer) {
         checkAlive();
-        // nabla.noGradInPlace: a benchmark switch, read per call
-        if (!needsGrad(i) || Grad.isAnomalyDetectionEnabled() || Boolean.getBoolean("nabla.noGradInPlace")) return false;
+        if (!needsGrad(i) || Grad.isAnomalyDetectionEnabled()) return false;
         Tensor t = inputs[i];
         INDArray target = t.inPlaceGradTarget(t.nd().dataType(), shape);
         if (target == null) return false;

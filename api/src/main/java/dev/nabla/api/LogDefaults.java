@@ -17,7 +17,7 @@ import java.util.Locale;
  */
 final class LogDefaults {
     /** The system property that sets the level. */
-    static final String PROPERTY = "nabla.logLevel";
+    static final String PROPERTY = Settings.LOG_LEVEL;
 
     private static final List<String> PACKAGES = List.of("org.nd4j", "org.datavec", "dev.nabla");
     private static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
@@ -27,7 +27,7 @@ final class LogDefaults {
 
     /** With {@code nabla.logLevel} set, sets that level for the packages whose level the user did not set. */
     static void apply() {
-        String given = System.getProperty(PROPERTY);
+        String given = Settings.logLevel();
         if (given == null) return;
         String level = given.trim().toLowerCase(Locale.ROOT);
         if (!LEVELS.contains(level)) {

@@ -3,7 +3,6 @@ package dev.nabla.api;
 import java.util.Map;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +14,7 @@ public final class Nabla {
     private static volatile DType defaultDtype = DType.FLOAT32;
     private static final ThreadLocal<NablaRandom> JAVA_RANDOM = ThreadLocal.withInitial(NablaRandom::new);
     private static volatile String nativeBuild;
-    private static volatile long gcThreshold = Long.getLong("nabla.gcThresholdBytes", 64L << 20);
+    private static volatile long gcThreshold = Settings.gcThresholdBytes();
 
     /** What ND4J is seeded with for {@code manualSeed(0)}: the golden ratio's 64 bits (any non-zero constant would do). */
     private static final long ND4J_SEED_FOR_ZERO = 0x9E3779B97F4A7C15L;
@@ -132,22 +131,9 @@ public final class Nabla {
      * Java threads, each on a thread whose OpenMP team is one thread. All of Nabla's parallelism is thus on Java
      * threads: OpenMP's threads spin for a while after each parallel region, and on 2 cores they and the Java threads
      * of the next kernel took turns (course convnet step at batch 100, mean 18.0 ms with libnd4j's kernels on OpenMP's
-     * 2 threads, 14.5–15.2 ms split in Java; BENCHMARKS.md). System property {@code nabla.libThreads=omp} (read per
-     * call, for benchmarks) runs the kernel whole on OpenMP's threads instead.
+     * 2 threads, 14.5–15.2 ms split in Java; BENCHMARKS.md).
      */
     public static void splitBatch(int n, int minPerPart, BatchPart body) {
-        if (libOnOpenMp()) {
-            NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
-            ops.setOmpNumThreads(numThreads);
-            Nd4j.getEnvironment().setMaxThreads(numThreads);
-            try {
-                body.run(0, 0, n);
-            } finally {
-                Nd4j.getEnvironment().setMaxThreads(1);
-                ops.setOmpNumThreads(1);
-            }
-            return;
-        }
         int parts = batchParts(n, minPerPart);
         if (parts <= 1) {
             ompOne();
@@ -162,11 +148,7 @@ public final class Nabla {
 
     /** How many parts {@link #splitBatch} splits a batch of {@code n} into: one per thread, none under {@code minPerPart}. */
     public static int batchParts(int n, int minPerPart) {
-        return libOnOpenMp() ? 1 : Blas.parts(n, minPerPart);
-    }
-
-    private static boolean libOnOpenMp() {
-        return "omp".equals(System.getProperty("nabla.libThreads")) && numThreads > 1 && Nd4j.getEnvironment().isCPU();
+        return Blas.parts(n, minPerPart);
     }
 
     /**
@@ -211,7 +193,7 @@ public final class Nabla {
      * run MKL, one thread per call as with OpenBLAS. Takes effect only before ND4J's backend loads.
      */
     private static void useMklWhenPresent() {
-        if (System.getProperty("org.bytedeco.openblas.load") != null || Boolean.getBoolean("nabla.noMkl")) return;
+        if (System.getProperty("org.bytedeco.openblas.load") != null || !Settings.mklAllowed()) return;
         if (Nabla.class.getClassLoader().getResource("org/bytedeco/mkl/linux-x86_64/libmkl_rt.so.2") == null) return;
         System.setProperty("org.bytedeco.openblas.load", "mkl_rt");
     }
@@ -222,7 +204,7 @@ public final class Nabla {
             if (nativeBuild != null) return;
             useMklWhenPresent();
             Nd4j.getBackend(); // loads the backend and its native libraries
-            if (!Boolean.getBoolean("nabla.noThreadPolicy")) applyThreads();
+            applyThreads();
             String build = "unknown";
             for (Map.Entry<String, String> e : Loader.getLoadedLibraries().entrySet()) {
                 if (e.getKey().startsWith("nd4jcpu") || e.getKey().startsWith("nd4jcuda")) {

@@ -33,8 +33,8 @@ public final class Pool {
     /** Arrays smaller than this are not pooled (ND4J's allocation is cheap there). */
     static final long MIN_BYTES = 32 << 10;
     /** Bytes of idle blocks kept for reuse. */
-    static final long IDLE_LIMIT = Long.getLong("nabla.poolIdleBytes", 256L << 20);
-    private static final boolean ENABLED = !Boolean.getBoolean("nabla.noPool");
+    static final long IDLE_LIMIT = Settings.poolIdleBytes();
+    private static final boolean ENABLED = Settings.poolEnabled();
 
     private static final ReferenceQueue<DataBuffer> QUEUE = new ReferenceQueue<>();
     private static final Map<Long, ArrayDeque<Block>> IDLE = new HashMap<>();
@@ -45,7 +45,7 @@ public final class Pool {
     private static long idleBytes, lentBytes, misses, hits;
 
     /** Idle blocks of a size nobody asked for in this long are freed (0: never), so that a change of workload gives memory back. */
-    static final long TRIM_MILLIS = Long.getLong("nabla.poolTrimMillis", 1000);
+    static final long TRIM_MILLIS = Settings.poolTrimMillis();
     private static volatile boolean trimmerStarted;
     /**
      * Whether the trimmer also gives freed heap memory back to the system each round (glibc's {@code malloc_trim}):
@@ -53,7 +53,7 @@ public final class Pool {
      * epochs: largest resident size 1,209 MB against 1,470 MB; no measurable cost a step). {@code -Dnabla.mallocTrim=false}
      * turns it off.
      */
-    static final boolean MALLOC_TRIM = !"false".equals(System.getProperty("nabla.mallocTrim"));
+    static final boolean MALLOC_TRIM = Settings.mallocTrim();
 
     /** A block of memory owned by the pool: the ND4J array that holds it, its address and size. */
     private record Block(INDArray owner, long address, long bytes) {}

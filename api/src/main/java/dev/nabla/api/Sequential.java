@@ -41,17 +41,15 @@ public class Sequential extends Module {
      * are left to the collector.
      *
      * <p>A module that {@link FusesWithNext fuses with the next one} (Conv2d followed by MaxPool2d) runs the pair as one
-     * op: the result between them would be this Sequential's own, so no caller can miss it ({@code -Dnabla.noFusion=true}
-     * turns fusion off).
+     * op: the result between them would be this Sequential's own, so no caller can miss it.
      */
     @Override public Tensor forward(Tensor x) {
-        boolean release = Pool.enabled() && releasable() && !Boolean.getBoolean("nabla.noRelease");
-        boolean fuse = !Boolean.getBoolean("nabla.noFusion");   // benchmark switch, read per call
+        boolean release = Pool.enabled() && releasable();
         Tensor cur = x;
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
             Tensor out = null;
-            if (fuse && i + 1 < layers.size() && m instanceof FusesWithNext f) {
+            if (i + 1 < layers.size() && m instanceof FusesWithNext f) {
                 out = f.forwardFused(layers.get(i + 1), cur);
                 if (out != null) i++;   // the next module ran inside the fused op
             }

@@ -17,7 +17,7 @@ import java.util.function.IntConsumer;
  */
 final class Workers {
     /** How long an idle worker spins before it parks ({@code -Dnabla.spinMicros}, default 200; read after each job). */
-    static long spinNanos() { return Long.getLong("nabla.spinMicros", 200) * 1000; }
+    static long spinNanos() { return Settings.spinMicros() * 1000; }
 
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     private static final List<Worker> WORKERS = new ArrayList<>();

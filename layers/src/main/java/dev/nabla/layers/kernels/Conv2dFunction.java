@@ -23,7 +23,6 @@ public final class Conv2dFunction extends Function {
     private ConvGeometry g;
     private INDArray col;
     private boolean lib, fast;
-    /** Benchmark switches: {@code nabla.convForward=own} and {@code nabla.convBackward=own|lib} override the choice. */
     private long co;
 
     public Conv2dFunction(int sh, int sw, int padTop, int padLeft, int padBottom, int padRight, int dh, int dw, int groups) {
@@ -39,10 +38,9 @@ public final class Conv2dFunction extends Function {
         int oh = ConvGeometry.outSize(h, kh, sh, padTop + padBottom, dh);
         int ow = ConvGeometry.outSize(wd, kw, sw, padLeft + padRight, dw);
         g = new ConvGeometry(n, c, h, wd, kh, kw, sh, sw, padTop, padLeft, dh, dw, oh, ow);
-        lib = Kernels.current() == Kernels.AUTO && groups == 1 && dh == 1 && dw == 1 && padTop == padBottom && padLeft == padRight
-                && !"own".equals(System.getProperty("nabla.convForward"));
+        lib = Kernels.current() == Kernels.AUTO && groups == 1 && dh == 1 && dw == 1 && padTop == padBottom && padLeft == padRight;
         fast = FastConv.applies(x, w, groups);
-        if (fast && ownBeatsOneDnn(c, n) && !"lib".equals(System.getProperty("nabla.convForward"))) lib = false;
+        if (fast && ownBeatsOneDnn(c, n)) lib = false;
         // the backward will not be libnd4j's (see libBackwardWrong): without the float32 kernel, the project's generic
         // path, whose forward keeps the columns for it
         if (lib && !fast && libBackwardWrong() && (needsGrad(0) || needsGrad(1) || (in.length > 2 && needsGrad(2)))) lib = false;
@@ -88,8 +86,7 @@ public final class Conv2dFunction extends Function {
         boolean bias = inputCount() > 2;
         // libnd4j's conv2d_bp always computes the input gradient; for a first layer (input without grad) the
         // project's kernel skips it (BENCHMARKS.md: conv1 backward)
-        if (fast && (!lib || libBackwardWrong() || (!needsGrad(0) && !"lib".equals(System.getProperty("nabla.convBackward")))
-                || "own".equals(System.getProperty("nabla.convBackward")))) {
+        if (fast && (!lib || libBackwardWrong() || !needsGrad(0))) {
             INDArray[] r = FastConv.backward(g, input(0), input(1), gOut, needsGrad(0), needsGrad(1), bias && needsGrad(2));
             return bias ? r : new INDArray[] {r[0], r[1]};
         }

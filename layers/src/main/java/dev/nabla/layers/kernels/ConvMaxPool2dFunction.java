@@ -66,7 +66,7 @@ public final class ConvMaxPool2dFunction extends Function {
     }
 
     @Override protected void releaseSaved() {
-        if (arg != null && !Boolean.getBoolean("nabla.noArgReuse")) MaxPool2dFunction.giveArgs(arg);   // benchmark switch, read per call
+        if (arg != null) MaxPool2dFunction.giveArgs(arg);   // benchmark switch, read per call
         arg = null;
     }
 

@@ -21,34 +21,47 @@ final class FastMaxPool {
         return Blas.available() && x.dataType() == DataType.FLOAT && x.length() < Integer.MAX_VALUE / 2;
     }
 
-    /** The pooled output; {@code arg} receives each output's plane-local argmax. */
+    /**
+     * The pooled output; {@code arg} receives each output's plane-local argmax: the branch-free window sweep where every
+     * window lies inside the plane, else {@link #loopForward}.
+     */
     static INDArray forward(PoolGeometry g, INDArray x, int[] arg, long[] outShape) {
+        if (!g.windowsInside()) return loopForward(g, x, arg, outShape);
         INDArray xc = Blas.denseC(x);
         INDArray y = Pool.uninitialized(DataType.FLOAT, outShape);
         int planes = g.planes(), hw = g.h() * g.w(), ohw = g.oh() * g.ow();
         int parts = Blas.parts(planes, planesPerPart(hw));
         int ne = g.kh() * g.kw();
-        if (g.windowsInside() && !Boolean.getBoolean("nabla.maxpoolBranchy")) {   // benchmark switch, read per call
-            // small planes (fewer than 16 windows: the course's second pooling has 4) are swept many at once, as one plane
-            int cnt = ohw >= 16 ? 1 : Math.max(1, 1024 / ohw);
-            Blas.parallel(parts, part -> {
-                java.nio.IntBuffer xb = Blas.bits(xc), yb = Blas.bits(y);
-                int from = planes * part / parts, to = planes * (part + 1) / parts;
-                int[] bits = FastConv.ints(64, cnt * hw), keys = FastConv.ints(65, cnt * hw), ys = FastConv.ints(66, cnt * ohw),
-                        m = FastConv.ints(67, cnt * ohw), rk = FastConv.ints(68, cnt * ohw);
-                int[][] e = new int[ne][];
-                for (int el = 0; el < ne; el++) e[el] = FastConv.ints(128 + el, cnt * ohw);
-                for (int pl = from; pl < to; pl += cnt) {
-                    int c = Math.min(cnt, to - pl), nw = c * ohw;
-                    int[][] tl = chunkTables(g, c);
-                    xb.get(pl * hw, bits, 0, c * hw);
-                    orderKeys(bits, keys, c * hw);
-                    windowSweep(tl[0], tl[1], ne, nw, bits, keys, e, m, rk, ys, arg, pl * ohw);
-                    yb.put(pl * ohw, ys, 0, nw);
-                }
-            });
-            return y;
-        }
+        // small planes (fewer than 16 windows: the course's second pooling has 4) are swept many at once, as one plane
+        int cnt = ohw >= 16 ? 1 : Math.max(1, 1024 / ohw);
+        Blas.parallel(parts, part -> {
+            java.nio.IntBuffer xb = Blas.bits(xc), yb = Blas.bits(y);
+            int from = planes * part / parts, to = planes * (part + 1) / parts;
+            int[] bits = FastConv.ints(64, cnt * hw), keys = FastConv.ints(65, cnt * hw), ys = FastConv.ints(66, cnt * ohw),
+                    m = FastConv.ints(67, cnt * ohw), rk = FastConv.ints(68, cnt * ohw);
+            int[][] e = new int[ne][];
+            for (int el = 0; el < ne; el++) e[el] = FastConv.ints(128 + el, cnt * ohw);
+            for (int pl = from; pl < to; pl += cnt) {
+                int c = Math.min(cnt, to - pl), nw = c * ohw;
+                int[][] tl = chunkTables(g, c);
+                xb.get(pl * hw, bits, 0, c * hw);
+                orderKeys(bits, keys, c * hw);
+                windowSweep(tl[0], tl[1], ne, nw, bits, keys, e, m, rk, ys, arg, pl * ohw);
+                yb.put(pl * ohw, ys, 0, nw);
+            }
+        });
+        return y;
+    }
+
+    /**
+     * The compare-and-branch sweep over each window, as PyTorch's loop (every geometry: padding, dilation, ceil mode); the
+     * reference that {@link #forward}'s window sweep is tested against bit for bit.
+     */
+    static INDArray loopForward(PoolGeometry g, INDArray x, int[] arg, long[] outShape) {
+        INDArray xc = Blas.denseC(x);
+        INDArray y = Pool.uninitialized(DataType.FLOAT, outShape);
+        int planes = g.planes(), hw = g.h() * g.w(), ohw = g.oh() * g.ow();
+        int parts = Blas.parts(planes, planesPerPart(hw));
         int chunk = chunkPlanes(hw);
         Blas.parallel(parts, part -> {
             FloatBuffer xb = Blas.floats(xc), yb = Blas.floats(y);

@@ -16,19 +16,19 @@ package dev.nabla.layers.kernels;
  *       backward 0.36–0.49 vs 0.87–1.1 ms) and for what libnd4j cannot do;</li>
  *   <li>a Conv2d followed by a MaxPool2d in a {@link dev.nabla.api.Sequential}, where the convolution would run the project's
  *       kernel, runs as one fused op ({@link FastConvPool}): the convolution's output and its gradient never become
- *       arrays ({@code -Dnabla.noFusion=true} turns it off);</li>
+ *       arrays;</li>
  *   <li>libnd4j's kernels run on one OpenMP thread per call, the batch split over Nabla's Java threads
  *       ({@link dev.nabla.api.Nabla#splitBatch});</li>
  *   <li>everything else (groups, dilation, asymmetric padding, average and adaptive pooling, transposed convolution,
  *       float64) on the project's kernels.</li>
  * </ul>
  * {@code OWN} forces the project's kernels everywhere (tests run the PyTorch goldens under both).
- * System property {@code nabla.kernels=own|auto}.
+ * System property {@code nabla.kernels=own|auto} ({@link dev.nabla.api.Settings}).
  */
 public enum Kernels {
     AUTO, OWN;
 
-    private static volatile Kernels choice = "own".equalsIgnoreCase(System.getProperty("nabla.kernels")) ? OWN : AUTO;
+    private static volatile Kernels choice = dev.nabla.api.Settings.ownKernels() ? OWN : AUTO;
 
     public static Kernels current() { return choice; }
 

@@ -18,7 +18,6 @@ public final class MaxPool2dFunction extends Function {
     private PoolGeometry g;
     private int[] arg;
     private boolean lib, fast;
-    /** Benchmark switch: {@code nabla.maxpool=lib} keeps libnd4j's kernels where they apply. */
 
     public MaxPool2dFunction(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean ceil) {
         this.kh = kh; this.kw = kw; this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw; this.dh = dh; this.dw = dw; this.ceil = ceil;
@@ -34,9 +33,8 @@ public final class MaxPool2dFunction extends Function {
         // pooling (BENCHMARKS.md, fourth round: max-pool 3 forward 0.67 vs 2.04 ms, backward 2.96 vs ~1.7); the project's
         // float32 kernel otherwise (padding, dilation, ceil mode), under Kernels.OWN, and below 256 K elements, where
         // libnd4j's per-call cost outweighs the project's slower sweep (fifth round: the course's second pooling, 102,400
-        // elements, step 8.60 vs 9.57 ms). nabla.maxpool=own|big (benchmark switches): the project's kernel always, or from 1 M elements
-        String choice = System.getProperty("nabla.maxpool");
-        fast = FastMaxPool.applies(x) && (!lib || x.length() < 1 << 18 || "own".equals(choice) || ("big".equals(choice) && x.length() >= 1 << 20));
+        // elements, step 8.60 vs 9.57 ms).
+        fast = FastMaxPool.applies(x) && (!lib || x.length() < 1 << 18);
         if (fast) {
             g = new PoolGeometry(n * c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
             arg = takeArgs(n * c * oh * ow);
@@ -85,7 +83,7 @@ public final class MaxPool2dFunction extends Function {
     }
 
     @Override protected void releaseSaved() {
-        if (fast && arg != null && !Boolean.getBoolean("nabla.noArgReuse")) giveArgs(arg);   // benchmark switch, read per call
+        if (fast && arg != null) giveArgs(arg);
         arg = null;
     }
 

@@ -1,12 +1,12 @@
-package dev.nabla.layers;
+package dev.nabla.layers.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nabla.api.Nabla;
 import dev.nabla.api.Tensor;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -16,27 +16,25 @@ import org.nd4j.linalg.factory.Nd4j;
  * special values, and with the gradient routed to the same positions.
  */
 class MaxPoolSweepTest {
-    @AfterEach void clear() {
-        System.clearProperty("nabla.maxpoolBranchy");
-        System.clearProperty("nabla.maxpool");
-    }
-
     private static final float[] SPECIAL = {0f, -0f, 1f, -1f, 2f, Float.NaN, Float.intBitsToFloat(0xFFC00001), Float.POSITIVE_INFINITY,
             Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1f, 1f, -0f};
 
-    private static int[][] pool(float[] data, int[] shape, int[] p, boolean branchy) {
-        if (branchy) System.setProperty("nabla.maxpoolBranchy", "true"); else System.clearProperty("nabla.maxpoolBranchy");
-        Tensor x = Tensor.from(Nd4j.create(data, new long[] {shape[0], shape[1], shape[2], shape[3]})).requiresGrad_();
-        Tensor y = F.maxPool2d(x, new int[] {p[0], p[1]}, new int[] {p[2], p[3]}, new int[] {0, 0}, new int[] {1, 1}, false);
-        int n = (int) y.numel();
-        float[] go = new float[n];
-        for (int i = 0; i < n; i++) go[i] = i + 1;   // distinct, so a misrouted gradient shows
-        y.backward(Tensor.from(Nd4j.create(go, y.shape().toArray())));
-        float[] yv = y.nd().dup().reshape(-1).toFloatVector(), gv = x.grad().nd().dup().reshape(-1).toFloatVector();
-        int[][] r = {new int[yv.length], new int[gv.length]};
-        for (int i = 0; i < yv.length; i++) r[0][i] = Float.floatToRawIntBits(yv[i]);
-        for (int i = 0; i < gv.length; i++) r[1][i] = Float.floatToRawIntBits(gv[i]);
-        return r;
+    /**
+     * {output bits, argmax per output} of FastMaxPool's window sweep ({@code loop} false; the test asserts that the
+     * geometry takes it) or of its compare-and-branch loop; the argmax is what routes the backward's gradient.
+     */
+    private static int[][] pool(float[] data, int[] shape, int[] p, boolean loop) {
+        INDArray x = Nd4j.create(data, new long[] {shape[0], shape[1], shape[2], shape[3]});
+        int oh = PoolGeometry.outSize(shape[2], p[0], 0, p[2], 1, false), ow = PoolGeometry.outSize(shape[3], p[1], 0, p[3], 1, false);
+        PoolGeometry g = new PoolGeometry(shape[0] * shape[1], shape[2], shape[3], p[0], p[1], p[2], p[3], 0, 0, 1, 1, oh, ow);
+        assertThat(g.windowsInside()).as("the window sweep applies to pool %s", java.util.Arrays.toString(p)).isTrue();
+        int[] arg = new int[shape[0] * shape[1] * oh * ow];
+        long[] outShape = {shape[0], shape[1], oh, ow};
+        INDArray y = loop ? FastMaxPool.loopForward(g, x, arg, outShape) : FastMaxPool.forward(g, x, arg, outShape);
+        float[] yv = y.dup().reshape(-1).toFloatVector();
+        int[] bits = new int[yv.length];
+        for (int i = 0; i < yv.length; i++) bits[i] = Float.floatToRawIntBits(yv[i]);
+        return new int[][] {bits, arg};
     }
 
     @Test void sameBitsAndRoutingAsPyTorchsLoop() {
@@ -51,7 +49,7 @@ class MaxPoolSweepTest {
                 }
                 int[][] fast = pool(data, shape, p, false), loop = pool(data, shape, p, true);
                 assertThat(fast[0]).as("forward bits, pool %s, trial %d", java.util.Arrays.toString(p), trial).containsExactly(loop[0]);
-                assertThat(fast[1]).as("gradient bits, pool %s, trial %d", java.util.Arrays.toString(p), trial).containsExactly(loop[1]);
+                assertThat(fast[1]).as("argmax, pool %s, trial %d", java.util.Arrays.toString(p), trial).containsExactly(loop[1]);
             }
         }
     }
@@ -66,13 +64,12 @@ class MaxPoolSweepTest {
             for (int i = 0; i < data.length; i++) data[i] = i % 3 == 0 ? SPECIAL[rnd.nextInt(SPECIAL.length)] : (float) Math.floor(rnd.nextGaussian() * 2);
             int[][] fast = pool(data, shape, p, false), loop = pool(data, shape, p, true);
             assertThat(fast[0]).as("forward bits, shape %s", java.util.Arrays.toString(shape)).containsExactly(loop[0]);
-            assertThat(fast[1]).as("gradient bits, shape %s", java.util.Arrays.toString(shape)).containsExactly(loop[1]);
+            assertThat(fast[1]).as("argmax, shape %s", java.util.Arrays.toString(shape)).containsExactly(loop[1]);
         }
     }
 
     @Test void largeInputSplitOverThreadsMatchesToo() {
         Nabla.manualSeed(4);
-        System.setProperty("nabla.maxpool", "own");   // at this size the default is libnd4j's kernel
         int[] shape = {64, 8, 24, 24};   // 294,912 elements: split into parts
         float[] data = Tensor.randn(shape[0], shape[1], shape[2], shape[3]).nd().dup().reshape(-1).toFloatVector();
         for (int i = 0; i < data.length; i += 97) data[i] = data[i + 1];   // ties inside windows
