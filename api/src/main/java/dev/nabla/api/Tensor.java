@@ -814,13 +814,7 @@ public class Tensor {
                     + "clone() the base first");
         }
         Tensor self = this;
-        if (record && requiresGrad) { // the old value keeps the old place on the tape
-            self = new Tensor(data.dup());
-            self.requiresGrad = true;
-            self.gradFn = gradFn;
-            self.outputNr = outputNr;
-            if (gradFn != null && gradFn.retainedOutput == this) gradFn.retainedOutput = self;
-        }
+        if (record && requiresGrad) self = leaveTapePlace(new Tensor(data.dup()));   // the old value keeps the old place
         Tensor r = compute.apply(self);
         check(r.shape().equals(shape()), op + ": output with shape " + shape()
                 + " doesn't match the broadcast shape " + r.shape());
@@ -832,13 +826,25 @@ public class Tensor {
             data.assign(r.data);
         }
         version.value++;
-        if (record && r.requiresGrad) {
-            requiresGrad = true;
-            gradFn = r.gradFn;
-            outputNr = r.outputNr;
-            if (gradFn.retainedOutput == r) gradFn.retainedOutput = this;
-        }
+        if (record && r.requiresGrad) takeTapePlace(r);
         return this;
+    }
+
+    /** Gives {@code standIn} this tensor's place on the tape (its function, output slot, retained gradient); returns it. */
+    private Tensor leaveTapePlace(Tensor standIn) {
+        standIn.requiresGrad = true;
+        standIn.gradFn = gradFn;
+        standIn.outputNr = outputNr;
+        if (gradFn != null && gradFn.retainedOutput == this) gradFn.retainedOutput = standIn;
+        return standIn;
+    }
+
+    /** Takes {@code r}'s place on the tape: this tensor is now what {@code r}'s function made. */
+    private void takeTapePlace(Tensor r) {
+        requiresGrad = true;
+        gradFn = r.gradFn;
+        outputNr = r.outputNr;
+        if (gradFn.retainedOutput == r) gradFn.retainedOutput = this;
     }
 
     /** Overwrites the elements without recording; used by fills. */
@@ -963,18 +969,12 @@ public class Tensor {
             self = new Tensor(data);
             self.version = version;
             self.base = base;
-            self.requiresGrad = true;
-            self.gradFn = gradFn;
-            if (gradFn != null && gradFn.retainedOutput == this) gradFn.retainedOutput = self;
+            leaveTapePlace(self);
         }
         Tensor r = view.apply(self);
         data = r.data;
         version.value++;
-        if (record && r.requiresGrad) {
-            requiresGrad = true;
-            gradFn = r.gradFn;
-            if (gradFn.retainedOutput == r) gradFn.retainedOutput = this;
-        }
+        if (record && r.requiresGrad) takeTapePlace(r);
         return this;
     }
 
