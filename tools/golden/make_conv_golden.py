@@ -78,6 +78,15 @@ CASES = [
     # mostly zero images: most windows tie (every value the bias), and the gradient goes to the first maximum
     ("ConvPool", {"conv": {"in": 1, "out": 3, "kh": 3, "kw": 3}, "pool": {"k": 2}, "sparse": True},
      lambda: nn.Sequential(nn.Conv2d(1, 3, 3), nn.MaxPool2d(2)), [2, 1, 10, 10]),
+    # rectangular pooling modules: every size a pair (h, w)
+    ("MaxPool2d", {"kh": 2, "kw": 3, "stride": [2, 1], "padding": [1, 0], "dilation": [1, 2], "ceil": False},
+     lambda: nn.MaxPool2d((2, 3), stride=(2, 1), padding=(1, 0), dilation=(1, 2)), [2, 3, 7, 9]),
+    ("MaxPool2d", {"kh": 3, "kw": 2}, lambda: nn.MaxPool2d((3, 2)), [1, 2, 9, 8]),
+    ("MaxPool2d", {"kh": 3, "kw": 2, "stride": [1, 2], "padding": [1, 1], "dilation": [1, 1], "ceil": True},
+     lambda: nn.MaxPool2d((3, 2), stride=(1, 2), padding=1, ceil_mode=True), [2, 2, 6, 7]),
+    ("AvgPool2d", {"kh": 3, "kw": 2, "stride": [1, 2], "padding": [1, 0], "ceil": True, "count_include_pad": False},
+     lambda: nn.AvgPool2d((3, 2), stride=(1, 2), padding=(1, 0), ceil_mode=True, count_include_pad=False), [2, 2, 6, 7]),
+    ("AvgPool2d", {"kh": 2, "kw": 4}, lambda: nn.AvgPool2d((2, 4)), [2, 3, 6, 8]),
 ]
 
 cases = []

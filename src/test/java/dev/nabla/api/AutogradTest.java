@@ -67,6 +67,24 @@ class AutogradTest {
         assertThat(y.gradFn()).isNull();
     }
 
+    @Test void noGradLambdaFormsRestoreTheStateEvenOnAnException() {
+        Tensor x = Tensor.of(1.0, 2.0).requiresGrad_();
+        Tensor y = Grad.noGrad(() -> x.mul(2));
+        assertThat(y.requiresGrad()).isFalse();
+        assertThat(y.toDoubleArray()).containsExactly(2, 4);
+        assertThat(Grad.isEnabled()).isTrue();
+        boolean[] seen = new boolean[2];
+        Grad.noGrad(() -> {
+            seen[0] = Grad.isEnabled();
+            seen[1] = Grad.enableGrad(() -> x.mul(2)).requiresGrad();
+        });
+        assertThat(seen).containsExactly(false, true);
+        assertThatThrownBy(() -> Grad.noGrad((Runnable) () -> { throw new IllegalStateException("boom"); }))
+                .hasMessage("boom");
+        assertThat(Grad.isEnabled()).isTrue();
+        assertThat(x.mul(2).requiresGrad()).isTrue();
+    }
+
     @Test void noGradIsPerThread() throws Exception {
         try (var g = Grad.disabled()) {
             boolean[] other = new boolean[1];

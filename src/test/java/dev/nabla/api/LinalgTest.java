@@ -248,7 +248,7 @@ class LinalgTest {
                 "linalg.inv: The diagonal element 2 is zero, the inversion could not be completed because the input matrix is singular.");
         assertThatThrownBy(() -> s.solve(Tensor.ones(DType.FLOAT64, 2))).hasMessage(
                 "linalg.solve: The diagonal element 2 is zero, the solve could not be completed because the input matrix is singular.");
-        Tensor batch = Tensor.stack(0, Tensor.eye(2).to(DType.FLOAT64), s);
+        Tensor batch = Tensor.stack(List.of(Tensor.eye(2).to(DType.FLOAT64), s), 0);
         assertThatThrownBy(batch::inverse).hasMessageStartingWith("linalg.inv: (Batch element 1): The diagonal element 2 is zero");
         assertThat(s.det().item()).isEqualTo(0.0);
     }

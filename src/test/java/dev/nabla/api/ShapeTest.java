@@ -1,5 +1,6 @@
 package dev.nabla.api;
 
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -65,6 +66,6 @@ class ShapeTest {
         assertThatThrownBy(() -> x.setGrad(Tensor.zeros(3, 2))).hasMessageContaining("[3, 2]").hasMessageContaining("[2, 3]")
                 .hasMessageNotContaining("[J@");
         assertThatThrownBy(() -> Tensor.zeros(2, 3).mm(Tensor.zeros(2, 3)).shape()).hasMessageNotContaining("[J@");
-        assertThatThrownBy(() -> Tensor.cat(0, Tensor.zeros(2, 3), Tensor.zeros(2, 4))).hasMessageContaining("[2, 4]");
+        assertThatThrownBy(() -> Tensor.cat(List.of(Tensor.zeros(2, 3), Tensor.zeros(2, 4)), 0)).hasMessageContaining("[2, 4]");
     }
 }

@@ -164,9 +164,9 @@ class TensorTest {
 
     @Test void joiningAndSplitting() {
         Tensor a = Tensor.of(new double[][] {{1, 2}, {3, 4}}), b = Tensor.of(new double[][] {{5, 6}});
-        assertThat(Tensor.cat(0, a, b).toDoubleArray()).containsExactly(1, 2, 3, 4, 5, 6);
-        assertThatThrownBy(() -> Tensor.cat(1, a, b)).hasMessageContaining("sizes of tensors must match");
-        assertThat(Tensor.stack(1, a, a).shape()).isEqualTo(Shape.of(2, 2, 2));
+        assertThat(Tensor.cat(List.of(a, b), 0).toDoubleArray()).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThatThrownBy(() -> Tensor.cat(List.of(a, b), 1)).hasMessageContaining("sizes of tensors must match");
+        assertThat(Tensor.stack(List.of(a, a), 1).shape()).isEqualTo(Shape.of(2, 2, 2));
         List<Tensor> parts = Tensor.arange(7).split(3, 0);
         assertThat(parts).hasSize(3);
         assertThat(parts.get(2).toLongArray()).containsExactly(6);

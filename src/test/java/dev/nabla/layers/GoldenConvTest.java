@@ -38,6 +38,10 @@ class GoldenConvTest {
 
     private static int i(JsonNode a, String k, int dflt) { return a.has(k) ? a.get(k).asInt() : dflt; }
 
+    private static int[] pair(JsonNode a, String h, String w) { return new int[] {a.get(h).asInt(), a.get(w).asInt()}; }
+
+    private static int[] pair(JsonNode list) { return new int[] {list.get(0).asInt(), list.get(1).asInt()}; }
+
     private static Module build(String kind, JsonNode a) {
         return switch (kind) {
             case "Conv2d" -> {
@@ -59,11 +63,16 @@ class GoldenConvTest {
                     ConvTranspose2d.Options.DEFAULT.withStride(i(a, "stride", 1)).withPadding(i(a, "padding", 0))
                             .withOutputPadding(i(a, "output_padding", 0)).withDilation(i(a, "dilation", 1)).withGroups(i(a, "groups", 1))
                             .withBias(!a.has("bias") || a.get("bias").asBoolean()));
-            case "MaxPool2d" -> a.has("stride") ? new MaxPool2d(a.get("k").asInt(), a.get("stride").asInt(), a.get("padding").asInt(),
+            case "MaxPool2d" -> a.has("kh") ? (a.has("stride") ? new MaxPool2d(pair(a, "kh", "kw"), pair(a.get("stride")),
+                    pair(a.get("padding")), pair(a.get("dilation")), a.get("ceil").asBoolean()) : new MaxPool2d(pair(a, "kh", "kw")))
+                    : a.has("stride") ? new MaxPool2d(a.get("k").asInt(), a.get("stride").asInt(), a.get("padding").asInt(),
                     a.get("dilation").asInt(), a.get("ceil").asBoolean()) : new MaxPool2d(a.get("k").asInt());
             case "MaxPool1d" -> a.has("stride") ? new MaxPool1d(a.get("k").asInt(), a.get("stride").asInt(), a.get("padding").asInt(),
                     a.get("dilation").asInt(), a.get("ceil").asBoolean()) : new MaxPool1d(a.get("k").asInt());
-            case "AvgPool2d" -> a.has("stride") ? new AvgPool2d(a.get("k").asInt(), a.get("stride").asInt(), a.get("padding").asInt(),
+            case "AvgPool2d" -> a.has("kh") ? (a.has("stride") ? new AvgPool2d(pair(a, "kh", "kw"), pair(a.get("stride")),
+                    pair(a.get("padding")), a.get("ceil").asBoolean(), a.get("count_include_pad").asBoolean(), i(a, "divisor_override", 0))
+                    : new AvgPool2d(pair(a, "kh", "kw")))
+                    : a.has("stride") ? new AvgPool2d(a.get("k").asInt(), a.get("stride").asInt(), a.get("padding").asInt(),
                     a.get("ceil").asBoolean(), a.get("count_include_pad").asBoolean(), i(a, "divisor_override", 0)) : new AvgPool2d(a.get("k").asInt());
             case "AdaptiveAvgPool2d" -> a.has("square") ? new AdaptiveAvgPool2d(a.get("oh").asInt())
                     : new AdaptiveAvgPool2d(a.get("oh").asInt(), a.get("ow").asInt());

@@ -4,7 +4,8 @@ package dev.nabla.api;
  * Thread-local switch for gradient recording, as PyTorch's {@code torch.no_grad()}.
  *
  * <pre>{@code
- * try (var g = Grad.disabled()) { y = model.forward(x); }   // no tape is recorded here
+ * Tensor y = Grad.noGrad(() -> model.forward(x));           // no tape is recorded inside
+ * try (var g = Grad.disabled()) { y = model.forward(x); }   // the same as a scope
  * }</pre>
  */
 public final class Grad implements AutoCloseable {
@@ -20,6 +21,39 @@ public final class Grad implements AutoCloseable {
 
     /** Disables recording on this thread until {@link #close()}. */
     public static Grad disabled() { return new Grad(false); }
+
+    /**
+     * Runs {@code body} with recording disabled on this thread and returns its result, as {@code with torch.no_grad():}
+     * (the lambda form of {@link #disabled()}, which {@code -Xlint:try} does not flag as an unused resource).
+     */
+    public static <T> T noGrad(java.util.function.Supplier<T> body) {
+        Grad g = disabled();
+        try {
+            return body.get();
+        } finally {
+            g.close();
+        }
+    }
+
+    /** Runs {@code body} with recording disabled on this thread. */
+    public static void noGrad(Runnable body) {
+        Grad g = disabled();
+        try {
+            body.run();
+        } finally {
+            g.close();
+        }
+    }
+
+    /** Runs {@code body} with recording enabled on this thread (inside a disabled scope) and returns its result. */
+    public static <T> T enableGrad(java.util.function.Supplier<T> body) {
+        Grad g = enabled();
+        try {
+            return body.get();
+        } finally {
+            g.close();
+        }
+    }
 
     /** Enables recording on this thread until {@link #close()} (inside a disabled scope). */
     public static Grad enabled() { return new Grad(true); }

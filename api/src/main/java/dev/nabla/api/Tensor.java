@@ -701,7 +701,7 @@ public class Tensor {
 
     // ---------------------------------------------------------------- joining and splitting
 
-    /** Concatenates along an existing dimension. */
+    /** Concatenates along an existing dimension, as {@code torch.cat(tensors, dim)}: {@code Tensor.cat(List.of(a, b), 1)}. */
     public static Tensor cat(List<Tensor> tensors, int dim) {
         check(!tensors.isEmpty(), "cat: expected a non-empty list of tensors");
         Tensor first = tensors.get(0);
@@ -716,7 +716,8 @@ public class Tensor {
         return Function.apply(new ViewOps.Cat(d), tensors.toArray(new Tensor[0]));
     }
 
-    public static Tensor cat(int dim, Tensor... tensors) { return cat(List.of(tensors), dim); }
+    /** Concatenates along an existing dimension: {@code Tensor.cat(new Tensor[] {a, b}, 1)}, as {@code torch.cat((a, b), 1)}. */
+    public static Tensor cat(Tensor[] tensors, int dim) { return cat(List.of(tensors), dim); }
 
     /** Stacks equal-shaped tensors along a new dimension. */
     public static Tensor stack(List<Tensor> tensors, int dim) {
@@ -733,7 +734,8 @@ public class Tensor {
         return cat(u, d);
     }
 
-    public static Tensor stack(int dim, Tensor... tensors) { return stack(List.of(tensors), dim); }
+    /** Stacks equal-shaped tensors along a new dimension: {@code Tensor.stack(new Tensor[] {a, b}, 0)}. */
+    public static Tensor stack(Tensor[] tensors, int dim) { return stack(List.of(tensors), dim); }
 
     /** {@code chunks} views along {@code dim}, each of size ceil(n / chunks) but the last. */
     public List<Tensor> chunk(int chunks, int dim) {
@@ -1247,7 +1249,7 @@ public class Tensor {
      * full-rank A [..., m, n] with m ≥ n and b [..., m, k] or [m].
      *
      * <pre>{@code
-     * Tensor a = Tensor.stack(1, age, Tensor.ones(age.shape()));
+     * Tensor a = Tensor.stack(List.of(age, Tensor.ones(age.shape())), 1);
      * Tensor slopeIntercept = a.lstsq(pressure);    // [2]
      * }</pre>
      */

@@ -95,7 +95,7 @@ public final class FeatureDesign {
     /** The 784 pixels, then x[i_k] · x[j_k] for each pair, then a constant feature. */
     static Tensor features(Tensor x, Tensor i, Tensor j) {
         Tensor f = x.indexSelect(1, i).mul(x.indexSelect(1, j));
-        return Tensor.cat(1, x, f, Tensor.ones(x.dtype(), x.size(0), 1));
+        return Tensor.cat(List.of(x, f, Tensor.ones(x.dtype(), x.size(0), 1)), 1);
     }
 
     /**
@@ -132,7 +132,7 @@ public final class FeatureDesign {
 
     static Tensor xorFeatures(Tensor x, boolean product) {
         Tensor u = x.index(":, 0"), v = x.index(":, 1");
-        return product ? Tensor.stack(1, u, v, u.mul(v), u.onesLike()) : Tensor.stack(1, u, v, u.onesLike());
+        return product ? Tensor.stack(List.of(u, v, u.mul(v), u.onesLike()), 1) : Tensor.stack(List.of(u, v, u.onesLike()), 1);
     }
 
     static Tensor pixels(Tensor images) { return images.to(DType.FLOAT64).div(255).flatten(1, -1); }

@@ -8,6 +8,7 @@ import dev.nabla.datasets.Mnist;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
 
@@ -71,10 +72,10 @@ public final class Knn {
 
     /** n points, half per class, each class a mixture of two Gaussian blobs. */
     static Tensor[] blobs(int n) {
-        Tensor y = Tensor.cat(0, Tensor.zeros(DType.INT64, n / 2), Tensor.ones(DType.INT64, n - n / 2));
+        Tensor y = Tensor.cat(List.of(Tensor.zeros(DType.INT64, n / 2), Tensor.ones(DType.INT64, n - n / 2)), 0);
         Tensor side = Tensor.randint(0, 2, n).mul(2).sub(1).to(DType.FLOAT32);      // ±1: which blob of the class
         Tensor sign = y.mul(-2).add(1).to(DType.FLOAT32);                           // class 0: +1, class 1: −1
-        Tensor centres = Tensor.stack(1, side, side.mul(sign));                     // (s, s) or (s, −s)
+        Tensor centres = Tensor.stack(List.of(side, side.mul(sign)), 1);                     // (s, s) or (s, −s)
         return new Tensor[] {centres.add(Tensor.randn(n, 2).mul(0.6)), y};
     }
 

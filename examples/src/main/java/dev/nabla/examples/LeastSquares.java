@@ -2,6 +2,7 @@ package dev.nabla.examples;
 
 import dev.nabla.api.Tensor;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
 
@@ -20,7 +21,7 @@ public final class LeastSquares {
         Tensor[] xy = Regression.load();                     // float64 age and pressure
         Tensor age = xy[0], pressure = xy[1];
 
-        Tensor x = Tensor.stack(1, age, age.onesLike());     // [15, 2]: rows (age, 1)
+        Tensor x = Tensor.stack(List.of(age, age.onesLike()), 1);     // [15, 2]: rows (age, 1)
         Tensor ab = x.lstsq(pressure);                       // [2]: the a and b that minimise ‖x·(a, b) − y‖²
         double a = ab.index("0").item(), b = ab.index("1").item();
         double mse = x.mv(ab).sub(pressure).pow(2).mean().item();

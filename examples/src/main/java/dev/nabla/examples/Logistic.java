@@ -6,6 +6,7 @@ import dev.nabla.api.Tensor;
 import dev.nabla.layers.F;
 import java.awt.Color;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
 
@@ -29,7 +30,7 @@ public final class Logistic {
     /** n points: y = −1 around (−1, 0), y = +1 around (1, 1), unit variance. */
     static Tensor[] data(int n) {
         Tensor y = Tensor.randint(0, 2, n).mul(2).sub(1).to(Nabla.defaultDtype());
-        Tensor centre = Tensor.stack(1, y, y.add(1).div(2));          // (y, (y + 1) / 2)
+        Tensor centre = Tensor.stack(List.of(y, y.add(1).div(2)), 1);          // (y, (y + 1) / 2)
         return new Tensor[] {centre.add(Tensor.randn(n, 2)), y};
     }
 

@@ -4,18 +4,20 @@ import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
 /**
- * Mean over k×k windows, as {@code nn.AvgPool2d}; the stride defaults to the kernel size, padding counts
- * in the divisor by default ({@code countIncludePad}).
+ * Mean over kh×kw windows, as {@code nn.AvgPool2d}; the stride defaults to the kernel size, padding counts in the
+ * divisor by default ({@code countIncludePad}). Every size is one number for both axes or a pair {h, w}.
  *
- * <p>Shape: [N, C, H, W] → [N, C, OH, OW], OH = ⌊(H + 2·padding − k) / stride⌋ + 1 (⌈⌉ in ceil mode).
+ * <p>Shape: [N, C, H, W] → [N, C, OH, OW], OH = ⌊(H + 2·padding − k) / stride⌋ + 1 (⌈⌉ in ceil mode), OW likewise.
  *
  * <pre>{@code
  * AvgPool2d pool = new AvgPool2d(2);
+ * AvgPool2d wide = new AvgPool2d(new int[] {3, 2}, new int[] {1, 2});   // nn.AvgPool2d((3, 2), stride=(1, 2))
  * }</pre>
  */
 @dev.nabla.api.KeepsNoTensors
 public final class AvgPool2d extends Module {
-    private final int kernel, stride, padding, divisorOverride;
+    private final int[] kernel, stride, padding;
+    private final int divisorOverride;
     private final boolean ceilMode, countIncludePad;
 
     public AvgPool2d(int kernel) { this(kernel, kernel); }
@@ -24,19 +26,36 @@ public final class AvgPool2d extends Module {
 
     /** {@code divisorOverride} ≤ 0 means none. */
     public AvgPool2d(int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad, int divisorOverride) {
-        if (kernel <= 0 || stride <= 0 || padding < 0) {
-            throw new IllegalArgumentException("AvgPool2d: expected kernel, stride > 0 and padding >= 0, got kernel_size=" + kernel
-                    + ", stride=" + stride + ", padding=" + padding);
-        }
-        this.kernel = kernel; this.stride = stride; this.padding = padding; this.ceilMode = ceilMode;
-        this.countIncludePad = countIncludePad; this.divisorOverride = divisorOverride;
+        this(new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding}, ceilMode, countIncludePad,
+                divisorOverride);
     }
 
-    public int kernel() { return kernel; }
+    /** A kh×kw window; the stride is the kernel. */
+    public AvgPool2d(int[] kernel) { this(kernel, kernel); }
 
-    public int stride() { return stride; }
+    public AvgPool2d(int[] kernel, int[] stride) { this(kernel, stride, new int[] {0, 0}, false, true, 0); }
 
-    public int padding() { return padding; }
+    /** Every size a pair {h, w}; {@code divisorOverride} ≤ 0 means none. */
+    public AvgPool2d(int[] kernel, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad, int divisorOverride) {
+        this.kernel = PoolArgs.pair("AvgPool2d", "kernel_size", kernel);
+        this.stride = PoolArgs.pair("AvgPool2d", "stride", stride);
+        this.padding = PoolArgs.pair("AvgPool2d", "padding", padding);
+        if (PoolArgs.min(this.kernel) <= 0 || PoolArgs.min(this.stride) <= 0 || PoolArgs.min(this.padding) < 0) {
+            throw new IllegalArgumentException("AvgPool2d: expected kernel, stride > 0 and padding >= 0, got " + args());
+        }
+        this.ceilMode = ceilMode;
+        this.countIncludePad = countIncludePad;
+        this.divisorOverride = divisorOverride;
+    }
+
+    /** The window {h, w}. */
+    public int[] kernel() { return kernel.clone(); }
+
+    /** {h, w}. */
+    public int[] stride() { return stride.clone(); }
+
+    /** {h, w}. */
+    public int[] padding() { return padding.clone(); }
 
     public boolean ceilMode() { return ceilMode; }
 
@@ -49,9 +68,12 @@ public final class AvgPool2d extends Module {
             throw new IllegalArgumentException(repr() + ": expected input [N, C, H, W] or [C, H, W], got " + x.shape()
                     + (x.dim() == 2 ? "; reshape it with view(N, C, H, W)?" : ""));
         }
-        return F.avgPool2d(x, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding}, ceilMode,
-                countIncludePad, divisorOverride);
+        return F.avgPool2d(x, kernel, stride, padding, ceilMode, countIncludePad, divisorOverride);
     }
 
-    @Override protected String extraRepr() { return "kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding; }
+    private String args() {
+        return "kernel_size=" + PoolArgs.str(kernel) + ", stride=" + PoolArgs.str(stride) + ", padding=" + PoolArgs.str(padding);
+    }
+
+    @Override protected String extraRepr() { return args(); }
 }

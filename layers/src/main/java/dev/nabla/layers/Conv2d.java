@@ -108,8 +108,9 @@ public final class Conv2d extends Module implements dev.nabla.api.FusesWithNext 
      */
     @Override public Tensor forwardFused(Module next, Tensor x) {
         if (!(next instanceof MaxPool2d p) || x.dim() != 4 || x.size(1) != in) return null;
-        return ConvMaxPool2dFunction.tryApply(x, weight, bias, stride, pad, dilation, o.groups(),
-                p.kernel(), p.stride(), p.padding(), p.dilation(), p.ceilMode());
+        int[] k = p.kernel(), s = p.stride(), pp = p.padding(), d = p.dilation();
+        if (k[0] != k[1] || s[0] != s[1] || pp[0] != pp[1] || d[0] != d[1]) return null;    // the fused kernel's windows are square
+        return ConvMaxPool2dFunction.tryApply(x, weight, bias, stride, pad, dilation, o.groups(), k[0], s[0], pp[0], d[0], p.ceilMode());
     }
 
     @Override protected String extraRepr() {

@@ -192,8 +192,8 @@ public final class SameDiffExport {
         }
         if (m instanceof ConvTranspose2d c) return convTranspose2d(x, shape, c);
         if (m instanceof MaxPool2d p) {
-            return maxPool(x, shape, p.kernel(), p.kernel(), p.stride(), p.stride(), p.padding(), p.padding(), p.dilation(), p.dilation(),
-                    p.ceilMode());
+            int[] k = p.kernel(), st = p.stride(), pad = p.padding(), d = p.dilation();
+            return maxPool(x, shape, k[0], k[1], st[0], st[1], pad[0], pad[1], d[0], d[1], p.ceilMode());
         }
         if (m instanceof MaxPool1d p) {
             long[] s4 = {shape[0], shape[1], 1, shape[2]};
@@ -391,12 +391,13 @@ public final class SameDiffExport {
     /** Average pooling as Aₕ·x·Aᵥᵀ with constant window matrices; PyTorch's divisors (count_include_pad, ceil mode, override). */
     private SDVariable avgPool(SDVariable x, long[] shape, AvgPool2d p) {
         boolean override = p.divisorOverride() > 0;
-        double[][] ah = avgWindows((int) shape[2], p, override), aw = avgWindows((int) shape[3], p, override);
+        double[][] ah = avgWindows((int) shape[2], p, 0, override), aw = avgWindows((int) shape[3], p, 1, override);
         return separable(x, shape, ah, aw, override ? 1.0 / p.divisorOverride() : 1);
     }
 
-    private static double[][] avgWindows(int in, AvgPool2d p, boolean override) {
-        int k = p.kernel(), s = p.stride(), pad = p.padding();
+    /** The window matrix of one axis (0: rows, 1: columns). */
+    private static double[][] avgWindows(int in, AvgPool2d p, int axis, boolean override) {
+        int k = p.kernel()[axis], s = p.stride()[axis], pad = p.padding()[axis];
         int out = outSize(in, k, pad, s, 1, p.ceilMode());
         double[][] a = new double[out][in];
         for (int i = 0; i < out; i++) {
