@@ -248,6 +248,51 @@ def write_base_then_view_then_base(x, y):
     return [z]
 
 
+@program(x=(4, 5))
+def unary_ops_on_rows(x):
+    y = x * 1 + 2      # positive: log_ and sqrt_ are defined
+    y[0].log_()
+    y[1].sin_()
+    y[2].cos_()
+    y[3].sign_()
+    y[:, 4].add_(1.5).sub_(0.25)
+    y[1:3, 1:3].exp_()   # saves its result: after it, no write to y
+    return [y]
+
+
+@program(x=(4, 3))
+def sqrt_on_column(x):
+    y = x * x + 1
+    y[:, 1].sqrt_()
+    return [y]
+
+
+@program(x=(4, 3), a=(3, 2))
+def transpose_in_place_of_view(x, a):
+    y = x * 1
+    v = y.narrow(0, 1, 2)
+    v.t_()
+    v.mul_(a)
+    return [y, v * 1]
+
+
+@program(x=(3, 4))
+def base_transposed_in_place_then_old_view(x):
+    y = x * 1
+    v = y[:, 1]
+    y.t_()
+    y[0].mul_(3)
+    return [v * 1, y]
+
+
+@program(x=(2, 3, 4), a=(3,))
+def unsqueeze_expand_source(x, a):
+    y = x * 1
+    y.select(2, 1).copy_(a.unsqueeze(0).expand(2, 3))
+    y[1].add_(a.unsqueeze(1))
+    return [y]
+
+
 def run_program(name, shapes, fn):
     inputs = {}
     for k, s in shapes.items():

@@ -169,6 +169,42 @@ class InPlaceViewGoldenTest {
             z.mul_(2);
             return List.of(z);
         });
+        put("unary_ops_on_rows", in -> {
+            Tensor y = in.get("x").mul(1.0).add(2);
+            y.select(0, 0).log_();
+            y.select(0, 1).sin_();
+            y.select(0, 2).cos_();
+            y.select(0, 3).sign_();
+            y.index(":, 4").add_(1.5).sub_(0.25);
+            y.index("1:3, 1:3").exp_();
+            return List.of(y);
+        });
+        put("sqrt_on_column", in -> {
+            Tensor x = in.get("x");
+            Tensor y = x.mul(x).add(1);
+            y.index(":, 1").sqrt_();
+            return List.of(y);
+        });
+        put("transpose_in_place_of_view", in -> {
+            Tensor y = in.get("x").mul(1.0);
+            Tensor v = y.narrow(0, 1, 2);
+            v.t_();
+            v.mul_(in.get("a"));
+            return List.of(y, v.mul(1.0));
+        });
+        put("base_transposed_in_place_then_old_view", in -> {
+            Tensor y = in.get("x").mul(1.0);
+            Tensor v = y.index(":, 1");
+            y.t_();
+            y.select(0, 0).mul_(3);
+            return List.of(v.mul(1.0), y);
+        });
+        put("unsqueeze_expand_source", in -> {
+            Tensor y = in.get("x").mul(1.0), a = in.get("a");
+            y.select(2, 1).copy_(a.unsqueeze(0).expand(2, 3));
+            y.select(0, 1).add_(a.unsqueeze(1));
+            return List.of(y);
+        });
     }
 
     /** The golden inputs of a program, by name, each a fresh tensor. */
@@ -379,6 +415,34 @@ class InPlaceViewGoldenTest {
         assertThatThrownBy(() -> zeros(3, 1).expand(3, 4).fill_(1)).hasMessageStartingWith("fill_:").hasMessageContaining("[3, 4]");
         assertThatThrownBy(() -> leaf(4, 3).mul(1.0).split(2, 0).get(1).mul_(2))
                 .hasMessageStartingWith("Output 1 of SplitBackward is a view").hasMessageContaining("[2, 3]");
+    }
+
+    /** Random fills through a view: the region's gradient is zero, the rest of the base's passes through. */
+    @Test void randomFillsThroughAViewCutTheRegionsGradient() {
+        for (java.util.function.UnaryOperator<Tensor> fill : List.<java.util.function.UnaryOperator<Tensor>>of(
+                v -> v.normal_(0, 1), v -> v.uniform_(-1, 1), v -> v.bernoulli_(0.5), v -> v.random_(3))) {
+            Tensor x = leaf(3, 4);
+            Tensor y = x.mul(2.0);
+            fill.apply(y.narrow(1, 1, 2));
+            assertThat(y.gradFn()).isEqualTo("CopySlices");
+            Tensor w = Tensor.randn(DType.FLOAT64, 3, 4);
+            y.mul(w).sum().backward();
+            double[] g = x.grad().toDoubleArray(), ww = w.toDoubleArray();
+            for (int i = 0; i < g.length; i++) {
+                int col = i % 4;
+                assertThat(g[i]).as("element %d", i).isEqualTo(col == 1 || col == 2 ? 0 : 2 * ww[i]);
+            }
+        }
+    }
+
+    /** A view kept across a replacement of its base's storage (Module.to) keeps its history instead of failing. */
+    @Test void aViewOfABaseWhoseStorageWasReplacedKeepsItsHistory() {
+        Tensor p = leaf(3, 4);
+        Tensor v = p.narrow(0, 0, 2);
+        p.setData(p.nd().dup());
+        assertThat(v.gradFn()).isEqualTo("SliceBackward");
+        v.sum().backward();
+        assertThat(p.grad().toDoubleArray()).containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
     }
 
     @Test void aWriteThatFailsLeavesTheBaseAsItWas() {

@@ -52,7 +52,9 @@ final class DifferentiableView {
      */
     void refresh(Tensor view) {
         if (view.version() == version) return;
-        if (!base.requiresGrad()) {
+        if (view.nd().length() > 0 && !Tensor.sharesStorage(base.nd(), view.nd())) {
+            version = view.version();   // the base's storage was replaced (Module.to): the view keeps the history it had
+        } else if (!base.requiresGrad()) {
             view.clearTapePlace();
         } else if (creation != Creation.DEFAULT) {
             if (!Grad.isEnabled()) return;   // stays stale: using it with grad mode on is refused

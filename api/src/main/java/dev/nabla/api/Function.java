@@ -106,6 +106,12 @@ public abstract class Function {
         }
     }
 
+    /** Whether {@code t} is one of this function's inputs. */
+    boolean readsInput(Tensor t) {
+        if (inputs != null) for (Tensor in : inputs) if (in == t) return true;
+        return false;
+    }
+
     /** The function that made input {@code i} when this one was recorded; null for a leaf (or no gradient). */
     final Function edge(int i) { return edges[i]; }
 

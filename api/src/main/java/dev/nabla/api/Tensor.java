@@ -883,7 +883,7 @@ public class Tensor {
         if (record && requiresGrad()) self = leaveTapePlace(new Tensor(data.dup()));   // the old value keeps the old place
         Tensor r = compute.apply(self);
         // the result's history must not hold this tensor, whose values change now (PyTorch saves the original self)
-        if (record && r.requiresGrad() && self == this) r = compute.apply(self = new Tensor(data.dup()));
+        if (record && r.requiresGrad() && self == this && r.gradFn.readsInput(this)) r = compute.apply(self = new Tensor(data.dup()));
         check(r.shape().equals(shape()), op + ": output with shape " + shape()
                 + " doesn't match the broadcast shape " + r.shape());
         boolean rebase = record && rebasesView(op, r.requiresGrad());
