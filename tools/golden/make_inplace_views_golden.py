@@ -293,6 +293,28 @@ def unsqueeze_expand_source(x, a):
     return [y]
 
 
+class ScaleInPlace(torch.autograd.Function):
+    """x.mul_(3) in a custom function that marks x dirty (AutogradFunctionTest.ScaleInPlace in Nabla)."""
+    @staticmethod
+    def forward(ctx, x):
+        x.mul_(3)
+        ctx.mark_dirty(x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 3
+
+
+@program(x=(3, 4))
+def custom_function_dirty_view(x):
+    y = x * x
+    v = y.narrow(1, 1, 2)
+    out = ScaleInPlace.apply(v)
+    assert out is v
+    return [y, v * 1]
+
+
 def run_program(name, shapes, fn):
     inputs = {}
     for k, s in shapes.items():

@@ -205,6 +205,13 @@ class InPlaceViewGoldenTest {
             y.select(0, 1).add_(a.unsqueeze(1));
             return List.of(y);
         });
+        put("custom_function_dirty_view", in -> {
+            Tensor x = in.get("x");
+            Tensor y = x.mul(x);
+            Tensor v = y.narrow(1, 1, 2);
+            assertThat(new AutogradFunctionTest.ScaleInPlace(3).apply(v)).isSameAs(v);
+            return List.of(y, v.mul(1.0));
+        });
     }
 
     /** The golden inputs of a program, by name, each a fresh tensor. */

@@ -89,6 +89,7 @@ final class DifferentiableView {
         CopySlices f = new CopySlices(StridedRegion.of(op, base.nd(), view.nd()));
         f.record(new Tensor[] {base.tapeStandIn(), result});
         base.attachTo(f, 0);
+        version = -1;   // regenerate from the base even if the writer did not count a version (a custom function's forward)
     }
 
     private IllegalStateException refusal(Tensor view, String what) {
