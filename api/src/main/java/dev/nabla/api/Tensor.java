@@ -895,9 +895,13 @@ public class Tensor {
             data.assign(r.data);
         }
         version.value++;
-        if (record && r.requiresGrad) r.gradFn.moveSavedOutput(r, this);   // the result kept for backward is this tensor now
-        if (rebase) viewMeta.rebase(op, this, r);
-        else if (record && r.requiresGrad) takeTapePlace(r);
+        if (record && r.requiresGrad && r.gradFn != null) r.gradFn.moveSavedOutput(r, this);   // the result kept for backward is this tensor now
+        if (rebase) {
+            if (r.data.dataType() == data.dataType()) r.data = data;   // CopySlices keeps r for its shape: not its own copy
+            viewMeta.rebase(op, this, r);
+        } else if (record && r.requiresGrad) {
+            takeTapePlace(r);
+        }
         return this;
     }
 
