@@ -510,7 +510,53 @@ def r_detached_view_write():
     y.sum().backward()
 
 
-REFUSALS = [r_saved_then_write_through_view, r_saved_view_then_write_base, r_saved_view_then_write_it,
+def r_partial_overlap_mul():
+    y = leaf(6) * 1
+    y[0:2].mul_(y[1:3])
+
+
+def r_partial_overlap_copy():
+    y = torch.randn(6, dtype=D)
+    y[0:2].copy_(y[1:3])
+
+
+def r_partial_overlap_rows():
+    z = torch.randn(4, 4, dtype=D)
+    z[0:2].add_(z[1:3])
+
+
+def r_partial_overlap_pow():
+    y = torch.rand(6, dtype=D)
+    y[0:2].pow_(y[1:3])
+
+
+def r_full_overlap_saved_operand():
+    y = leaf(6) * 1
+    y.add_(y)
+    y.view(2, 3).mul_(y.view(2, 3))   # allowed (a full overlap); mul_ saved the operand, which it then changed
+    return lambda: y.sum().backward()
+
+
+def r_full_overlap_transposed():
+    z = torch.randn(4, 4, dtype=D)
+    z.add_(z.t())
+
+
+def r_overlap_of_strided_views_not_checked():
+    z = torch.randn(4, 4, dtype=D)
+    z[:, 0:2].add_(z[:, 1:3])
+
+
+def r_disjoint_views_of_one_base():
+    y = leaf(6) * 1
+    y[0:2].add_(y[2:4])
+    y.sum().backward()
+
+
+REFUSALS = [r_partial_overlap_mul, r_partial_overlap_copy, r_partial_overlap_rows, r_partial_overlap_pow,
+            r_full_overlap_saved_operand, r_full_overlap_transposed, r_overlap_of_strided_views_not_checked,
+            r_disjoint_views_of_one_base,
+            r_saved_then_write_through_view, r_saved_view_then_write_base, r_saved_view_then_write_it,
             r_saved_then_write_through_detached_view, r_saved_output_then_write_through_view,
             r_saved_inplace_result_then_write, r_saved_inplace_result_then_write_plain, r_unsaved_then_write_through_view, r_leaf, r_view_of_leaf,
             r_view_of_leaf_no_grad, r_view_of_leaf_fill, r_split_output, r_chunk_output, r_split_sizes_output,
@@ -521,7 +567,8 @@ REFUSALS = [r_saved_then_write_through_view, r_saved_view_then_write_base, r_sav
 
 PHRASES = ["modified by an inplace operation", "a view of a leaf Variable that requires grad",
            "a leaf Variable that requires grad", "returns multiple views", "created in no_grad mode",
-           "more than one element of the written-to tensor refers to a single memory location"]
+           "more than one element of the written-to tensor refers to a single memory location",
+           "some elements of the input tensor and the written-to tensor refer to a single memory location"]
 
 
 def run_refusal(fn):

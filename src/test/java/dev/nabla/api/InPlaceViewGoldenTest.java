@@ -394,6 +394,41 @@ class InPlaceViewGoldenTest {
         });
         REFUSALS.put("expanded_write", () -> zeros(3, 1).expand(3, 4).add_(1));
         REFUSALS.put("expanded_view_of_non_leaf_write", () -> leaf(3, 1).mul(1.0).expand(3, 4).mul_(2));
+        REFUSALS.put("partial_overlap_mul", () -> {
+            Tensor y = leaf(6).mul(1.0);
+            y.index("0:2").mul_(y.index("1:3"));
+        });
+        REFUSALS.put("partial_overlap_copy", () -> {
+            Tensor y = Tensor.randn(DType.FLOAT64, 6);
+            y.index("0:2").copy_(y.index("1:3"));
+        });
+        REFUSALS.put("partial_overlap_rows", () -> {
+            Tensor z = Tensor.randn(DType.FLOAT64, 4, 4);
+            z.index("0:2").add_(z.index("1:3"));
+        });
+        REFUSALS.put("partial_overlap_pow", () -> {
+            Tensor y = Tensor.rand(DType.FLOAT64, 6);
+            y.index("0:2").pow_(y.index("1:3"));
+        });
+        REFUSALS.put("full_overlap_saved_operand", () -> {
+            Tensor y = leaf(6).mul(1.0);
+            y.add_(y);
+            y.view(2, 3).mul_(y.view(2, 3));
+            y.sum().backward();
+        });
+        REFUSALS.put("full_overlap_transposed", () -> {
+            Tensor z = Tensor.randn(DType.FLOAT64, 4, 4);
+            z.add_(z.t());
+        });
+        REFUSALS.put("overlap_of_strided_views_not_checked", () -> {
+            Tensor z = Tensor.randn(DType.FLOAT64, 4, 4);
+            z.index(":, 0:2").add_(z.index(":, 1:3"));
+        });
+        REFUSALS.put("disjoint_views_of_one_base", () -> {
+            Tensor y = leaf(6).mul(1.0);
+            y.index("0:2").add_(y.index("2:4"));
+            y.sum().backward();
+        });
         REFUSALS.put("detached_view_write", () -> {
             Tensor y = leaf(3, 4).mul(1.0);
             y.detach().select(0, 0).mul_(2);

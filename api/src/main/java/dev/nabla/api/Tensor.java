@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * through the op's backward and the rest of the base's gradient to its former history. Every view of that base, older
  * ones included, then regenerates its history from the base ({@code AsStridedBackward}) when next used. As in PyTorch,
  * autograd refuses: an in-place op on a leaf that requires grad or on a view of one; on a view made in no-grad mode or
- * returned with others by {@link #split}/{@link #chunk}, when a gradient is involved; a write to an expanded tensor;
+ * returned with others by {@link #split}/{@link #chunk}, when a gradient is involved; a write to an expanded tensor, or
+ * from an operand that shares only part of the written tensor's memory ({@code y.narrow(0, 0, 2).mul_(y.narrow(0, 1, 2))});
  * and, at backward, a tensor saved for the backward that was changed in place afterwards ("one of the variables needed
  * for gradient computation has been modified by an inplace operation").
  *
@@ -875,6 +876,12 @@ public class Tensor {
      * through its storage; the version counter goes up; under autograd the tensor takes the op's
      * place on the tape.
      */
+    /** {@link #inPlace(String, UnaryOperator)} of an op with a tensor operand, which must not partially overlap this one. */
+    private Tensor inPlace(String op, Tensor operand, UnaryOperator<Tensor> compute) {
+        MemOverlap.checkNoPartialOverlap(op, data, operand.data);
+        return inPlace(op, compute);
+    }
+
     private Tensor inPlace(String op, UnaryOperator<Tensor> compute) {
         boolean record = Grad.isEnabled();
         checkNotRecordedLeaf(op);
@@ -1010,25 +1017,26 @@ public class Tensor {
     /** Copies (broadcast) values from {@code src}; differentiable with respect to {@code src}. */
     public Tensor copy_(Tensor src) {
         Broadcast.shape("copy_", data.shape(), src.data.shape());
+        MemOverlap.checkNoPartialOverlap("copy_", data, src.data);
         if (src.requiresGrad && Grad.isEnabled()) {
             return inPlace("copy_", s -> src.to(dtype()).expand(data.shape()).clone());
         }
         return overwrite("copy_", Broadcast.expand(src.data, data.shape()));
     }
 
-    public Tensor add_(Tensor o) { return inPlace("add_", s -> s.add(o)); }
+    public Tensor add_(Tensor o) { return inPlace("add_", o, s -> s.add(o)); }
 
     public Tensor add_(double c) { return inPlace("add_", s -> s.add(c)); }
 
-    public Tensor sub_(Tensor o) { return inPlace("sub_", s -> s.sub(o)); }
+    public Tensor sub_(Tensor o) { return inPlace("sub_", o, s -> s.sub(o)); }
 
     public Tensor sub_(double c) { return inPlace("sub_", s -> s.sub(c)); }
 
-    public Tensor mul_(Tensor o) { return inPlace("mul_", s -> s.mul(o)); }
+    public Tensor mul_(Tensor o) { return inPlace("mul_", o, s -> s.mul(o)); }
 
     public Tensor mul_(double c) { return inPlace("mul_", s -> s.mul(c)); }
 
-    public Tensor div_(Tensor o) { return inPlace("div_", s -> s.div(o)); }
+    public Tensor div_(Tensor o) { return inPlace("div_", o, s -> s.div(o)); }
 
     public Tensor div_(double c) { return inPlace("div_", s -> s.div(c)); }
 
@@ -1036,7 +1044,7 @@ public class Tensor {
 
     public Tensor pow_(double exponent) { return inPlace("pow_", s -> s.pow(exponent)); }
 
-    public Tensor pow_(Tensor exponent) { return inPlace("pow_", s -> s.pow(exponent)); }
+    public Tensor pow_(Tensor exponent) { return inPlace("pow_", exponent, s -> s.pow(exponent)); }
 
     public Tensor neg_() { return inPlace("neg_", Tensor::neg); }
 
