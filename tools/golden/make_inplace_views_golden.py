@@ -293,6 +293,14 @@ def unsqueeze_expand_source(x, a):
     return [y]
 
 
+@program(x=(3, 4), a=(3, 0))
+def empty_view_write(x, a):
+    y = x * 2
+    y.narrow(1, 2, 0).mul_(a)
+    y[:, 4:].fill_(1)
+    return [y]
+
+
 class ScaleInPlace(torch.autograd.Function):
     """x.mul_(3) in a custom function that marks x dirty (AutogradFunctionTest.ScaleInPlace in Nabla)."""
     @staticmethod

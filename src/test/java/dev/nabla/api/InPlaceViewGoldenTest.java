@@ -205,6 +205,12 @@ class InPlaceViewGoldenTest {
             y.select(0, 1).add_(a.unsqueeze(1));
             return List.of(y);
         });
+        put("empty_view_write", in -> {
+            Tensor y = in.get("x").mul(2.0);
+            y.narrow(1, 2, 0).mul_(in.get("a"));
+            y.index(":, 4:").fill_(1);
+            return List.of(y);
+        });
         put("custom_function_dirty_view", in -> {
             Tensor x = in.get("x");
             Tensor y = x.mul(x);

@@ -924,6 +924,7 @@ public class Tensor {
 
     /** A write to an expanded tensor (stride 0) would give several elements one memory location: refused, as PyTorch. */
     private void checkNoInternalOverlap(String op) {
+        if (data.length() == 0) return;   // no element, no shared location (ND4J gives empty arrays stride 0)
         for (int i = 0; i < data.rank(); i++) {
             if (data.size(i) > 1 && data.stride(i) == 0) {
                 throw new IllegalStateException(op + ": unsupported operation: more than one element of the written-to tensor "
