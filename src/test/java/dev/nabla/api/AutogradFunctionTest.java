@@ -227,6 +227,27 @@ class AutogradFunctionTest {
         assertThat(r.passed()).as(r.describe(1e-5, 1e-3)).isTrue();
     }
 
+    @Test void aDirtyViewRebasesItsBasesHistory() {
+        // PyTorch: y = x * 1; Scale.apply(y[1]) with mark_dirty gives y a CopySlices, y[1] an AsStridedBackward0,
+        // and y.sum().backward() gives x.grad 3 in row 1, 1 elsewhere
+        Tensor x = x64(3, 4);
+        Tensor y = x.mul(1.0);
+        Tensor v = y.select(0, 1);
+        Tensor out = new ScaleInPlace(3).apply(v);
+        assertThat(out).isSameAs(v);
+        assertThat(y.gradFn()).isEqualTo("CopySlices");
+        assertThat(v.gradFn()).isEqualTo("AsStridedBackward");
+        assertThat(y.select(0, 1).toDoubleArray()).containsExactly(x.select(0, 1).mul(3).toDoubleArray());
+        y.sum().backward();
+        assertThat(x.grad().toDoubleArray()).containsExactly(1, 1, 1, 1, 3, 3, 3, 3, 1, 1, 1, 1);
+        GradCheck.Report r = GradCheck.measure(in -> {
+            Tensor h = in.get(0).mul(in.get(0));
+            new ScaleInPlace(3).apply(h.narrow(1, 1, 2));
+            return h;
+        }, x64(3, 4));
+        assertThat(r.passed()).as(r.describe(1e-5, 1e-3)).isTrue();
+    }
+
     @Test void aLeafThatRequiresGradCannotBeChangedInPlace() {
         Tensor x = x64(3);
         assertThatThrownBy(() -> new ScaleInPlace(2).apply(x)).hasMessageContaining("ScaleInPlaceBackward")

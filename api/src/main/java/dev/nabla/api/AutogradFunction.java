@@ -95,10 +95,7 @@ public abstract class AutogradFunction {
                 throw new IllegalStateException(name() + ": a leaf Variable that requires grad is being used in an in-place "
                         + "operation (markDirty); clone() it before passing it in");
             }
-            if (d.isView() && d.viewBase().requiresGrad()) {
-                throw new IllegalStateException(name() + ": an input changed in place (markDirty) is a view of a tensor that "
-                        + "requires grad; pass the base or a clone()");
-            }
+            if (d.viewMeta() != null) d.viewMeta().checkRebase(name(), d);   // a view: its base takes a CopySlices below
         }
         Node node = new Node(this, ctx, outs.length);
         node.record(inputs.clone());   // the dirty inputs still carry their history: forward ran with recording off
@@ -109,7 +106,15 @@ public abstract class AutogradFunction {
             boolean dirty = ctx.isDirty(o);
             // an input returned as it is, or a tensor with a history of its own, comes out as a new alias of it
             if (!dirty && (indexOf(inputs, o) >= 0 || !o.isLeaf() || o.requiresGrad() || indexOf(outs, o) < k)) o = o.detach();
-            if (!ctx.isNonDifferentiable(outs[k]) && o.dtype().isFloatingPoint()) o.attachTo(node, k);
+            if (!ctx.isNonDifferentiable(outs[k]) && o.dtype().isFloatingPoint()) {
+                if (dirty && o.viewMeta() != null) {   // written through a view: the base's history is rebased, as PyTorch's
+                    Tensor r = Tensor.from(o.nd());
+                    r.attachTo(node, k);
+                    o.viewMeta().rebase(name(), o, r);
+                } else {
+                    o.attachTo(node, k);
+                }
+            }
             outs[k] = o;
         }
         return Collections.unmodifiableList(Arrays.asList(outs));
@@ -180,7 +185,10 @@ public abstract class AutogradFunction {
             return needs[i];
         }
 
-        /** Declares inputs that forward changed in place, as {@code ctx.mark_dirty}; forward must return them. */
+        /**
+         * Declares inputs that forward changed in place, as {@code ctx.mark_dirty}; forward must return them. A dirty view
+         * rebases its base's history as an in-place op of Nabla does ({@code CopySlices}, see {@link Tensor}).
+         */
         public void markDirty(Tensor... tensors) {
             checkInForward("markDirty");
             for (Tensor t : tensors) dirty.add(t);

@@ -95,6 +95,23 @@ public abstract class Function {
         }
     }
 
+    /**
+     * An in-place op wrote this function's output {@code from} into {@code to}: the output kept for the backward is now
+     * {@code to} at its current version, so that a later in-place change of it is caught, as PyTorch's saved result.
+     */
+    void moveSavedOutput(Tensor from, Tensor to) {
+        if (output == from && from.dtype() == to.dtype()) {
+            output = to;
+            outputVersion = to.version();
+        }
+    }
+
+    /** Whether {@code t} is one of this function's inputs. */
+    boolean readsInput(Tensor t) {
+        if (inputs != null) for (Tensor in : inputs) if (in == t) return true;
+        return false;
+    }
+
     /** The function that made input {@code i} when this one was recorded; null for a leaf (or no gradient). */
     final Function edge(int i) { return edges[i]; }
 

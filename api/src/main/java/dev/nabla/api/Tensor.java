@@ -15,6 +15,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * their base: a write through a view is seen by the base. Operations on tensors that require grad are
  * recorded on a tape; {@link #backward()} walks it.
  *
+ * <p>In-place ops ({@code add_}, {@code mul_}, {@code copy_}, {@code fill_}, …) work on views under autograd as in
+ * PyTorch: writing through a view of a tensor that requires grad (or writing a value that requires grad into a view of
+ * one that does not) gives the base the history {@code CopySlices}, which sends the gradient of the view's region
+ * through the op's backward and the rest of the base's gradient to its former history. Every view of that base, older
+ * ones included, then regenerates its history from the base ({@code AsStridedBackward}) when next used. As in PyTorch,
+ * autograd refuses: an in-place op on a leaf that requires grad or on a view of one; on a view made in no-grad mode or
+ * returned with others by {@link #split}/{@link #chunk}, when a gradient is involved; a write to an expanded tensor, or
+ * from an operand that shares only part of the written tensor's memory ({@code y.narrow(0, 0, 2).mul_(y.narrow(0, 1, 2))});
+ * and, at backward, a tensor saved for the backward that was changed in place afterwards ("one of the variables needed
+ * for gradient computation has been modified by an inplace operation").
+ *
+ * <pre>{@code
+ * Tensor y = x.mul(2);                 // x requires grad
+ * y.narrow(1, 0, 2).mul_(3);           // y.gradFn() is "CopySlices"
+ * Tensor buf = Tensor.zeros(4, 3);
+ * buf.select(0, 1).copy_(x.select(0, 0));   // buf now requires grad: row 1 is x's row 0
+ * }</pre>
+ *
  * <pre>{@code
  * Tensor w = Tensor.randn(3, 1).requiresGrad_();
  * Tensor loss = x.mm(w).sub(y).pow(2).mean();
@@ -42,6 +60,8 @@ public class Tensor {
      * the backward pass has freed the graph that saved it, its memory goes back to the {@link Pool} at once.
      */
     private boolean internal;
+    /** Set on a view made by a view op: its base and the version its history is valid for (null for others). */
+    private DifferentiableView viewMeta;
 
     Tensor(INDArray data) {
         this.data = data;
@@ -332,7 +352,10 @@ public class Tensor {
 
     // ---------------------------------------------------------------- autograd state
 
-    public boolean requiresGrad() { return requiresGrad; }
+    public boolean requiresGrad() {
+        refreshView();
+        return requiresGrad;
+    }
 
     /** Sets whether gradients are accumulated into this leaf; only floating-point tensors can require grad. */
     public Tensor requiresGrad(boolean flag) {
@@ -382,14 +405,49 @@ public class Tensor {
     }
 
     /** True for tensors not made by a recorded op: user-created tensors and parameters. */
-    public boolean isLeaf() { return gradFn == null; }
+    public boolean isLeaf() {
+        refreshView();
+        return gradFn == null;
+    }
 
     /** The name of the op that made this tensor ({@code MulBackward}), or null for a leaf. */
-    public String gradFn() { return gradFn == null ? null : gradFn.name(); }
+    public String gradFn() {
+        refreshView();
+        return gradFn == null ? null : gradFn.name();
+    }
 
-    Function gradFnNode() { return gradFn; }
+    Function gradFnNode() {
+        refreshView();
+        return gradFn;
+    }
 
-    int outputNr() { return outputNr; }
+    /** {@link #gradFnNode()} as it is, without regenerating a view's history. */
+    Function gradFnNodeRaw() { return gradFn; }
+
+    int outputNr() {
+        refreshView();
+        return outputNr;
+    }
+
+    /** A view whose base's version moved regenerates its history from the base first ({@link DifferentiableView}). */
+    private void refreshView() {
+        if (viewMeta != null) viewMeta.refresh(this);
+    }
+
+    /** Leaves the tape: this (non-leaf) tensor's values no longer depend on any recorded op. */
+    void clearTapePlace() {
+        if (gradFn == null) return;
+        gradFn = null;
+        requiresGrad = false;
+    }
+
+    /** For an op that replaces this tensor's history: a tensor sharing its storage that keeps its current place. */
+    Tensor tapeStandIn() {
+        Tensor s = new Tensor(data);
+        return requiresGrad ? leaveTapePlace(s) : s;
+    }
+
+    DifferentiableView viewMeta() { return viewMeta; }
 
     /** Makes this tensor output {@code nr} of {@code f} (a custom function's output, or an input it changed in place). */
     void attachTo(Function f, int nr) {
@@ -414,6 +472,7 @@ public class Tensor {
 
     /** Keeps this non-leaf's gradient in {@link #grad()} during backward, as PyTorch's {@code retain_grad()}. */
     public Tensor retainGrad() {
+        refreshView();
         if (!requiresGrad) throw new IllegalStateException("retainGrad(): can't retain_grad on Tensor that has requires_grad=False");
         if (gradFn != null) gradFn.retain(this);
         return this;
@@ -487,6 +546,7 @@ public class Tensor {
     private Tensor asView(Tensor t) {
         t.version = version;
         t.base = base != null ? base : this;
+        t.viewMeta = DifferentiableView.of(this, viewMeta);
         return t;
     }
 
@@ -751,6 +811,7 @@ public class Tensor {
         List<Tensor> r = new ArrayList<>();
         for (long at = 0; at < n; at += size) r.add(narrow(dim, at, Math.min(size, n - at)));
         if (n == 0) r.add(this);
+        else markMultiOutput(r, "SplitBackward");
         return r;
     }
 
@@ -763,7 +824,16 @@ public class Tensor {
         List<Tensor> r = new ArrayList<>();
         long at = 0;
         for (long s : sizes) { r.add(narrow(dim, at, s)); at += s; }
+        markMultiOutput(r, "SplitWithSizesBackward");
         return r;
+    }
+
+    /** Views returned together by one function cannot be changed in place under autograd, as in PyTorch. */
+    private static void markMultiOutput(List<Tensor> views, String fn) {
+        for (int i = 0; i < views.size(); i++) {
+            Tensor v = views.get(i);
+            v.viewMeta = v.viewMeta.asMultiOutput(fn, i);
+        }
     }
 
     /** The entries of {@code dim} listed by a 1-d integer index, as a copy. */
@@ -808,18 +878,24 @@ public class Tensor {
      * through its storage; the version counter goes up; under autograd the tensor takes the op's
      * place on the tape.
      */
+    /** {@link #inPlace(String, UnaryOperator)} of an op with a tensor operand, which must not partially overlap this one. */
+    private Tensor inPlace(String op, Tensor operand, UnaryOperator<Tensor> compute) {
+        MemOverlap.checkNoPartialOverlap(op, data, operand.data);
+        return inPlace(op, compute);
+    }
+
     private Tensor inPlace(String op, UnaryOperator<Tensor> compute) {
         boolean record = Grad.isEnabled();
         checkNotRecordedLeaf(op);
-        if (record && base != null && base.requiresGrad) {
-            throw new IllegalStateException(op + ": in-place change of a view of a tensor that requires grad is not supported; "
-                    + "clone() the base first");
-        }
+        checkNoInternalOverlap(op);
         Tensor self = this;
-        if (record && requiresGrad) self = leaveTapePlace(new Tensor(data.dup()));   // the old value keeps the old place
+        if (record && requiresGrad()) self = leaveTapePlace(new Tensor(data.dup()));   // the old value keeps the old place
         Tensor r = compute.apply(self);
+        // the result's history must not hold this tensor, whose values change now (PyTorch saves the original self)
+        if (record && r.requiresGrad() && self == this && r.gradFn.readsInput(this)) r = compute.apply(self = new Tensor(data.dup()));
         check(r.shape().equals(shape()), op + ": output with shape " + shape()
                 + " doesn't match the broadcast shape " + r.shape());
+        boolean rebase = record && rebasesView(op, r.requiresGrad());
         if (r.data.dataType() != data.dataType()) {
             check(dtype().isFloatingPoint() || !r.dtype().isFloatingPoint(), op + ": result type " + r.dtype()
                     + " can't be cast to the desired output type " + dtype());
@@ -828,8 +904,36 @@ public class Tensor {
             data.assign(r.data);
         }
         version.value++;
-        if (record && r.requiresGrad) takeTapePlace(r);
+        if (record && r.requiresGrad && r.gradFn != null) r.gradFn.moveSavedOutput(r, this);   // the result kept for backward is this tensor now
+        if (rebase) {
+            if (r.data.dataType() == data.dataType()) r.data = data;   // CopySlices keeps r for its shape: not its own copy
+            viewMeta.rebase(op, this, r);
+        } else if (record && r.requiresGrad) {
+            takeTapePlace(r);
+        }
         return this;
+    }
+
+    /**
+     * Whether an in-place op on this tensor, a view, must rebase the history onto its base ({@link CopySlices}): with grad
+     * mode on, when the view, its base or the value written requires grad. Refuses (as PyTorch) a view that cannot be.
+     */
+    private boolean rebasesView(String op, boolean valueRequiresGrad) {
+        if (viewMeta == null || !(valueRequiresGrad || requiresGrad() || viewMeta.base().requiresGrad())) return false;
+        viewMeta.checkRebase(op, this);
+        return true;
+    }
+
+    /** A write to an expanded tensor (stride 0) would give several elements one memory location: refused, as PyTorch. */
+    private void checkNoInternalOverlap(String op) {
+        if (data.length() == 0) return;   // no element, no shared location (ND4J gives empty arrays stride 0)
+        for (int i = 0; i < data.rank(); i++) {
+            if (data.size(i) > 1 && data.stride(i) == 0) {
+                throw new IllegalStateException(op + ": unsupported operation: more than one element of the written-to tensor "
+                        + "refers to a single memory location (shape " + shape() + ", strides " + Arrays.toString(data.stride())
+                        + "); clone() the tensor before performing the operation");
+            }
+        }
     }
 
     /** Gives {@code standIn} this tensor's place on the tape (its function, output slot, retained gradient); returns it. */
@@ -852,21 +956,29 @@ public class Tensor {
     /** Overwrites the elements without recording; used by fills. */
     private Tensor overwrite(String op, INDArray values) {
         checkNotRecordedLeaf(op);
+        checkNoInternalOverlap(op);
+        boolean rebase = Grad.isEnabled() && rebasesView(op, false);
         data.assign(values.dataType() == data.dataType() ? values : values.castTo(data.dataType()));
+        return overwritten(op, rebase);
+    }
+
+    /**
+     * After a fill: the version goes up; the values no longer depend on the graph, but a view's base keeps its history
+     * elsewhere (it takes a {@link CopySlices} whose region gets no gradient).
+     */
+    private Tensor overwritten(String op, boolean rebase) {
         version.value++;
-        if (!isLeaf()) { // the values no longer depend on the graph
-            gradFn = null;
-            requiresGrad = false;
-        }
+        if (rebase) viewMeta.rebase(op, this, new Tensor(data));
+        else clearTapePlace();
         return this;
     }
 
     public Tensor fill_(double value) {
         checkNotRecordedLeaf("fill_");
+        checkNoInternalOverlap("fill_");
+        boolean rebase = Grad.isEnabled() && rebasesView("fill_", false);
         data.assign(value);
-        version.value++;
-        if (!isLeaf()) { gradFn = null; requiresGrad = false; }
-        return this;
+        return overwritten("fill_", rebase);
     }
 
     /** In-place changes of a leaf that requires grad are refused while recording, as PyTorch. */
@@ -908,25 +1020,26 @@ public class Tensor {
     /** Copies (broadcast) values from {@code src}; differentiable with respect to {@code src}. */
     public Tensor copy_(Tensor src) {
         Broadcast.shape("copy_", data.shape(), src.data.shape());
+        MemOverlap.checkNoPartialOverlap("copy_", data, src.data);
         if (src.requiresGrad && Grad.isEnabled()) {
             return inPlace("copy_", s -> src.to(dtype()).expand(data.shape()).clone());
         }
         return overwrite("copy_", Broadcast.expand(src.data, data.shape()));
     }
 
-    public Tensor add_(Tensor o) { return inPlace("add_", s -> s.add(o)); }
+    public Tensor add_(Tensor o) { return inPlace("add_", o, s -> s.add(o)); }
 
     public Tensor add_(double c) { return inPlace("add_", s -> s.add(c)); }
 
-    public Tensor sub_(Tensor o) { return inPlace("sub_", s -> s.sub(o)); }
+    public Tensor sub_(Tensor o) { return inPlace("sub_", o, s -> s.sub(o)); }
 
     public Tensor sub_(double c) { return inPlace("sub_", s -> s.sub(c)); }
 
-    public Tensor mul_(Tensor o) { return inPlace("mul_", s -> s.mul(o)); }
+    public Tensor mul_(Tensor o) { return inPlace("mul_", o, s -> s.mul(o)); }
 
     public Tensor mul_(double c) { return inPlace("mul_", s -> s.mul(c)); }
 
-    public Tensor div_(Tensor o) { return inPlace("div_", s -> s.div(o)); }
+    public Tensor div_(Tensor o) { return inPlace("div_", o, s -> s.div(o)); }
 
     public Tensor div_(double c) { return inPlace("div_", s -> s.div(c)); }
 
@@ -934,7 +1047,7 @@ public class Tensor {
 
     public Tensor pow_(double exponent) { return inPlace("pow_", s -> s.pow(exponent)); }
 
-    public Tensor pow_(Tensor exponent) { return inPlace("pow_", s -> s.pow(exponent)); }
+    public Tensor pow_(Tensor exponent) { return inPlace("pow_", exponent, s -> s.pow(exponent)); }
 
     public Tensor neg_() { return inPlace("neg_", Tensor::neg); }
 
@@ -967,7 +1080,7 @@ public class Tensor {
         boolean record = Grad.isEnabled();
         checkNotRecordedLeaf(op);
         Tensor self = this;
-        if (record && requiresGrad) { // the old shape keeps the old place on the tape
+        if (record && requiresGrad()) { // the old shape keeps the old place on the tape
             self = new Tensor(data);
             self.version = version;
             self.base = base;
