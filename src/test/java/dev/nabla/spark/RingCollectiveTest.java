@@ -8,12 +8,15 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -224,7 +227,7 @@ class RingCollectiveTest {
         // a stranger writes garbage to rank 1's port, and rank 0 of an earlier attempt connects to it too
         try (SocketChannel stranger = SocketChannel.open(parse(l1.address()))) {
             stranger.write(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
-            java.util.concurrent.CompletableFuture<Throwable> old = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Throwable> old = CompletableFuture.supplyAsync(() -> {
                 try {
                     stale.connect(0, List.of(stale.address(), l1.address()), "attempt-0").close();
                     return null;
@@ -264,6 +267,53 @@ class RingCollectiveTest {
             ring.allReduceMean(a);
             return a;
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void aPeerThatSendsAWrongMagicOrAWrongLengthIsNamed() throws Exception {
+        ByteBuffer badMagic = ByteBuffer.allocate(RingStream.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        badMagic.putInt(0xDEADBEEF).putInt(1).putLong(1).putLong(100).putInt(0).putInt(200).flip();
+        assertThat(misbehavingPeer(badMagic)).isInstanceOf(CollectiveException.class)
+                .hasMessageContaining("rank 0 of 2").hasMessageContaining("rank 1 sent 0xDEADBEEF where a message starts, expected 0x52494E47");
+        ByteBuffer badLength = ByteBuffer.allocate(RingStream.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        badLength.putInt(RingStream.MAGIC).putInt(1).putLong(1).putLong(100).putInt(0).putInt(999).flip();
+        Throwable e = misbehavingPeer(badLength);
+        assertThat(e).isInstanceOf(CollectiveException.class).hasMessageContaining("rank 1 sent message #0 of 999 bytes, expected #0 of 200 bytes");
+        assertThat(((CollectiveException) e).peerRank()).isEqualTo(1);
+    }
+
+    /** Rank 0 (real) reduces float[100] with a fake rank 1 that shakes hands properly, then sends {@code header}. */
+    private static Throwable misbehavingPeer(ByteBuffer header) throws Exception {
+        RingCollective.Listener l0 = RingCollective.listen("127.0.0.1", Duration.ofSeconds(10));
+        try (ServerSocketChannel fake = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            String fakeAddress = "127.0.0.1:" + ((InetSocketAddress) fake.getLocalAddress()).getPort();
+            CompletableFuture<Throwable> rank0 = CompletableFuture.supplyAsync(() -> {
+                try (RingCollective ring = l0.connect(0, List.of(l0.address(), fakeAddress), "j")) {
+                    ring.allReduceMean(new float[100]);
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            try (SocketChannel toRank0 = SocketChannel.open(parse(l0.address())); SocketChannel fromRank0 = fake.accept()) {
+                toRank0.write(Handshake.hello(1, 2, "j"));
+                readFully(fromRank0, Handshake.PREFIX + 1);   // rank 0's hello with job id "j"
+                fromRank0.write(Handshake.answer(1, Handshake.ACCEPTED, ""));
+                ByteBuffer answer = readFully(toRank0, Handshake.PREFIX);
+                assertThat(answer.getInt(8 + 4 + 4)).as("rank 0's answer status").isEqualTo(Handshake.ACCEPTED);
+                toRank0.write(header);
+                return rank0.get(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static ByteBuffer readFully(SocketChannel c, int bytes) throws java.io.IOException {
+        ByteBuffer b = ByteBuffer.allocate(bytes);
+        while (b.hasRemaining()) {
+            if (c.read(b) < 0) throw new java.io.EOFException("closed after " + b.position() + " of " + bytes + " bytes");
+        }
+        return b.flip();
     }
 
     @Test
