@@ -1,7 +1,7 @@
 """PyTorch's side of RingBench: torch.distributed all_reduce (gloo, the CPU backend) of float32 tensors at N = 2
 over loopback, for the same sizes, median of interleaved rounds; the mean is the sum then one division, as the ring.
 
-    python3 tools/bench/ring_torch.py [rounds]
+    /usr/bin/python3 tools/bench/ring_torch.py [rounds]
 """
 import os
 import statistics

@@ -34,7 +34,8 @@ import java.util.concurrent.Future;
  * <pre>
  * mvn -o -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.bench.RingBench -Dexec.args="all 5"
  * </pre>
- * Arguments: {@code comm}, {@code compute} or {@code all}; the number of interleaved rounds (5).
+ * Arguments: {@code comm}, {@code compute}, {@code all} or {@code buckets} (the bucket-size sweep); the number of
+ * interleaved rounds (5).
  */
 public final class RingBench {
     private RingBench() {}
@@ -51,6 +52,10 @@ public final class RingBench {
         int convnetParams = (int) count(convnet()), resnetParams = (int) count(Workloads.resnet20(0));
         System.out.printf("parameters: course convnet %,d (%.3f MB float32), ResNet-20 %,d (%.3f MB)%n", convnetParams, convnetParams * 4 / 1e6,
                 resnetParams, resnetParams * 4 / 1e6);
+        if (what.equals("buckets")) {
+            buckets(rounds);
+            return;
+        }
         double[] fit = null;
         if (!what.equals("compute")) fit = comm(rounds, convnetParams, resnetParams);
         if (!what.equals("comm")) {
@@ -135,6 +140,61 @@ public final class RingBench {
         }
         System.out.printf("%s%n", load());
         return new double[] {alpha, bw};
+    }
+
+    /** All-reduce time at N = 2 for a few sizes and bucket sizes, interleaved: what the default bucket should be. */
+    static void buckets(int rounds) throws Exception {
+        int[] sizes = {272_474, 1_048_576, 4_194_304}, bucketBytes = {256 << 10, 1 << 20, 4 << 20, 16 << 20};
+        double[][][] perOp = new double[sizes.length][bucketBytes.length][rounds];
+        RingCollective.Listener l0 = RingCollective.listen("127.0.0.1", Duration.ofSeconds(60));
+        RingCollective.Listener l1 = RingCollective.listen("127.0.0.1", Duration.ofSeconds(60));
+        List<String> addresses = List.of(l0.address(), l1.address());
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<?>> ranks = new ArrayList<>();
+        for (int rank = 0; rank < 2; rank++) {
+            RingCollective.Listener l = rank == 0 ? l0 : l1;
+            int r = rank;
+            ranks.add(pool.submit(() -> {
+                try (RingCollective ring = l.connect(r, addresses, "ring-bench")) {
+                    for (int round = -1; round < rounds; round++) {
+                        for (int s = 0; s < sizes.length; s++) {
+                            float[] data = new float[sizes[s]];
+                            Arrays.fill(data, r + 1);
+                            for (int j = 0; j < bucketBytes.length; j++) {
+                                int b = Math.floorMod(j + round, bucketBytes.length);
+                                ring.setBucketBytes(bucketBytes[b]);
+                                int iterations = (int) Math.max(5, 16_000_000L / sizes[s]);
+                                barrier.await();
+                                long t0 = System.nanoTime();
+                                for (int i = 0; i < iterations; i++) ring.allReduceMean(data);
+                                if (r == 0 && round >= 0) perOp[s][b][round] = (System.nanoTime() - t0) / 1e9 / iterations;
+                            }
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : ranks) f.get();
+        pool.shutdown();
+        System.out.printf("%nall-reduce at N = 2 over loopback by bucket size: median of %d interleaved rounds (effective GB/s)%n", rounds);
+        StringBuilder head = new StringBuilder("| floats |"), rule = new StringBuilder("| ---: |");
+        for (int b : bucketBytes) {
+            head.append(" bucket ").append(b >> 10).append(" KB |");
+            rule.append(" ---: |");
+        }
+        System.out.println(head);
+        System.out.println(rule);
+        for (int s = 0; s < sizes.length; s++) {
+            StringBuilder row = new StringBuilder(String.format("| %,d |", sizes[s]));
+            for (int b = 0; b < bucketBytes.length; b++) {
+                double m = median(perOp[s][b]);
+                row.append(String.format(" %s (%.2f) |", time(m), sizes[s] * 4 / m / 1e9));
+            }
+            System.out.println(row);
+        }
+        System.out.printf("%s%n", load());
     }
 
     /**
