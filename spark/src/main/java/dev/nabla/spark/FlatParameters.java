@@ -34,6 +34,7 @@ public final class FlatParameters {
     private float[] floatBuffer;
     private double[] doubleBuffer;
 
+    /** Over these parameters, in this order: all float32 or all float64, at most 2^31 − 2 elements in all. */
     public FlatParameters(List<Parameter> params) {
         if (params == null || params.isEmpty()) throw new IllegalArgumentException("FlatParameters: expected at least one parameter, got " + params);
         this.params = List.copyOf(params);
@@ -90,20 +91,28 @@ public final class FlatParameters {
         }
     }
 
+    /** Writes the float32 parameters' values into {@code dst}, in list order. */
     public void copyParamsTo(float[] dst) { copy(dst, null, false, true); }
 
+    /** Sets the float32 parameters' values from {@code src} (as {@code torch.nn.utils.vector_to_parameters}). */
     public void copyParamsFrom(float[] src) { copy(src, null, false, false); }
 
+    /** Writes the float32 gradients into {@code dst}; a parameter without a gradient gives zeros. */
     public void copyGradsTo(float[] dst) { copy(dst, null, true, true); }
 
+    /** Sets the float32 gradients from {@code src}, creating those that are missing (not for frozen parameters). */
     public void copyGradsFrom(float[] src) { copy(src, null, true, false); }
 
+    /** As {@link #copyParamsTo(float[])} for float64 parameters. */
     public void copyParamsTo(double[] dst) { copy(null, dst, false, true); }
 
+    /** As {@link #copyParamsFrom(float[])} for float64 parameters. */
     public void copyParamsFrom(double[] src) { copy(null, src, false, false); }
 
+    /** As {@link #copyGradsTo(float[])} for float64 parameters. */
     public void copyGradsTo(double[] dst) { copy(null, dst, true, true); }
 
+    /** As {@link #copyGradsFrom(float[])} for float64 parameters. */
     public void copyGradsFrom(double[] src) { copy(null, src, true, false); }
 
     private void copy(float[] f, double[] d, boolean grads, boolean out) {

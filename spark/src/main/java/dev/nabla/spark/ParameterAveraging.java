@@ -20,6 +20,7 @@ public final class ParameterAveraging {
     private final int every;
     private long steps;
 
+    /** Averages {@code params} over the ranks of {@code collective} every {@code every} steps. */
     public ParameterAveraging(Collective collective, List<Parameter> params, int every) {
         if (collective == null) throw new IllegalArgumentException("ParameterAveraging: collective must not be null");
         if (every < 1) throw new IllegalArgumentException("ParameterAveraging: average every k >= 1 steps, got k = " + every);

@@ -62,9 +62,10 @@ public final class RingCollective implements Collective {
 
     @Override public int worldSize() { return worldSize; }
 
-    /** The wait after which an operation with no byte moving fails. */
+    /** How long an operation may go without a byte moving before it fails (the set-up had it as its whole budget). */
     public Duration timeout() { return Duration.ofMillis(timeoutMillis); }
 
+    /** The bucket size in bytes ({@link #DEFAULT_BUCKET_BYTES} unless set). */
     public int bucketBytes() { return bucketBytes; }
 
     /**
