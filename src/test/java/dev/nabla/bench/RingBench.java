@@ -34,8 +34,8 @@ import java.util.concurrent.Future;
  * <pre>
  * mvn -o -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.bench.RingBench -Dexec.args="all 5"
  * </pre>
- * Arguments: {@code comm}, {@code compute}, {@code all} or {@code buckets} (the bucket-size sweep); the number of
- * interleaved rounds (5).
+ * Arguments: {@code comm}, {@code compute}, {@code all}, {@code buckets} (the bucket-size sweep) or {@code worlds}
+ * (the model checked at N = 3 and 4); the number of interleaved rounds (5).
  */
 public final class RingBench {
     private RingBench() {}
@@ -54,6 +54,10 @@ public final class RingBench {
                 resnetParams, resnetParams * 4 / 1e6);
         if (what.equals("buckets")) {
             buckets(rounds);
+            return;
+        }
+        if (what.equals("worlds")) {
+            worlds(rounds, new int[] {1, 16_384, convnetParams, resnetParams, 1_048_576});
             return;
         }
         double[] fit = null;
@@ -119,18 +123,9 @@ public final class RingBench {
             System.out.printf("| %,d | %.3f | %s | %s | %s | %.2f |%n", sizes[s], sizes[s] * 4 / 1e6, time(medians[s]), time(t[0]),
                     time(t[t.length - 1]), sizes[s] * 4 / medians[s] / 1e9);
         }
-        // T = 2(N−1)·α + 2(N−1)/N · S/BW with N = 2: T = 2α + S/BW; least squares on relative error
-        double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-        for (int s = 0; s < sizes.length; s++) {
-            double x = sizes[s] * 4.0, y = medians[s], w = 1 / (y * y);
-            sw += w;
-            sx += w * x;
-            sy += w * y;
-            sxx += w * x * x;
-            sxy += w * x * y;
-        }
-        double slope = (sw * sxy - sx * sy) / (sw * sxx - sx * sx), intercept = (sy - slope * sx) / sw;
-        double alpha = intercept / 2, bw = 1 / slope;
+        // T = 2(N−1)·α + 2(N−1)/N · S/BW with N = 2: T = 2α + S/BW
+        double[] ab = fit(sizes, medians);
+        double alpha = ab[0], bw = ab[1];
         System.out.printf("fit T = 2α + S/BW: α = %s, BW = %.2f GB/s%n", time(alpha), bw / 1e9);
         System.out.println("| floats | measured | fit | fit / measured |");
         System.out.println("| ---: | ---: | ---: | ---: |");
@@ -140,6 +135,91 @@ public final class RingBench {
         }
         System.out.printf("%s%n", load());
         return new double[] {alpha, bw};
+    }
+
+    /**
+     * The model's form checked on loopback: α and BW fitted at N = 2, then T(N) = 2(N−1)/N · S/BW + 2(N−1)·α predicted
+     * for N = 3 and 4 and compared with their measurement; the three rings stay open and take turns each round.
+     */
+    static void worlds(int rounds, int[] sizes) throws Exception {
+        int[] worlds = {2, 3, 4};
+        List<List<RingCollective>> rings = new ArrayList<>();
+        for (int n : worlds) {
+            List<RingCollective.Listener> ls = new ArrayList<>();
+            List<String> addresses = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                ls.add(RingCollective.listen("127.0.0.1", Duration.ofSeconds(60)));
+                addresses.add(ls.get(r).address());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(n);
+            List<Future<RingCollective>> f = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                int rank = r;
+                f.add(pool.submit(() -> ls.get(rank).connect(rank, addresses, "ring-bench-" + n)));
+            }
+            List<RingCollective> ring = new ArrayList<>();
+            for (Future<RingCollective> x : f) ring.add(x.get());
+            pool.shutdown();
+            rings.add(ring);
+        }
+        double[][][] perOp = new double[worlds.length][sizes.length][rounds];
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        for (int round = -1; round < rounds; round++) {
+            for (int w = 0; w < worlds.length; w++) {
+                int n = worlds[w], fr = round, fw = w;
+                CyclicBarrier barrier = new CyclicBarrier(n);
+                List<Future<?>> f = new ArrayList<>();
+                for (int r = 0; r < n; r++) {
+                    RingCollective ring = rings.get(w).get(r);
+                    f.add(pool.submit(() -> {
+                        for (int j = 0; j < sizes.length; j++) {
+                            int s = Math.floorMod(j + fr, sizes.length);
+                            float[] data = new float[sizes[s]];
+                            Arrays.fill(data, ring.rank());
+                            int iterations = (int) Math.max(5, Math.min(1000, 4_000_000L / Math.max(sizes[s], 4000)));
+                            barrier.await();
+                            long t0 = System.nanoTime();
+                            for (int i = 0; i < iterations; i++) ring.allReduceMean(data);
+                            if (ring.rank() == 0 && fr >= 0) perOp[fw][s][fr] = (System.nanoTime() - t0) / 1e9 / iterations;
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> x : f) x.get();
+            }
+        }
+        pool.shutdown();
+        for (List<RingCollective> ring : rings) for (RingCollective c : ring) c.close();
+        double[] m2 = new double[sizes.length];
+        for (int s = 0; s < sizes.length; s++) m2[s] = median(perOp[0][s]);
+        double[] fit = fit(sizes, m2);
+        System.out.printf("%nthe model at N = 3, 4 from the N = 2 fit (α = %s, BW = %.2f GB/s), loopback, median of %d interleaved rounds:%n",
+                time(fit[0]), fit[1] / 1e9, rounds);
+        System.out.println("| floats | N | measured | model | model / measured |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: |");
+        for (int s = 0; s < sizes.length; s++) {
+            for (int w = 0; w < worlds.length; w++) {
+                int n = worlds[w];
+                double m = median(perOp[w][s]), model = 2.0 * (n - 1) / n * sizes[s] * 4.0 / fit[1] + 2.0 * (n - 1) * fit[0];
+                System.out.printf("| %,d | %d | %s | %s | %.2f |%n", sizes[s], n, time(m), time(model), model / m);
+            }
+        }
+        System.out.printf("%s%n", load());
+    }
+
+    /** {α, BW} of T = 2α + S/BW (N = 2) by least squares on relative error; sizes in floats. */
+    static double[] fit(int[] sizes, double[] seconds) {
+        double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (int s = 0; s < sizes.length; s++) {
+            double x = sizes[s] * 4.0, y = seconds[s], w = 1 / (y * y);
+            sw += w;
+            sx += w * x;
+            sy += w * y;
+            sxx += w * x * x;
+            sxy += w * x * y;
+        }
+        double slope = (sw * sxy - sx * sy) / (sw * sxx - sx * sx), intercept = (sy - slope * sx) / sw;
+        return new double[] {intercept / 2, 1 / slope};
     }
 
     /** All-reduce time at N = 2 for a few sizes and bucket sizes, interleaved: what the default bucket should be. */
