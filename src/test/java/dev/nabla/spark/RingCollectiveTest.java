@@ -360,7 +360,7 @@ class RingCollectiveTest {
         RingCollective.Listener l = RingCollective.listen("127.0.0.1", TIMEOUT);
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), RingPeerProcess.class.getName(), l.address())
-                .redirectErrorStream(true).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();   // stdout carries only the child's two lines
         try (BufferedReader fromChild = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
              OutputStream toChild = child.getOutputStream()) {
             String childAddress = fromChild.readLine();
