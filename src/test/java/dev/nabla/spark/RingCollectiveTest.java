@@ -1,6 +1,7 @@
 package dev.nabla.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -314,6 +315,30 @@ class RingCollectiveTest {
             if (c.read(b) < 0) throw new java.io.EOFException("closed after " + b.position() + " of " + bytes + " bytes");
         }
         return b.flip();
+    }
+
+    @Test
+    @Timeout(30)
+    void theSetUpEndsWithinTheTimeoutNamingAPeerThatNeverJoins() {
+        Duration timeout = Duration.ofSeconds(1);
+        // rank 1 listens (so the TCP connection succeeds) but never joins: no answer, no connection back
+        try (RingCollective.Listener silent = RingCollective.listen("127.0.0.1", timeout)) {
+            RingCollective.Listener l0 = RingCollective.listen("127.0.0.1", timeout);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> l0.connect(0, List.of(l0.address(), silent.address()), "j"))
+                    .isInstanceOf(CollectiveException.class)
+                    .hasMessageContaining("rank 1 at").hasMessageContaining("did not answer the handshake")
+                    .hasMessageContaining("no connection from rank 1 passed the handshake").hasMessageContaining("(timeout 1000 ms)")
+                    .satisfies(e -> assertThat(((CollectiveException) e).peerRank()).isEqualTo(1));
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(900L, 4000L);
+        }
+        // rank 1's port is closed: connecting is retried until the deadline, then named
+        RingCollective.Listener gone = RingCollective.listen("127.0.0.1", timeout);
+        String goneAddress = gone.address();
+        gone.close();
+        RingCollective.Listener l0 = RingCollective.listen("127.0.0.1", timeout);
+        assertThatThrownBy(() -> l0.connect(0, List.of(l0.address(), goneAddress), "j"))
+                .isInstanceOf(CollectiveException.class).hasMessageContaining("could not connect to rank 1 at");
     }
 
     @Test
