@@ -34,8 +34,9 @@ import java.util.concurrent.Future;
  * <pre>
  * mvn -o -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.bench.RingBench -Dexec.args="all 5"
  * </pre>
- * Arguments: {@code comm}, {@code compute}, {@code all}, {@code buckets} (the bucket-size sweep) or {@code worlds}
- * (the model checked at N = 3 and 4); the number of interleaved rounds (5).
+ * Arguments: {@code comm}, {@code compute}, {@code all}, {@code procs} (the sweep with rank 1 in a second JVM),
+ * {@code buckets} (the bucket-size sweep) or {@code worlds} (the model checked at N = 3 and 4); the number of
+ * interleaved rounds (5).
  */
 public final class RingBench {
     private RingBench() {}
@@ -48,12 +49,20 @@ public final class RingBench {
     public static void main(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "all";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        if (what.equals("child")) {
+            child(args);
+            return;
+        }
         System.out.printf("RingBench %s, %d rounds; %s%n", what, rounds, load());
         int convnetParams = (int) count(convnet()), resnetParams = (int) count(Workloads.resnet20(0));
         System.out.printf("parameters: course convnet %,d (%.3f MB float32), ResNet-20 %,d (%.3f MB)%n", convnetParams, convnetParams * 4 / 1e6,
                 resnetParams, resnetParams * 4 / 1e6);
         if (what.equals("buckets")) {
             buckets(rounds);
+            return;
+        }
+        if (what.equals("procs")) {
+            processes(rounds, convnetParams, resnetParams);
             return;
         }
         if (what.equals("worlds")) {
@@ -77,7 +86,7 @@ public final class RingBench {
 
     /** Medians of all-reduce time per size at N = 2 on loopback, interleaved round by round; returns {α, BW}. */
     static double[] comm(int rounds, int convnetParams, int resnetParams) throws Exception {
-        int[] sizes = {1, 256, 4096, 16_384, 65_536, convnetParams, resnetParams, 524_288, 1_048_576, 4_194_304};
+        int[] sizes = sweepSizes(convnetParams, resnetParams);
         double[][] perOp = new double[sizes.length][rounds];
         RingCollective.Listener l0 = RingCollective.listen("127.0.0.1", Duration.ofSeconds(60));
         RingCollective.Listener l1 = RingCollective.listen("127.0.0.1", Duration.ofSeconds(60));
@@ -112,7 +121,74 @@ public final class RingBench {
         }
         for (Future<?> f : ranks) f.get();
         pool.shutdown();
-        System.out.printf("%nall-reduce (mean, float32) at N = 2 over loopback, per operation; median of %d interleaved rounds [min, max]:%n", rounds);
+        return report("two threads of one JVM", sizes, perOp, rounds);
+    }
+
+    /** The sizes of the sweep: from one float to 16 MB, with the two models' parameter counts. */
+    static int[] sweepSizes(int convnetParams, int resnetParams) {
+        return new int[] {1, 256, 4096, 16_384, 65_536, convnetParams, resnetParams, 524_288, 1_048_576, 4_194_304};
+    }
+
+    /**
+     * The same sweep with rank 1 in a second JVM started here (as gloo's two processes): {@code child} mode is that
+     * rank. Each cell starts after a one-float all-reduce, which lines the two processes up.
+     */
+    static double[] processes(int rounds, int convnetParams, int resnetParams) throws Exception {
+        int[] sizes = sweepSizes(convnetParams, resnetParams);
+        RingCollective.Listener l0 = RingCollective.listen("127.0.0.1", Duration.ofSeconds(60));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(javaBin, "-Xmx2g", "-cp", System.getProperty("java.class.path"), RingBench.class.getName(), "child",
+                String.valueOf(rounds), l0.address(), String.valueOf(convnetParams), String.valueOf(resnetParams))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String childAddress = in.readLine();
+            double[][] perOp = new double[sizes.length][rounds];
+            try (RingCollective ring = l0.connect(0, List.of(l0.address(), childAddress), "ring-bench-procs")) {
+                sweep(ring, sizes, rounds, perOp);
+            }
+            if (!child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("RingBench: the child JVM did not exit");
+            return report("two JVM processes", sizes, perOp, rounds);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** Rank 1 of {@link #processes}: args are child, rounds, rank 0's address, the two parameter counts. */
+    static void child(String[] args) {
+        int rounds = Integer.parseInt(args[1]);
+        int[] sizes = sweepSizes(Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+        RingCollective.Listener l = RingCollective.listen("127.0.0.1", Duration.ofSeconds(60));
+        System.out.println(l.address());
+        System.out.flush();
+        try (RingCollective ring = l.connect(1, List.of(args[2], l.address()), "ring-bench-procs")) {
+            sweep(ring, sizes, rounds, null);
+        }
+    }
+
+    /** One rank's part of the sweep; rank 0 records the time per operation of each cell into {@code perOp}. */
+    static void sweep(RingCollective ring, int[] sizes, int rounds, double[][] perOp) {
+        float[][] data = new float[sizes.length][];
+        for (int s = 0; s < sizes.length; s++) {
+            data[s] = new float[sizes[s]];
+            Arrays.fill(data[s], ring.rank() + 1);
+        }
+        float[] sync = new float[1];
+        for (int round = -1; round < rounds; round++) {   // round −1 warms up
+            for (int j = 0; j < sizes.length; j++) {
+                int s = Math.floorMod(j + round, sizes.length);
+                int iterations = (int) Math.max(5, Math.min(2000, 8_000_000L / Math.max(sizes[s], 4000)));
+                ring.allReduceMean(sync);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < iterations; i++) ring.allReduceMean(data[s]);
+                if (perOp != null && round >= 0) perOp[s][round] = (System.nanoTime() - t0) / 1e9 / iterations;
+            }
+        }
+    }
+
+    /** Prints the sweep's table and the α/BW fit; returns {α, BW}. */
+    static double[] report(String how, int[] sizes, double[][] perOp, int rounds) {
+        System.out.printf("%nall-reduce (mean, float32) at N = 2 over loopback (%s), per operation; median of %d interleaved rounds [min, max]:%n",
+                how, rounds);
         System.out.println("| floats | MB | median | min | max | effective GB/s (S / T) |");
         System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
         double[] medians = new double[sizes.length];
