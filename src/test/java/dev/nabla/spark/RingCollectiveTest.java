@@ -210,12 +210,20 @@ class RingCollectiveTest {
     @Timeout(30)
     void aPeerOfAnotherAttemptIsRefusedNamingBothIds() throws Exception {
         List<Ring.Outcome<Integer>> outcomes = Ring.run(List.of("job-9/attempt-1", "job-9/attempt-2"), Duration.ofSeconds(3), ring -> ring.rank());
+        int refused = 0;
         for (int r = 0; r < 2; r++) {
             Throwable e = outcomes.get(r).error();
-            assertThat(e).as("rank %d", r).isInstanceOf(CollectiveException.class).hasMessageContaining("refused this rank")
-                    .hasMessageContaining("job-9/attempt-1").hasMessageContaining("job-9/attempt-2");
+            assertThat(e).as("rank %d", r).isInstanceOf(CollectiveException.class).hasMessageContaining("rank " + (1 - r) + " at");
             assertThat(((CollectiveException) e).peerRank()).isEqualTo(1 - r);
+            // the first to read its refusal fails and closes, which may reset the other's connection before its refusal arrives
+            if (e.getMessage().contains("refused this rank")) {
+                assertThat(e).hasMessageContaining("job-9/attempt-1").hasMessageContaining("job-9/attempt-2");
+                refused++;
+            } else {
+                assertThat(e).hasMessageContaining("failed during the handshake");
+            }
         }
+        assertThat(refused).as("ranks told why they were refused").isGreaterThanOrEqualTo(1);
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The ring all-reduce over TCP: rank r sends to rank r+1 and receives from rank r−1 (NIO, TCP_NODELAY), each array
- * cut into buckets ({@link #setBucketBytes}, 4 MB by default) that go round the ring by reduce-scatter then
+ * cut into buckets ({@link #setBucketBytes}, 1 MB by default) that go round the ring by reduce-scatter then
  * all-gather, two buckets interleaved so that one travels while the other waits.
  *
  * <p>Each chunk of a bucket is summed on one rank only, in ring order, and a mean is that sum times 1/N once, so every
@@ -30,8 +30,8 @@ import java.util.List;
  * }</pre>
  */
 public final class RingCollective implements Collective {
-    /** Buckets of 4 MB unless {@link #setBucketBytes} says otherwise. */
-    public static final int DEFAULT_BUCKET_BYTES = 4 << 20;
+    /** Buckets of 1 MB unless {@link #setBucketBytes} says otherwise (the bucket sweep in BENCHMARKS.md). */
+    public static final int DEFAULT_BUCKET_BYTES = 1 << 20;
 
     private final int rank, worldSize;
     private final RingStream stream;   // null when worldSize is 1
