@@ -78,6 +78,16 @@ CASES = [
     # mostly zero images: most windows tie (every value the bias), and the gradient goes to the first maximum
     ("ConvPool", {"conv": {"in": 1, "out": 3, "kh": 3, "kw": 3}, "pool": {"k": 2}, "sparse": True},
      lambda: nn.Sequential(nn.Conv2d(1, 3, 3), nn.MaxPool2d(2)), [2, 1, 10, 10]),
+    # ResNet's convolutions at a batch (16) and channel counts (8+) where Nabla's default picks between libnd4j's
+    # oneDNN kernels and its own by kernel size and stride ("resnet": also checked in float32); odd spatial sizes
+    ("Conv2d", {"in": 8, "out": 8, "kh": 3, "kw": 3, "padding": [1, 1], "bias": False, "resnet": True},
+     lambda: nn.Conv2d(8, 8, 3, padding=1, bias=False), [16, 8, 9, 7]),
+    ("Conv2d", {"in": 8, "out": 16, "kh": 3, "kw": 3, "stride": [2, 2], "padding": [1, 1], "bias": False, "resnet": True},
+     lambda: nn.Conv2d(8, 16, 3, stride=2, padding=1, bias=False), [16, 8, 9, 7]),
+    ("Conv2d", {"in": 8, "out": 16, "kh": 1, "kw": 1, "stride": [2, 2], "bias": False, "resnet": True},
+     lambda: nn.Conv2d(8, 16, 1, stride=2, bias=False), [16, 8, 9, 7]),
+    ("Conv2d", {"in": 12, "out": 8, "kh": 1, "kw": 1, "stride": [2, 1], "resnet": True},
+     lambda: nn.Conv2d(12, 8, 1, stride=(2, 1)), [17, 12, 6, 5]),
 ]
 
 cases = []
