@@ -15,7 +15,8 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * ResNet-20's training step at batch 128 in one process ({@link Workloads#resnetStep}), with its memory: after each
  * block of steps the step's median time, the resident size and its high-water mark (/proc/self/status), the Java
- * heap committed and used, JavaCPP's off-heap bytes and the {@link Pool}'s lent and idle bytes — so that the steady
+ * heap committed and used, JavaCPP's off-heap bytes, the {@link Pool}'s lent and idle bytes and the collections a
+ * step (count and milliseconds) — so that the steady
  * state can be seen flat (or not) and the resident size split into its parts.
  *
  * <pre>mvn -o -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.bench.ResNetStepBench -Dexec.args="BLOCKS STEPS [DATA]"</pre>
@@ -33,10 +34,11 @@ public final class ResNetStepBench {
         for (int k = 0; k < Workloads.RESNET_POOL / 128; k++) batches.add(Workloads.imageBatch(pool, k, 128));
         model.train();
         System.out.printf("ResNet-20 step, batch 128, %d threads, %s; load %s%n", Nabla.numThreads(), pool.source(), ResNetConvBench.load());
-        System.out.printf("%5s %9s %8s %8s %9s %9s %9s %9s %9s%n", "block", "median ms", "loss", "rss MB", "hwm MB", "heap MB",
-                "used MB", "javacpp", "pool l/i");
+        System.out.printf("%5s %9s %8s %8s %9s %9s %9s %9s %9s %11s%n", "block", "median ms", "loss", "rss MB", "hwm MB", "heap MB",
+                "used MB", "javacpp", "pool l/i", "gc/step ms");
         int step = 0;
         for (int b = 0; b < blocks; b++) {
+            long[] gc0 = gc();
             double[] ms = new double[steps];
             double loss = 0;
             for (int i = 0; i < steps; i++, step++) {
@@ -48,11 +50,22 @@ public final class ResNetStepBench {
             java.util.Arrays.sort(ms);
             Runtime rt = Runtime.getRuntime();
             long[] ps = Pool.stats();
-            System.out.printf("%5d %9.1f %8.4f %8.0f %9.0f %9.0f %9.0f %9.0f %4.0f/%-4.0f%n", b, ms[steps / 2], loss, status("VmRSS"),
+            long[] gc1 = gc();
+            System.out.printf("%5d %9.1f %8.4f %8.0f %9.0f %9.0f %9.0f %9.0f %4.0f/%-4.0f %5.1f/%-5.0f%n", b, ms[steps / 2], loss, status("VmRSS"),
                     status("VmHWM"), rt.totalMemory() / 1e6, (rt.totalMemory() - rt.freeMemory()) / 1e6, Pointer.totalBytes() / 1e6,
-                    ps[0] / 1e6, ps[1] / 1e6);
+                    ps[0] / 1e6, ps[1] / 1e6, (gc1[0] - gc0[0]) / (double) steps, (gc1[1] - gc0[1]) / (double) steps);
         }
         System.out.println("load at the end " + ResNetConvBench.load());
+    }
+
+    /** Collections so far and their total milliseconds, over all of the JVM's collectors. */
+    static long[] gc() {
+        long n = 0, ms = 0;
+        for (var b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, b.getCollectionCount());
+            ms += Math.max(0, b.getCollectionTime());
+        }
+        return new long[] {n, ms};
     }
 
     /** A line of /proc/self/status in MB (kB there), or −1. */
