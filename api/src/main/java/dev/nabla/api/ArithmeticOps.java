@@ -16,7 +16,7 @@ final class ArithmeticOps {
         if (a.length() == 0 || b.length() == 0) return Nd4j.create(type, Broadcast.shape(op, a.shape(), b.shape())); // ND4J refuses empties
         if (java.util.Arrays.equals(a.shape(), b.shape())) {
             return switch (libOp) {
-                case "add" -> addFloats(a, b) ? sumFloats(a, b) : a.add(b);
+                case "add" -> a.add(b);
                 case "subtract" -> a.sub(b);
                 case "multiply" -> a.mul(b);
                 case "divide" -> a.div(b);
@@ -24,43 +24,6 @@ final class ArithmeticOps {
             };
         }
         return Broadcast.pairwise(op, libOp, a, b, type);
-    }
-
-    /**
-     * Whether {@link #sumFloats} takes a + b: float32, C-contiguous, the same shape, large enough for the pool (a
-     * residual connection's add: ND4J's allocated a fresh array and summed on one thread).
-     */
-    private static boolean addFloats(INDArray a, INDArray b) {
-        return a.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT && Blas.available() && a.length() >= 1 << 13
-                && a.length() < Integer.MAX_VALUE && Blas.dense(a) && Blas.dense(b);
-    }
-
-    private static final int CHUNK = 4096;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][CHUNK]);
-
-    /** a + b into a pooled array, in chunks that stay in cache, split over the threads from 2 × 65,536 elements. */
-    private static INDArray sumFloats(INDArray a, INDArray b) {
-        INDArray out = Pool.uninitialized(DataType.FLOAT, a.shape());
-        long n = a.length();
-        int parts = Blas.parts(n, 1 << 16);
-        Blas.parallel(parts, part -> {
-            java.nio.FloatBuffer ab = Blas.floats(a), bb = Blas.floats(b), ob = Blas.floats(out);
-            float[][] scratch = SCRATCH.get();
-            float[] x = scratch[0], y = scratch[1];
-            for (long s = n * part / parts, end = n * (part + 1) / parts; s < end; s += CHUNK) {
-                int from = (int) s, len = (int) Math.min(CHUNK, end - s);
-                ab.get(from, x, 0, len);
-                bb.get(from, y, 0, len);
-                addTo(x, y, len);
-                ob.put(from, x, 0, len);
-            }
-        });
-        return out;
-    }
-
-    /** x[i] += y[i] (a separate method: C2 vectorizes it). */
-    private static void addTo(float[] x, float[] y, int len) {
-        for (int i = 0; i < len; i++) x[i] += y[i];
     }
 
     /**
