@@ -15,7 +15,8 @@ import java.util.Map;
  * shortcuts), forward and forward + backward, under {@link Kernels#AUTO} (libnd4j's oneDNN kernels where the rule picks
  * them) and {@link Kernels#OWN} (the project's im2col + sgemm), interleaved in one process after a warm-up; medians in
  * ms and the OWN/AUTO ratio. The backward is timed for an input that needs a gradient and, for the first layer, for one
- * that does not.
+ * that does not. Where the rule already picks the project's kernel (the first layer; strided 1×1 kernels since
+ * BENCHMARKS.md's ResNet-20 section) both columns run the same kernel: those rows show the noise.
  *
  * <pre>mvn -o -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.bench.ResNetConvBench -Dexec.args="ROUNDS REPS"</pre>
  */
