@@ -9,6 +9,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * ResNet-20's convolutions at batch 128 (the 3×3 ones of each stage at stride 1 and 2, and the 1×1 stride-2
@@ -16,7 +21,8 @@ import java.util.Map;
  * them) and {@link Kernels#OWN} (the project's im2col + sgemm), interleaved in one process after a warm-up; medians in
  * ms and the OWN/AUTO ratio. The backward is timed for an input that needs a gradient and, for the first layer, for one
  * that does not. Where the rule already picks the project's kernel (the first layer; strided 1×1 kernels since
- * BENCHMARKS.md's ResNet-20 section) both columns run the same kernel: those rows show the noise.
+ * BENCHMARKS.md's ResNet-20 section) both columns run the same kernel (those rows show the noise), and a LIB column
+ * times libnd4j's conv2d / conv2d_bp called as Conv2dFunction calls them.
  *
  * <pre>mvn -o -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.bench.ResNetConvBench -Dexec.args="ROUNDS REPS"</pre>
  */
@@ -69,17 +75,57 @@ public final class ResNetConvBench {
                         Kernels.use(previous);
                     }
                 }
+                // libnd4j's oneDNN kernels called as Conv2dFunction calls them (the batch split over the threads), for
+                // the rows where the rule picks the project's kernel
+                if (s.k() == 1 || s.c() < 8) {
+                    INDArray xa = x.nd(), wa = w.nd(), ga = g.nd();
+                    int[] iArgs = {s.k(), s.k(), s.stride(), s.stride(), pad, pad, 1, 1, 0, 0, 1};
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < reps; i++) libForward(xa, wa, iArgs, oh);
+                    long t1 = System.nanoTime();
+                    for (int i = 0; i < reps; i++) {
+                        libForward(xa, wa, iArgs, oh);
+                        libBackward(xa, wa, ga, iArgs);
+                    }
+                    long t2 = System.nanoTime();
+                    if (round >= 0) {
+                        times.computeIfAbsent(s.name() + " forward LIB", n -> new ArrayList<>()).add((t1 - t0) / 1e6 / reps);
+                        times.computeIfAbsent(s.name() + " fwd+bwd LIB", n -> new ArrayList<>()).add((t2 - t1) / 1e6 / reps);
+                    }
+                }
             }
         }
         System.out.printf("ResNet-20 convolutions, batch %d, %d rounds x %d reps, %d threads, load %s%n", batch, rounds, reps,
                 Nabla.numThreads(), load());
-        System.out.printf("%-36s %10s %10s %8s%n", "conv", "AUTO ms", "OWN ms", "OWN/AUTO");
+        System.out.printf("%-36s %10s %10s %8s %10s %8s%n", "conv", "AUTO ms", "OWN ms", "OWN/AUTO", "LIB ms", "OWN/LIB");
         for (Shape s : SHAPES) {
             for (String phase : new String[] {" forward ", " fwd+bwd "}) {
                 double a = median(times.get(s.name() + phase + Kernels.AUTO)), o = median(times.get(s.name() + phase + Kernels.OWN));
-                System.out.printf("%-36s %10.2f %10.2f %8.2f%n", s.name() + phase.stripTrailing(), a, o, o / a);
+                List<Double> lib = times.get(s.name() + phase + "LIB");
+                System.out.printf("%-36s %10.2f %10.2f %8.2f %10s %8s%n", s.name() + phase.stripTrailing(), a, o, o / a,
+                        lib == null ? "" : String.format("%.2f", median(lib)), lib == null ? "" : String.format("%.2f", o / median(lib)));
             }
         }
+    }
+
+    private static INDArray libForward(INDArray x, INDArray w, int[] iArgs, long oh) {
+        int n = (int) x.size(0);
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, w.size(0), oh, oh);
+        Nabla.splitBatch(n, 8, (part, from, to) -> Nd4j.exec(DynamicCustomOp.builder("conv2d")
+                .addInputs(x.get(NDArrayIndex.interval(from, to)), w).addOutputs(out.get(NDArrayIndex.interval(from, to)))
+                .addIntegerArguments(iArgs).build()));
+        return out;
+    }
+
+    private static void libBackward(INDArray x, INDArray w, INDArray g, int[] iArgs) {
+        int n = (int) x.size(0), parts = Nabla.batchParts(n, 8);
+        INDArray gi = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+        INDArray[] gw = new INDArray[parts];
+        for (int i = 0; i < parts; i++) gw[i] = Nd4j.createUninitialized(DataType.FLOAT, w.shape());
+        Nabla.splitBatch(n, 8, (part, from, to) -> Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                .addInputs(x.get(NDArrayIndex.interval(from, to)), w, g.get(NDArrayIndex.interval(from, to)))
+                .addOutputs(gi.get(NDArrayIndex.interval(from, to)), gw[part]).addIntegerArguments(iArgs).build()));
+        for (int i = 1; i < parts; i++) gw[0].addi(gw[i]);
     }
 
     static double median(List<Double> v) {
