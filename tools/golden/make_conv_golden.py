@@ -87,6 +87,16 @@ CASES = [
     ("AvgPool2d", {"kh": 3, "kw": 2, "stride": [1, 2], "padding": [1, 0], "ceil": True, "count_include_pad": False},
      lambda: nn.AvgPool2d((3, 2), stride=(1, 2), padding=(1, 0), ceil_mode=True, count_include_pad=False), [2, 2, 6, 7]),
     ("AvgPool2d", {"kh": 2, "kw": 4}, lambda: nn.AvgPool2d((2, 4)), [2, 3, 6, 8]),
+    # ResNet's convolutions at a batch (16) and channel counts (8+) where Nabla's default picks between libnd4j's
+    # oneDNN kernels and its own by kernel size and stride ("resnet": also checked in float32); odd spatial sizes
+    ("Conv2d", {"in": 8, "out": 8, "kh": 3, "kw": 3, "padding": [1, 1], "bias": False, "resnet": True},
+     lambda: nn.Conv2d(8, 8, 3, padding=1, bias=False), [16, 8, 9, 7]),
+    ("Conv2d", {"in": 8, "out": 16, "kh": 3, "kw": 3, "stride": [2, 2], "padding": [1, 1], "bias": False, "resnet": True},
+     lambda: nn.Conv2d(8, 16, 3, stride=2, padding=1, bias=False), [16, 8, 9, 7]),
+    ("Conv2d", {"in": 8, "out": 16, "kh": 1, "kw": 1, "stride": [2, 2], "bias": False, "resnet": True},
+     lambda: nn.Conv2d(8, 16, 1, stride=2, bias=False), [16, 8, 9, 7]),
+    ("Conv2d", {"in": 12, "out": 8, "kh": 1, "kw": 1, "stride": [2, 1], "resnet": True},
+     lambda: nn.Conv2d(12, 8, 1, stride=(2, 1)), [17, 12, 6, 5]),
 ]
 
 cases = []

@@ -1,5 +1,6 @@
 package dev.nabla.bench;
 
+import dev.nabla.api.KeepsNoTensors;
 import dev.nabla.api.Module;
 import dev.nabla.api.Sequential;
 import dev.nabla.api.Tensor;
@@ -16,7 +17,12 @@ import dev.nabla.layers.Linear;
  * network as tools/bench/bench_torch.py's and DjlPeer's.
  */
 public final class ResNet20 extends Module {
-    /** Two 3×3 convolutions with BatchNorm, ReLU between, the input (or its projection) added before the last ReLU. */
+    /**
+     * Two 3×3 convolutions with BatchNorm, ReLU between, the input (or its projection) added before the last ReLU. It
+     * keeps no tensor of its own ({@link KeepsNoTensors}), so that each stage's {@link Sequential} gives the blocks'
+     * outputs back to the pool after the backward instead of at the next collection.
+     */
+    @KeepsNoTensors
     public static final class BasicBlock extends Module {
         private final Conv2d conv1, conv2;
         private final BatchNorm2d bn1, bn2;

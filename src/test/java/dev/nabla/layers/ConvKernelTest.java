@@ -32,6 +32,7 @@ class ConvKernelTest {
         {1, 2, 10, 11, 3, 3, 2, 1, 3, 2, 0, 1, 1},
         {2, 4, 6, 6, 2, 1, 1, 1, 1, 0, 0, 1, 1},
         {2, 3, 12, 12, 5, 3, 3, 3, 2, 1, 2, 1, 1},
+        {3, 8, 9, 7, 6, 1, 1, 2, 2, 0, 0, 1, 1},      // a strided 1×1 (ResNet's projection shortcut), odd sizes
     };
 
     private static INDArray[] libConv(INDArray x, INDArray w, INDArray b, int[] g, INDArray gradOut) {

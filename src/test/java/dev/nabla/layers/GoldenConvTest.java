@@ -106,6 +106,25 @@ class GoldenConvTest {
                 }));
     }
 
+    /**
+     * ResNet's convolutions (3×3 padded at stride 1 and 2, strided 1×1) at a batch and channel count where the default
+     * chooses between libnd4j's kernels and the project's by kernel size and stride, in float32 under both choices:
+     * output and every gradient against PyTorch's (float64) within float32 rounding.
+     */
+    @TestFactory Stream<DynamicTest> resnetConvsMatchPyTorchInFloat32() throws Exception {
+        JsonNode all = cases();
+        return Stream.of(Kernels.AUTO, Kernels.OWN).flatMap(k -> StreamSupport.stream(all.spliterator(), false)
+                .filter(c -> c.get("args").has("resnet"))
+                .map(c -> DynamicTest.dynamicTest(k + " " + c.get("name").asText(), () -> {
+                    Kernels previous = Kernels.use(k);
+                    try {
+                        check(c, DType.FLOAT32, null);
+                    } finally {
+                        Kernels.use(previous);
+                    }
+                })));
+    }
+
     private static void check(JsonNode c) { check(c, DType.FLOAT64, null); }
 
     /**

@@ -102,9 +102,25 @@ final class Autograd {
         for (Tensor t : internal) if (!kept.contains(t)) t.releaseInternal();
     }
 
-    /** The sum of a gradient already collected for an output (or null) and another one. */
+    /**
+     * The sum of a gradient already collected for an output (or null) and another one: added in place into whichever
+     * of the two this walk owns (a tensor used twice, as a residual block's input: no new array and no extra pass),
+     * else into a new array.
+     */
     private static INDArray accumulate(Set<INDArray> owned, INDArray prev, INDArray gi) {
         if (prev == null) return gi;
+        INDArray into = owned.contains(prev) ? prev : owned.contains(gi) ? gi : null;
+        INDArray other = into == prev ? gi : prev;
+        if (into != null && into.dataType() == other.dataType() && java.util.Arrays.equals(into.shape(), other.shape())
+                && !Tensor.sharesStorage(into, other)) {
+            if (into.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && Blas.available() && Blas.dense(into) && Blas.dense(other)) {
+                Blas.saxpy(1f, other, into);   // into + other == other + into exactly: the order of the summands does not matter
+            } else {
+                into.addi(other);
+            }
+            free(owned, other);
+            return into;
+        }
         INDArray sum = prev.add(gi);
         free(owned, prev);
         free(owned, gi);

@@ -39,6 +39,7 @@ public final class AvgPool2dFunction extends Function {
         INDArray x = in[0];
         g = geometry.apply((int) x.size(2), (int) x.size(3));
         win = windows.apply(g);
+        if (global(x)) return globalForward(x);
         double[] y = new double[g.planes() * g.oh() * g.ow()];
         g.avgForward(Heap.doubles(x.dataType() == DataType.DOUBLE ? x : x.castTo(DataType.DOUBLE)), y, win);
         INDArray out = Heap.array(y, x.size(0), x.size(1), g.oh(), g.ow());
@@ -46,9 +47,55 @@ public final class AvgPool2dFunction extends Function {
     }
 
     @Override protected INDArray[] backward(INDArray gOut) {
+        if (global(input(0)) && gOut.dataType() == DataType.FLOAT) return new INDArray[] {globalBackward(dev.nabla.api.Blas.denseC(gOut))};
         double[] dx = new double[g.planes() * g.h() * g.w()];
         g.avgBackward(Heap.doubles(gOut.dataType() == DataType.DOUBLE ? gOut : gOut.castTo(DataType.DOUBLE)), dx, win);
         INDArray r = Heap.array(dx, inputShape(0));
         return new INDArray[] {gOut.dataType() == DataType.DOUBLE ? r : r.castTo(gOut.dataType())};
+    }
+
+    /**
+     * Whether this is a global average (one window over each whole plane: ResNet's head) of a C-contiguous float32
+     * input, which runs on the float data directly: the same sums in float64 and the same rounding as the general
+     * path, without its float64 copies of the input and the gradient (4 arrays of the input's size a step).
+     */
+    private boolean global(INDArray x) {
+        return g.oh() == 1 && g.ow() == 1 && win[0] == 0 && win[1] == g.h() && win[2] == 0 && win[3] == g.w() && win[4] == g.h() * g.w()
+                && x.dataType() == DataType.FLOAT && dev.nabla.api.Blas.available() && x.length() < Integer.MAX_VALUE && dev.nabla.api.Blas.dense(x);
+    }
+
+    /** Planes per chunk of the global kernels: about {@link Mem#CHUNK} floats. */
+    private int planesPerChunk() { return Math.max(1, Mem.CHUNK / (g.h() * g.w())); }
+
+    private INDArray globalForward(INDArray x) {
+        int planes = g.planes(), hw = g.h() * g.w(), chunk = planesPerChunk();
+        INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), x.size(1), 1, 1}, 'c');
+        java.nio.FloatBuffer xb = dev.nabla.api.Blas.floats(x), ob = dev.nabla.api.Blas.floats(out);
+        float[] a = Mem.f(0, chunk * hw), y = Mem.f(1, chunk);
+        for (int from = 0; from < planes; from += chunk) {
+            int len = Math.min(chunk, planes - from);
+            xb.get(from * hw, a, 0, len * hw);
+            for (int pl = 0; pl < len; pl++) {
+                double s = 0;
+                for (int i = pl * hw, end = i + hw; i < end; i++) s += a[i];
+                y[pl] = (float) (s / hw);
+            }
+            ob.put(from, y, 0, len);
+        }
+        return out;
+    }
+
+    private INDArray globalBackward(INDArray gOut) {
+        int planes = g.planes(), hw = g.h() * g.w(), chunk = planesPerChunk();
+        INDArray dx = dev.nabla.api.Pool.uninitialized(DataType.FLOAT, inputShape(0));
+        java.nio.FloatBuffer gb = dev.nabla.api.Blas.floats(gOut), db = dev.nabla.api.Blas.floats(dx);
+        float[] d = Mem.f(0, chunk * hw), gy = Mem.f(1, chunk);
+        for (int from = 0; from < planes; from += chunk) {
+            int len = Math.min(chunk, planes - from);
+            gb.get(from, gy, 0, len);
+            for (int pl = 0; pl < len; pl++) java.util.Arrays.fill(d, pl * hw, (pl + 1) * hw, (float) ((double) gy[pl] / hw));
+            db.put(from * hw, d, 0, len * hw);
+        }
+        return dx;
     }
 }

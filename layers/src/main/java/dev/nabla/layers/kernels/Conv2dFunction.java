@@ -40,7 +40,7 @@ public final class Conv2dFunction extends Function {
         g = new ConvGeometry(n, c, h, wd, kh, kw, sh, sw, padTop, padLeft, dh, dw, oh, ow);
         lib = Kernels.current() == Kernels.AUTO && groups == 1 && dh == 1 && dw == 1 && padTop == padBottom && padLeft == padRight;
         fast = FastConv.applies(x, w, groups);
-        if (fast && ownBeatsOneDnn(c, n)) lib = false;
+        if (fast && ownBeatsOneDnn(c, n, kh, kw, sh, sw)) lib = false;
         // the backward will not be libnd4j's (see libBackwardWrong): without the float32 kernel, the project's generic
         // path, whose forward keeps the columns for it
         if (lib && !fast && libBackwardWrong() && (needsGrad(0) || needsGrad(1) || (in.length > 2 && needsGrad(2)))) lib = false;
@@ -64,12 +64,18 @@ public final class Conv2dFunction extends Function {
     }
 
     /**
-     * Whether the project's float32 kernel beats oneDNN's convolution for {@code c} input channels at batch {@code n}:
-     * oneDNN's direct convolution vectorises over input channels, so with fewer than 8 (a first layer on images) the
-     * per-sample im2col + GEMM is faster (BENCHMARKS.md: conv1 forward 2.1 vs 4.2 ms), and for small batches oneDNN's
-     * per-call set-up dominates (batch 1: conv2 forward 1.0 ms in libnd4j). {@link ConvMaxPool2dFunction} fuses only there.
+     * Whether the project's float32 kernel beats oneDNN's convolution for {@code c} input channels at batch {@code n}
+     * with a {@code kh}×{@code kw} kernel at stride {@code sh}×{@code sw}: oneDNN's direct convolution vectorises over
+     * input channels, so with fewer than 8 (a first layer on images) the per-sample im2col + GEMM is faster
+     * (BENCHMARKS.md: conv1 forward 2.1 vs 4.2 ms); for small batches oneDNN's per-call set-up dominates (batch 1: conv2
+     * forward 1.0 ms in libnd4j); and a strided 1×1 kernel (ResNet's projection shortcut) is one small GEMM per sample
+     * after a strided gather, where libnd4j's reorders of the input, weights and output to oneDNN's blocked layout and
+     * back cost more than the product (ResNetConvBench at batch 128, 16→32 and 32→64 channels: forward 0.35–0.47×,
+     * forward + backward 0.55–0.75× oneDNN's time). {@link ConvMaxPool2dFunction} fuses only where this holds.
      */
-    static boolean ownBeatsOneDnn(int c, int n) { return c < 8 || n < 16; }
+    static boolean ownBeatsOneDnn(int c, int n, int kh, int kw, int sh, int sw) {
+        return c < 8 || n < 16 || (kh == 1 && kw == 1 && (sh > 1 || sw > 1));
+    }
 
     private static final boolean MKL = "mkl_rt".equals(Nabla.blas());
 

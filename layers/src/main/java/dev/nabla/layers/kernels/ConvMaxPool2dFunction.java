@@ -35,8 +35,8 @@ public final class ConvMaxPool2dFunction extends Function {
         long[] w = weight.shape().toArray();
         int n = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), wd = (int) x.size(3);
         if (c != w[1] || n == 0 || x.nd().length() >= Integer.MAX_VALUE / 2) return null;
-        if (Kernels.current() == Kernels.AUTO && !Conv2dFunction.ownBeatsOneDnn(c, n)) return null;   // Conv2dFunction's choice
         int kh = (int) w[2], kw = (int) w[3];
+        if (Kernels.current() == Kernels.AUTO && !Conv2dFunction.ownBeatsOneDnn(c, n, kh, kw, stride[0], stride[1])) return null;   // Conv2dFunction's choice
         if ((long) h + pad[0] + pad[2] < (long) dilation[0] * (kh - 1) + 1 || (long) wd + pad[1] + pad[3] < (long) dilation[1] * (kw - 1) + 1) return null;
         int oh = ConvGeometry.outSize(h, kh, stride[0], pad[0] + pad[2], dilation[0]);
         int ow = ConvGeometry.outSize(wd, kw, stride[1], pad[1] + pad[3], dilation[1]);
