@@ -52,6 +52,12 @@ class CumulativeTest {
             x.nd().putScalar(new long[] {2, 0, 1}, 0.0);
             GradCheck.check(in -> in.get(0).cumprod(1), x);
             GradCheck.check(in -> in.get(0).cumsum(1), x);
+            // slabs larger than the backward's scratch (32 × block elements): lane blocks narrower than the rows
+            Tensor wide = leaf(2, 6, 20);
+            wide.nd().putScalar(new long[] {0, 3, 17}, 0.0);
+            wide.nd().putScalar(new long[] {1, 0, 2}, 0.0);
+            GradCheck.check(in -> in.get(0).cumprod(1), wide);
+            GradCheck.check(in -> in.get(0).cumprod(0), wide);
         } finally {
             Scan.tuneForTests(Scan.BLOCK, Scan.MIN_PER_PART);
             Nabla.setNumThreads(threads);

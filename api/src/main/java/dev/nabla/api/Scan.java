@@ -71,38 +71,58 @@ final class Scan {
         INDArray out = Nd4j.createUninitialized(in.dataType(), in.shape());
         if (in.length() == 0) return out;
         Geometry geo = Geometry.of(in.shape(), dim);
-        long lines = geo.outer * geo.inner;
-        int parts = Blas.parts(in.length(), minPerPart);
+        int n = (int) geo.n;
+        // lanes of neighbouring lines read together: each row of a lane block is one bulk read, the block a few
+        // hundred kB of scratch (the whole [n, inner] slab, one read, when it fits)
+        int w = (int) Math.max(1, Math.min(geo.inner, 32L * geo.blk / Math.max(n, 1)));
+        long blocks = (geo.inner + w - 1) / w, units = geo.outer * blocks;
+        int parts = (int) Math.max(1, Math.min(units, Blas.parts(in.length(), minPerPart)));
         Blas.parallel(parts, p -> {
             Lane xs = Lane.of(in), gs = Lane.of(g), r = Lane.of(out);
-            int n = (int) geo.n, stride = (int) geo.inner;
-            double[] xv = new double[n], gv = new double[n], rv = new double[n], ov = new double[n];
-            for (long line = lines * p / parts, end = lines * (p + 1) / parts; line < end; line++) {
-                long base = (line / geo.inner) * geo.n * geo.inner + line % geo.inner;
-                xs.gather(base, stride, xv, n);
-                gs.gather(base, stride, gv, n);
-                cumprodBackwardLine(xv, gv, rv, ov, n);
-                r.scatter(base, stride, rv, n);
+            double[] xv = new double[n * w], gv = new double[n * w], rv = new double[n * w], ov = new double[n];
+            for (long unit = units * p / parts, end = units * (p + 1) / parts; unit < end; unit++) {
+                long o = unit / blocks, i0 = (unit % blocks) * w;
+                int lanes = (int) Math.min(w, geo.inner - i0);
+                long base = o * geo.n * geo.inner + i0;
+                rows(xs, base, geo.inner, n, lanes, xv, false);
+                rows(gs, base, geo.inner, n, lanes, gv, false);
+                for (int l = 0; l < lanes; l++) cumprodBackwardLine(xv, gv, rv, ov, l, lanes, n);
+                rows(r, base, geo.inner, n, lanes, rv, true);
             }
         });
         return out;
     }
 
-    private static void cumprodBackwardLine(double[] x, double[] g, double[] r, double[] out, int n) {
+    /** Reads (or writes) rows 0 … n − 1 of {@code lanes} elements from {@code base}, row k at base + k·inner, as [n][lanes]. */
+    private static void rows(Lane a, long base, long inner, int n, int lanes, double[] v, boolean write) {
+        if (lanes == inner) {                  // the rows are adjacent: one block
+            if (write) a.put(base, v, n * lanes);
+            else a.get(base, v, n * lanes);
+            return;
+        }
+        for (int k = 0; k < n; k++) {
+            if (write) a.put(base + k * inner, v, k * lanes, lanes);
+            else a.get(base + k * inner, v, k * lanes, lanes);
+        }
+    }
+
+    /** One line of cumprod's gradient: elements off, off + stride, … of x, g and r; out is scratch of n. */
+    private static void cumprodBackwardLine(double[] x, double[] g, double[] r, double[] out, int off, int stride, int n) {
         int z = 0;
         double run = 1;
-        while (z < n && x[z] != 0) out[z] = run *= x[z++];   // out[k] = Π_{i≤k} x[i] before the first zero
+        for (; z < n && x[off + z * stride] != 0; z++) out[z] = run *= x[off + z * stride];   // out[k] = Π_{i≤k} x[i] before the first zero
         double tail = 0;                                      // Σ_{k≤j<z} g[j]·out[j], built backwards
         for (int k = z - 1; k >= 0; k--) {
-            tail += g[k] * out[k];
-            r[k] = tail / x[k];
+            int i = off + k * stride;
+            tail += g[i] * out[k];
+            r[i] = tail / x[i];
         }
         if (z == n) return;
-        double prefix = z == 0 ? 1 : out[z - 1], sum = g[z] * prefix;
+        double prefix = z == 0 ? 1 : out[z - 1], sum = g[off + z * stride] * prefix;
         run = prefix;
-        for (int j = z + 1; j < n; j++) sum += g[j] * (run *= x[j]);
-        r[z] = sum;
-        for (int k = z + 1; k < n; k++) r[k] = 0;
+        for (int j = z + 1; j < n; j++) sum += g[off + j * stride] * (run *= x[off + j * stride]);
+        r[off + z * stride] = sum;
+        for (int k = z + 1; k < n; k++) r[off + k * stride] = 0;
     }
 
     private static void scanDoubles(Lane in, Lane out, Geometry g, long[] range, boolean prod, boolean reverse) {
@@ -207,23 +227,13 @@ final class Scan {
 
     /** Reads and writes of a dense float32 or float64 array through double[] (float32 widened in, rounded out). */
     private abstract static class Lane {
-        abstract void get(long from, double[] dst, int len);
+        abstract void get(long from, double[] dst, int off, int len);
 
-        abstract void put(long from, double[] src, int len);
+        abstract void put(long from, double[] src, int off, int len);
 
-        abstract double at(long i);
+        void get(long from, double[] dst, int len) { get(from, dst, 0, len); }
 
-        abstract void set(long i, double v);
-
-        void gather(long base, int stride, double[] dst, int n) {
-            if (stride == 1) get(base, dst, n);
-            else for (int k = 0; k < n; k++) dst[k] = at(base + (long) k * stride);
-        }
-
-        void scatter(long base, int stride, double[] src, int n) {
-            if (stride == 1) put(base, src, n);
-            else for (int k = 0; k < n; k++) set(base + (long) k * stride, src[k]);
-        }
+        void put(long from, double[] src, int len) { put(from, src, 0, len); }
 
         static Lane of(INDArray a) {
             if (a.dataType() == DataType.DOUBLE) {
@@ -240,13 +250,9 @@ final class Scan {
 
         F64(DoubleBuffer b) { this.b = b; }
 
-        @Override void get(long from, double[] dst, int len) { b.get((int) from, dst, 0, len); }
+        @Override void get(long from, double[] dst, int off, int len) { b.get((int) from, dst, off, len); }
 
-        @Override void put(long from, double[] src, int len) { b.put((int) from, src, 0, len); }
-
-        @Override double at(long i) { return b.get((int) i); }
-
-        @Override void set(long i, double v) { b.put((int) i, v); }
+        @Override void put(long from, double[] src, int off, int len) { b.put((int) from, src, off, len); }
     }
 
     private static final class F32 extends Lane {
@@ -255,20 +261,16 @@ final class Scan {
 
         F32(FloatBuffer b) { this.b = b; }
 
-        @Override void get(long from, double[] dst, int len) {
+        @Override void get(long from, double[] dst, int off, int len) {
             if (tmp.length < len) tmp = new float[len];
             b.get((int) from, tmp, 0, len);
-            for (int i = 0; i < len; i++) dst[i] = tmp[i];
+            for (int i = 0; i < len; i++) dst[off + i] = tmp[i];
         }
 
-        @Override void put(long from, double[] src, int len) {
+        @Override void put(long from, double[] src, int off, int len) {
             if (tmp.length < len) tmp = new float[len];
-            for (int i = 0; i < len; i++) tmp[i] = (float) src[i];
+            for (int i = 0; i < len; i++) tmp[i] = (float) src[off + i];
             b.put((int) from, tmp, 0, len);
         }
-
-        @Override double at(long i) { return b.get((int) i); }
-
-        @Override void set(long i, double v) { b.put((int) i, (float) v); }
     }
 }
