@@ -85,6 +85,15 @@ class CumulativeTest {
         }
     }
 
+    @Test void float32AccumulatesInDoubleAsPyTorch() {
+        // torch.full((4, 10**6), 0.1).cumsum(1)[:, -1] and torch.full((10**6, 4), 0.1).cumsum(0)[-1] are 100000.0 in
+        // PyTorch 1.13 (its CPU kernel sums float32 in double); a float32 running sum drifts to ~100958
+        Tensor rows = Tensor.full(new long[] {4, 1_000_000}, 0.1), cols = Tensor.full(new long[] {1_000_000, 4}, 0.1);
+        assertThat(rows.cumsum(1).nd().getFloat(3, 999_999)).isEqualTo(100000.0f);
+        assertThat(cols.cumsum(0).nd().getFloat(999_999, 2)).isEqualTo(100000.0f);
+        assertThat(rows.cumsum(-1).nd().getFloat(0, 499_999)).isEqualTo((float) (500_000 * (double) 0.1f));
+    }
+
     @Test void messagesNameTheOpAndTheFix() {
         assertThatThrownBy(() -> Tensor.of(1, 2, 3).std())
                 .hasMessage("std(): std and var only support floating point and complex dtypes. Got: torch.int64; "

@@ -6,6 +6,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * {@code cumsum} and {@code cumprod} along one dimension, as PyTorch's: float32 and float64 keep their dtype, integer and
  * bool inputs give int64, float16 is refused (PyTorch 1.13 has no CPU kernel for it). The loops are in {@link Scan}.
+ *
+ * <pre>{@code
+ * Tensor y = Function.apply(new CumulativeOps.CumSum(1), x);   // x.cumsum(1)
+ * }</pre>
  */
 final class CumulativeOps {
     private CumulativeOps() {}

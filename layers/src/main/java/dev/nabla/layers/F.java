@@ -583,8 +583,8 @@ public final class F {
         if (target.dtype().isFloatingPoint() || target.dtype() == DType.BOOL) {
             boolean whole = target.dtype() != DType.BOOL && target.numel() > 0;
             for (double v : target.toDoubleArray()) whole &= v == Math.rint(v);
-            throw new IllegalArgumentException(who + ": expected class-index targets of an integer dtype (int64), got a " + target.dtype()
-                    + " target of shape " + target.shape() + (whole ? " whose values are whole numbers" : "") + "; use target.to(DType.INT64)"
+            throw new IllegalArgumentException(who + ": expected class-index targets of an integer dtype (int64), got " + target.dtype()
+                    + " of shape " + target.shape() + (whole ? ", all whole numbers" : "") + "; use target.to(DType.INT64)"
                     + (ce ? " for class indices, or give class probabilities as a float target of the input's shape " + input.shape() : ""));
         }
         if (!Arrays.equals(expected, target.shape().toArray())) {
