@@ -28,8 +28,9 @@ final class CumulativeOps {
     private static INDArray atLeast1d(INDArray x) { return x.rank() == 0 ? x.reshape(1) : x; }
 
     private static INDArray scan(String op, INDArray x, int dim, boolean prod, boolean reverse) {
-        INDArray a = atLeast1d(operand(op, x));
+        INDArray cast = operand(op, x), a = atLeast1d(cast);
         INDArray r = Scan.scan(a, dim, prod, reverse);
+        if (cast != x) cast.close();   // the int64 copy of another integer type
         return x.rank() == 0 ? r.reshape() : r;
     }
 

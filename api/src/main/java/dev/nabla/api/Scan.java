@@ -9,7 +9,6 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The kernel under {@code cumsum} and {@code cumprod}: a running sum or product along one dimension of a C-ordered
@@ -50,7 +49,7 @@ final class Scan {
      */
     static INDArray scan(INDArray x, int dim, boolean prod, boolean reverse) {
         INDArray in = dense(x);
-        INDArray out = Nd4j.createUninitialized(in.dataType(), in.shape());
+        INDArray out = Pool.uninitialized(in.dataType(), in.shape());
         if (in.length() == 0) return out;
         Geometry g = Geometry.of(in.shape(), dim);
         Blas.parallel(g.parts(), p -> {
@@ -58,6 +57,7 @@ final class Scan {
             if (in.dataType() == DataType.LONG) scanLongs(longs(in), longs(out), g, range, prod, reverse);
             else scanDoubles(Lane.of(in), Lane.of(out), g, range, prod, reverse);
         });
+        if (in != x) in.close();   // the dense copy of a strided input
         return out;
     }
 
@@ -67,8 +67,9 @@ final class Scan {
      * zero). x and g float32 or float64 of one shape; the products are recomputed from x in double.
      */
     static INDArray cumprodBackward(INDArray x, INDArray grad, int dim) {
-        INDArray in = dense(x), g = dense(grad.dataType() == x.dataType() ? grad : grad.castTo(x.dataType()));
-        INDArray out = Nd4j.createUninitialized(in.dataType(), in.shape());
+        INDArray cast = grad.dataType() == x.dataType() ? grad : grad.castTo(x.dataType());
+        INDArray in = dense(x), g = dense(cast);
+        INDArray out = Pool.uninitialized(in.dataType(), in.shape());
         if (in.length() == 0) return out;
         Geometry geo = Geometry.of(in.shape(), dim);
         int n = (int) geo.n;
@@ -90,6 +91,9 @@ final class Scan {
                 rows(r, base, geo.inner, n, lanes, rv, true);
             }
         });
+        for (INDArray t : new INDArray[] {in == x ? null : in, g == grad ? null : g, cast == grad || cast == g ? null : cast}) {
+            if (t != null) t.close();   // dense copies and casts made here
+        }
         return out;
     }
 
