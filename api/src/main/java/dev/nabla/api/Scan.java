@@ -80,14 +80,16 @@ final class Scan {
         int parts = (int) Math.max(1, Math.min(units, Blas.parts(in.length(), minPerPart)));
         Blas.parallel(parts, p -> {
             Lane xs = Lane.of(in), gs = Lane.of(g), r = Lane.of(out);
-            double[] xv = new double[n * w], gv = new double[n * w], rv = new double[n * w], ov = new double[n];
+            double[] xv = new double[n * w], gv = new double[n * w], rv = new double[n * w], ov = new double[n * w];
+            double[] run = new double[w], after = new double[w], sum = new double[w];
+            int[] zero = new int[w];
             for (long unit = units * p / parts, end = units * (p + 1) / parts; unit < end; unit++) {
                 long o = unit / blocks, i0 = (unit % blocks) * w;
                 int lanes = (int) Math.min(w, geo.inner - i0);
                 long base = o * geo.n * geo.inner + i0;
                 rows(xs, base, geo.inner, n, lanes, xv, false);
                 rows(gs, base, geo.inner, n, lanes, gv, false);
-                for (int l = 0; l < lanes; l++) cumprodBackwardLine(xv, gv, rv, ov, l, lanes, n);
+                cumprodBackwardRows(xv, gv, rv, ov, run, after, sum, zero, lanes, n);
                 rows(r, base, geo.inner, n, lanes, rv, true);
             }
         });
@@ -110,23 +112,46 @@ final class Scan {
         }
     }
 
-    /** One line of cumprod's gradient: elements off, off + stride, … of x, g and r; out is scratch of n. */
-    private static void cumprodBackwardLine(double[] x, double[] g, double[] r, double[] out, int off, int stride, int n) {
-        int z = 0;
-        double run = 1;
-        for (; z < n && x[off + z * stride] != 0; z++) out[z] = run *= x[off + z * stride];   // out[k] = Π_{i≤k} x[i] before the first zero
-        double tail = 0;                                      // Σ_{k≤j<z} g[j]·out[j], built backwards
-        for (int k = z - 1; k >= 0; k--) {
-            int i = off + k * stride;
-            tail += g[i] * out[k];
-            r[i] = tail / x[i];
+    /**
+     * cumprod's gradient for {@code lanes} lines at once, stored as rows [n][lanes] (row-wise, so that the loops run
+     * along memory: lane-wise walks with a power-of-two stride thrashed the cache). Per lane: the running product
+     * before the first zero (kept in out), the zero's index, and after it the products that skip the zero and their
+     * g-weighted sum, which is the zero's gradient.
+     */
+    private static void cumprodBackwardRows(double[] x, double[] g, double[] r, double[] out, double[] run, double[] after,
+                                            double[] sum, int[] zero, int lanes, int n) {
+        java.util.Arrays.fill(run, 0, lanes, 1);
+        java.util.Arrays.fill(zero, 0, lanes, n);
+        for (int k = 0; k < n; k++) {
+            int o = k * lanes;
+            for (int l = 0; l < lanes; l++) {
+                double v = x[o + l];
+                if (zero[l] == n) {
+                    if (v != 0) {
+                        out[o + l] = run[l] *= v;
+                    } else {                                   // the first zero: Π_{i<z} x[i] starts the skipping product
+                        zero[l] = k;
+                        after[l] = run[l];
+                        sum[l] = g[o + l] * run[l];
+                    }
+                } else {
+                    sum[l] += g[o + l] * (after[l] *= v);
+                }
+            }
         }
-        if (z == n) return;
-        double prefix = z == 0 ? 1 : out[z - 1], sum = g[off + z * stride] * prefix;
-        run = prefix;
-        for (int j = z + 1; j < n; j++) sum += g[off + j * stride] * (run *= x[off + j * stride]);
-        r[off + z * stride] = sum;
-        for (int k = z + 1; k < n; k++) r[off + k * stride] = 0;
+        java.util.Arrays.fill(run, 0, lanes, 0);           // now Σ_{k≤j<z} g[j]·out[j], built backwards
+        for (int k = n - 1; k >= 0; k--) {
+            int o = k * lanes;
+            for (int l = 0; l < lanes; l++) {
+                int z = zero[l];
+                if (k < z) {
+                    run[l] += g[o + l] * out[o + l];
+                    r[o + l] = run[l] / x[o + l];
+                } else {
+                    r[o + l] = k == z ? sum[l] : 0;
+                }
+            }
+        }
     }
 
     private static void scanDoubles(Lane in, Lane out, Geometry g, long[] range, boolean prod, boolean reverse) {
