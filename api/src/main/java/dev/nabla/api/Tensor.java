@@ -1225,18 +1225,22 @@ public class Tensor {
 
     public Tensor var(int dim, boolean keepDim) { return var(new int[] {dim}, true, keepDim); }
 
-    public Tensor var(int[] dims, boolean unbiased, boolean keepDim) {
-        return Function.apply(new ReduceOps.Var(ReduceOps.dims("var", dims, dim()), unbiased, keepDim), this);
-    }
+    public Tensor var(int[] dims, boolean unbiased, boolean keepDim) { return variance("var", dims, unbiased, keepDim); }
 
     /** Unbiased standard deviation of all elements, as PyTorch. */
-    public Tensor std() { return var().sqrt(); }
+    public Tensor std() { return std(null, true, false); }
 
-    public Tensor std(int dim) { return var(dim).sqrt(); }
+    public Tensor std(int dim) { return std(new int[] {dim}, true, false); }
 
-    public Tensor std(int dim, boolean keepDim) { return var(dim, keepDim).sqrt(); }
+    public Tensor std(int dim, boolean keepDim) { return std(new int[] {dim}, true, keepDim); }
 
-    public Tensor std(int[] dims, boolean unbiased, boolean keepDim) { return var(dims, unbiased, keepDim).sqrt(); }
+    public Tensor std(int[] dims, boolean unbiased, boolean keepDim) { return variance("std", dims, unbiased, keepDim).sqrt(); }
+
+    private Tensor variance(String op, int[] dims, boolean unbiased, boolean keepDim) {
+        check(dtype().isFloatingPoint(), op + "(): std and var only support floating point and complex dtypes. Got: " + dtype()
+                + "; convert with x.to(DType.FLOAT32)." + op + "(…)");
+        return Function.apply(new ReduceOps.Var(ReduceOps.dims(op, dims, dim()), unbiased, keepDim), this);
+    }
 
     /** The largest element (ties share the gradient). */
     public Tensor max() {
@@ -1295,6 +1299,104 @@ public class Tensor {
     public Tensor dist(Tensor other, double p) { return sub(other).norm(p); }
 
     public Tensor dist(Tensor other) { return dist(other, 2); }
+
+    // ---------------------------------------------------------------- predicates and cumulative ops
+
+    /**
+     * Whether {@code other} has this shape and the same values (after type promotion), as {@code torch.equal}; a NaN
+     * anywhere makes it false.
+     *
+     * <pre>{@code
+     * Tensor.of(1, 2).equal(Tensor.of(1.0, 2.0));   // true
+     * }</pre>
+     */
+    public boolean equal(Tensor other) { return Predicates.equal(data, other.data); }
+
+    /** Whether every element is close to {@code other}'s (broadcast), with PyTorch's rtol 1e-5 and atol 1e-8. */
+    public boolean allclose(Tensor other) { return allclose(other, 1e-5, 1e-8, false); }
+
+    public boolean allclose(Tensor other, double rtol, double atol) { return allclose(other, rtol, atol, false); }
+
+    /**
+     * Whether every element satisfies {@link #isclose(Tensor, double, double, boolean)}, as {@code torch.allclose}.
+     *
+     * <pre>{@code
+     * if (!y.allclose(expected, 1e-4, 1e-6)) throw new AssertionError();
+     * }</pre>
+     */
+    public boolean allclose(Tensor other, double rtol, double atol, boolean equalNan) {
+        INDArray close = Predicates.isclose("allclose", data, other.data, rtol, atol, equalNan);
+        return Predicates.reduce(close, ReduceOps.dims("allclose", null, close.rank()), false, true).getDouble(0) != 0;
+    }
+
+    /** {@link #isclose(Tensor, double, double, boolean)} with PyTorch's rtol 1e-5 and atol 1e-8. */
+    public Tensor isclose(Tensor other) { return isclose(other, 1e-5, 1e-8, false); }
+
+    public Tensor isclose(Tensor other, double rtol, double atol) { return isclose(other, rtol, atol, false); }
+
+    /**
+     * |this − other| ≤ atol + rtol·|other| element-wise (broadcast), a bool tensor, as {@code torch.isclose}: equal
+     * infinities are close, NaNs only with {@code equalNan}; both tensors must have one dtype.
+     *
+     * <pre>{@code
+     * Tensor.of(1.0, Double.NaN).isclose(Tensor.of(1.0 + 1e-9, Double.NaN), 1e-5, 1e-8, true);   // [true, true]
+     * }</pre>
+     */
+    public Tensor isclose(Tensor other, double rtol, double atol, boolean equalNan) {
+        return new Tensor(Predicates.isclose("isclose", data, other.data, rtol, atol, equalNan));
+    }
+
+    /**
+     * Whether all elements are nonzero (NaN is), a 0-d bool tensor (uint8 for uint8), true when empty, as
+     * {@code torch.all}.
+     *
+     * <pre>{@code
+     * boolean ok = x.ge(0).all().item() != 0;
+     * }</pre>
+     */
+    public Tensor all() { return new Tensor(Predicates.reduce(data, ReduceOps.dims("all", null, dim()), false, true)); }
+
+    public Tensor all(int dim) { return all(dim, false); }
+
+    /** Whether all elements along {@code dim} are nonzero, as {@code x.all(dim, keepdim)}. */
+    public Tensor all(int dim, boolean keepDim) { return new Tensor(Predicates.reduce(data, reduceDim("all", dim), keepDim, true)); }
+
+    /** Whether any element is nonzero, a 0-d bool tensor (uint8 for uint8), false when empty, as {@code torch.any}. */
+    public Tensor any() { return new Tensor(Predicates.reduce(data, ReduceOps.dims("any", null, dim()), false, false)); }
+
+    public Tensor any(int dim) { return any(dim, false); }
+
+    /** Whether any element along {@code dim} is nonzero, as {@code x.any(dim, keepdim)}. */
+    public Tensor any(int dim, boolean keepDim) { return new Tensor(Predicates.reduce(data, reduceDim("any", dim), keepDim, false)); }
+
+    private int[] reduceDim(String op, int d) {
+        int w = wrapDim(op, d, dim());
+        return dim() == 0 ? new int[0] : new int[] {w};
+    }
+
+    /**
+     * Running sums along {@code dim} (negative counts from the end), as {@code torch.cumsum}: float32 and float64 keep
+     * their dtype, integer and bool inputs give int64; differentiable.
+     *
+     * <pre>{@code
+     * Tensor.of(1, 2, 3).cumsum(0);   // tensor([1, 3, 6])
+     * }</pre>
+     */
+    public Tensor cumsum(int dim) {
+        return Function.apply(new CumulativeOps.CumSum(wrapDim("cumsum", dim, dim())), this);
+    }
+
+    /**
+     * Running products along {@code dim}, as {@code torch.cumprod} (dtypes as {@link #cumsum}); the gradient is
+     * exact where the input has zeros.
+     *
+     * <pre>{@code
+     * Tensor.of(2.0, 0.0, 3.0).cumprod(0);   // tensor([2., 0., 0.])
+     * }</pre>
+     */
+    public Tensor cumprod(int dim) {
+        return Function.apply(new CumulativeOps.CumProd(wrapDim("cumprod", dim, dim())), this);
+    }
 
     // ---------------------------------------------------------------- linear algebra
 

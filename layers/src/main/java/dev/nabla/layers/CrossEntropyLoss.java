@@ -6,10 +6,12 @@ import dev.nabla.api.Tensor;
  * Cross-entropy of class scores against class indices, as {@code nn.CrossEntropyLoss}: log-softmax
  * and NLL in one stable step, with optional class weights, an ignored index and label smoothing.
  *
- * <p>Shape: scores [N, C] (or [N, C, d…]), targets [N] (or [N, d…]) of int64 class indices.
+ * <p>Shape: scores [N, C] (or [N, C, d…]), targets [N] (or [N, d…]) of int64 class indices, or class probabilities:
+ * a float target of the scores' shape (as PyTorch ≥ 1.10; no ignored index then, and the mean is over N·d…).
  *
  * <pre>{@code
  * Tensor loss = new CrossEntropyLoss().forward(model.forward(x), y);
+ * Tensor soft = new CrossEntropyLoss().forward(student.forward(x), F.softmax(teacher.forward(x), 1));
  * }</pre>
  */
 public final class CrossEntropyLoss extends Loss {

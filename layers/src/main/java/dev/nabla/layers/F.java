@@ -461,12 +461,21 @@ public final class F {
     public static Tensor crossEntropy(Tensor logits, Tensor target) { return crossEntropy(logits, target, null, -100, 0, Reduction.MEAN); }
 
     /**
-     * Cross-entropy of class scores [N, C] (or [N, C, d…]) against class indices [N] (or [N, d…]),
-     * as {@code F.cross_entropy}: optional class weights, an ignored index, label smoothing.
+     * Cross-entropy of class scores [N, C] (or [N, C, d…]) against class indices [N] (or [N, d…]), or against class
+     * probabilities (a float target of the scores' shape, as PyTorch ≥ 1.10), as {@code F.cross_entropy}: optional
+     * class weights, an ignored index (class indices only), label smoothing. With probabilities the loss of a sample is
+     * −Σ_c w_c·t_c·log softmax(x)_c, t smoothed to t·(1 − s) + s/C, and the mean divides by N·d… (not by the weights).
+     *
+     * <pre>{@code
+     * Tensor soft = F.crossEntropy(logits, F.softmax(teacherLogits, 1), null, -100, 0.1, Reduction.MEAN);
+     * }</pre>
      */
     public static Tensor crossEntropy(Tensor logits, Tensor target, Tensor weight, long ignoreIndex, double labelSmoothing, Reduction r) {
         if (labelSmoothing < 0 || labelSmoothing > 1) {
             throw new IllegalArgumentException("CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0, got " + labelSmoothing);
+        }
+        if (target.dtype().isFloatingPoint() && target.shape().equals(logits.shape())) {
+            return crossEntropyProbabilities(logits, target, weight, ignoreIndex, labelSmoothing, r);
         }
         if (weight == null && labelSmoothing == 0 && r == Reduction.MEAN && CrossEntropyFunction.applies(logits.nd(), target.nd())
                 && CrossEntropyFunction.validTargets(target.nd(), logits.size(1), ignoreIndex)) {
@@ -487,6 +496,28 @@ public final class F {
                                         : smooth.sum().div(weightOfTargets(weight, target, keep).sum());
         };
         return nll.mul(1 - labelSmoothing).add(smoothR.mul(labelSmoothing / c));
+    }
+
+    /** Cross-entropy against class probabilities {@code target} of the scores' shape (see {@link #crossEntropy}). */
+    private static Tensor crossEntropyProbabilities(Tensor logits, Tensor target, Tensor weight, long ignoreIndex, double smoothing,
+                                                    Reduction r) {
+        if (ignoreIndex != -100) {
+            throw new IllegalArgumentException("CrossEntropyLoss: ignore_index (" + ignoreIndex + ") is not supported for class-probability "
+                    + "targets (a float target of the input's shape " + logits.shape() + "); leave it at -100, or pass class indices");
+        }
+        int classDim = logits.dim() == 1 ? 0 : 1;
+        long c = logits.size(classDim);
+        if (weight != null && (weight.dim() != 1 || weight.size(0) != c)) {
+            throw new IllegalArgumentException("CrossEntropyLoss: expected a weight of shape [" + c + "] (one per class), got " + weight.shape());
+        }
+        Tensor t = smoothing > 0 ? target.mul(1 - smoothing).add(smoothing / c) : target;
+        Tensor terms = logSoftmax(logits, classDim).mul(t);
+        if (weight != null) terms = terms.mul(classShaped(weight, logits.dim(), classDim));
+        return switch (r) {
+            case NONE -> terms.sum(classDim).neg();
+            case SUM -> terms.sum().neg();
+            case MEAN -> logits.numel() == 0 ? Tensor.scalar(terms.dtype(), Double.NaN) : terms.sum().neg().div(logits.numel() / c);
+        };
     }
 
     public static Tensor nllLoss(Tensor logProbs, Tensor target) { return nllLoss(logProbs, target, null, -100, Reduction.MEAN); }
@@ -516,6 +547,13 @@ public final class F {
         };
     }
 
+    /** Whether every value is 0 or 1 and each slice along the class dimension holds exactly one 1. */
+    private static boolean looksOneHot(Tensor target, int classDim) {
+        if (target.numel() == 0) return false;
+        for (double v : target.toDoubleArray()) if (v != 0 && v != 1) return false;
+        return target.detach().to(DType.FLOAT64).sum(classDim).eq(1).all().item() != 0;
+    }
+
     /** weight[target] where kept, 0 elsewhere. */
     private static Tensor weightOfTargets(Tensor weight, Tensor target, Tensor keep) {
         Tensor safe = target.to(DType.INT64).maskedFill(keep.logicalNot(), 0);
@@ -530,12 +568,25 @@ public final class F {
     }
 
     private static void checkTarget(String who, Tensor input, Tensor target, int classDim, long c, long ignoreIndex) {
-        if (target.dtype().isFloatingPoint() || target.dtype() == DType.BOOL) {
-            throw new IllegalArgumentException(who + ": expected class-index targets of an integer dtype (int64), got " + target.dtype()
-                    + "; use target.to(DType.INT64)");
-        }
         long[] expected = new long[input.dim() - 1];
         for (int i = 0, k = 0; i < input.dim(); i++) if (i != classDim) expected[k++] = input.size(i);
+        boolean ce = who.equals("CrossEntropyLoss");
+        String indices = "class indices of shape " + Arrays.toString(expected);
+        if (target.shape().equals(input.shape())) {   // one value per class: one-hot, or probabilities where indices belong
+            String hint = looksOneHot(target, classDim) ? "target looks one-hot; pass target.argmax(" + classDim + ") for " + indices
+                    + (ce && !target.dtype().isFloatingPoint() ? ", or a float target (target.to(DType.FLOAT32)) as class probabilities" : "")
+                    : ce ? "a target of the input's shape holds class probabilities and must be floating point (PyTorch: Expected "
+                    + "floating point type for target with class probabilities); pass target.to(DType.FLOAT32), or " + indices
+                    : "NLLLoss takes " + indices + "; for class probabilities use CrossEntropyLoss on the scores";
+            throw new IllegalArgumentException(who + ": got a " + target.dtype() + " target of the input's shape " + input.shape() + "; " + hint);
+        }
+        if (target.dtype().isFloatingPoint() || target.dtype() == DType.BOOL) {
+            boolean whole = target.dtype() != DType.BOOL && target.numel() > 0;
+            for (double v : target.toDoubleArray()) whole &= v == Math.rint(v);
+            throw new IllegalArgumentException(who + ": expected class-index targets of an integer dtype (int64), got " + target.dtype()
+                    + " of shape " + target.shape() + (whole ? ", all whole numbers" : "") + "; use target.to(DType.INT64)"
+                    + (ce ? " for class indices, or give class probabilities as a float target of the input's shape " + input.shape() : ""));
+        }
         if (!Arrays.equals(expected, target.shape().toArray())) {
             throw new IllegalArgumentException(who + ": expected target of shape " + Arrays.toString(expected) + " for input "
                     + input.shape() + ", got " + target.shape());
