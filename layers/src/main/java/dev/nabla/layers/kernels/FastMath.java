@@ -79,6 +79,19 @@ final class FastMath {
         return scaleSum(out, bits, from, to);
     }
 
+    /** out[i] = exp(−a[i]²/2) for i in [from, to), as {@link #exp} (GELU's derivative). */
+    static void gaussian(float[] a, float[] out, float[] bits, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = a[i], x = Math.max(EXP_LO, -0.5f * v * v);
+            float t = x * LOG2E + ROUND, k = t - ROUND;
+            float r = mad(k, -LN2_LO, mad(k, -LN2_HI, x));
+            float q = mad(mad(mad(mad(E4, r, E3), r, E2), r, E1), r, E0);
+            out[i] = mad(r * r, q, r) + 1f;
+            bits[i] = t;
+        }
+        scale(out, bits, from, to);
+    }
+
     /** The vectorised pass: out = e^r, bits = k + ROUND, for x = a − shift = k·ln2 + r. */
     private static void reduce(float[] a, float shift, float[] out, float[] bits, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -96,22 +109,56 @@ final class FastMath {
         for (int i = from; i < to; i++) out[i] = out[i] * pow2(bits[i]) * TWO_M64;
     }
 
+    /** {@link #scale}, summing the results in four double accumulators (the adds' latency, not their count, bounds it). */
     private static double scaleSum(float[] out, float[] bits, int from, int to) {
-        double s0 = 0, s1 = 0;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = from;
-        for (; i + 1 < to; i += 2) {
+        for (; i + 3 < to; i += 4) {
             float v0 = out[i] * pow2(bits[i]) * TWO_M64, v1 = out[i + 1] * pow2(bits[i + 1]) * TWO_M64;
+            float v2 = out[i + 2] * pow2(bits[i + 2]) * TWO_M64, v3 = out[i + 3] * pow2(bits[i + 3]) * TWO_M64;
             out[i] = v0;
             out[i + 1] = v1;
+            out[i + 2] = v2;
+            out[i + 3] = v3;
             s0 += v0;
             s1 += v1;
+            s2 += v2;
+            s3 += v3;
         }
-        if (i < to) {
+        for (; i < to; i++) {
             float v = out[i] * pow2(bits[i]) * TWO_M64;
             out[i] = v;
             s0 += v;
         }
-        return s0 + s1;
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Σ a[i] over [from, to), in double, four accumulators. */
+    static double sum(float[] a, int from, int to) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+        }
+        for (; i < to; i++) s0 += a[i];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Σ a[i]·b[i] over [from, to) (float products), in double, four accumulators. */
+    static double dot(float[] a, float[] b, int from, int to) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            s0 += a[i] * b[i];
+            s1 += a[i + 1] * b[i + 1];
+            s2 += a[i + 2] * b[i + 2];
+            s3 += a[i + 3] * b[i + 3];
+        }
+        for (; i < to; i++) s0 += a[i] * b[i];
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** 2^(k+64) from t = k + ROUND. */

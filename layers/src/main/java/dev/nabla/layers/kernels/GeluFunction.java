@@ -55,8 +55,7 @@ public final class GeluFunction extends Function {
         boolean f32 = x.dataType() == DataType.FLOAT;
         if (f32 && !tanh) {
             sweep32(x, g, dx, (h, hg, s1, s2, len) -> {
-                for (int i = 0; i < len; i++) s1[i] = -0.5f * h[i] * h[i];
-                FastMath.exp(s1, s1, s2, 0, len);
+                FastMath.gaussian(h, s1, s2, 0, len);
                 for (int i = 0; i < len; i++) hg[i] *= cdf32f(h[i]) + h[i] * s1[i] * INV_SQRT_2PI_F;
             });
             return new INDArray[] {dx};

@@ -184,18 +184,12 @@ public final class SoftmaxFunction extends Function {
 
     /** g[from, to) → the input gradient of one row, from y (or log y) over the same range. */
     private static void rowBackward32(float[] y, float[] g, float[] e, float[] bits, int from, int to, boolean log) {
-        double s0 = 0, s1 = 0;
-        int i = from;
         if (log) {
-            for (; i + 1 < to; i += 2) { s0 += g[i]; s1 += g[i + 1]; }
-            if (i < to) s0 += g[i];
-            float sg = (float) (s0 + s1);
+            float sg = (float) FastMath.sum(g, from, to);
             FastMath.exp(y, e, bits, from, to);
             for (int j = from; j < to; j++) g[j] -= e[j] * sg;
         } else {
-            for (; i + 1 < to; i += 2) { s0 += g[i] * y[i]; s1 += g[i + 1] * y[i + 1]; }
-            if (i < to) s0 += g[i] * y[i];
-            float d = (float) (s0 + s1);
+            float d = (float) FastMath.dot(g, y, from, to);
             for (int j = from; j < to; j++) g[j] = y[j] * (g[j] - d);
         }
     }
