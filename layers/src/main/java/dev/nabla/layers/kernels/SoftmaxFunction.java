@@ -3,14 +3,20 @@ package dev.nabla.layers.kernels;
 import dev.nabla.api.Blas;
 import dev.nabla.api.Function;
 import dev.nabla.api.Pool;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * softmax or log-softmax along one dimension as one op, float32 or float64, computed in double. The input is seen as
+ * softmax or log-softmax along one dimension as one op, float32 or float64. The input is seen as
  * [outer, S, inner] (S the size of the dimension); each tile of the inner positions holds S rows of contiguous elements
  * on the heap, so that every pass (max, exp and sum, normalise) runs over contiguous inner loops, with no permute:
  * along the last dimension a tile is whole rows. y = exp(x − max) / Σ exp(x − max), or log y = x − max − log Σ
  * exp(x − max) (no overflow). Backward from the saved output: dx = y·(g − Σ g·y), or dx = g − exp(log y)·Σ g.
+ *
+ * <p>float64 is computed in double. float32 is computed in float, as PyTorch does, with {@link FastMath#exp} (sums in
+ * double): along the last dimension a block of whole rows at a time, each row's passes (max, exp and sum, scale) over
+ * contiguous elements in L1; along another dimension in the tiles above.
  *
  * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
@@ -45,6 +51,19 @@ public final class SoftmaxFunction extends Function {
             return tw;
         }
 
+        int gather(FloatBuffer a, int o, int i, float[] h) {
+            int t0 = i * t, tw = Math.min(t, inner - t0), base = o * s * inner + t0;
+            if (tw == inner) a.get(base, h, 0, s * inner);
+            else for (int r = 0; r < s; r++) a.get(base + r * inner, h, r * tw, tw);
+            return tw;
+        }
+
+        void scatter(FloatBuffer a, int o, int i, float[] h, int tw) {
+            int base = o * s * inner + i * t;
+            if (tw == inner) a.put(base, h, 0, s * inner);
+            else for (int r = 0; r < s; r++) a.put(base + r * inner, h, r * tw, tw);
+        }
+
         void scatter(Mem.Access a, int o, int i, double[] h, int tw) {
             int base = o * s * inner + i * t;
             if (tw == inner) a.put(base, h, 0, s * inner);
@@ -57,6 +76,10 @@ public final class SoftmaxFunction extends Function {
         INDArray x = Blas.denseC(in[0]);
         INDArray y = Pool.uninitialized(x.dataType(), x.shape());
         Sweep w = Sweep.of(x, dim);
+        if (x.dataType() == DataType.FLOAT) {
+            sweep32(w, x, null, y, false);
+            return y;
+        }
         long units = (long) w.outer() * w.tiles();
         int parts = Blas.parts(x.length(), Planes.MIN_PER_PART);
         Blas.parallel(parts, part -> {
@@ -77,6 +100,10 @@ public final class SoftmaxFunction extends Function {
         INDArray g = Blas.denseC(gOut.dataType() == y.dataType() ? gOut : gOut.castTo(y.dataType()));
         INDArray dx = Pool.uninitialized(y.dataType(), y.shape());
         Sweep w = Sweep.of(y, dim);
+        if (y.dataType() == DataType.FLOAT) {
+            sweep32(w, y, g, dx, true);
+            return new INDArray[] {dx};
+        }
         long units = (long) w.outer() * w.tiles();
         int parts = Blas.parts(y.length(), Planes.MIN_PER_PART);
         Blas.parallel(parts, part -> {
@@ -91,6 +118,119 @@ public final class SoftmaxFunction extends Function {
             }
         });
         return new INDArray[] {dx};
+    }
+
+    /**
+     * The float32 passes: forward (a = x, out = y) or backward (a = y, b = g, out = dx). Along the last dimension in blocks
+     * of whole rows, else in tiles [S][tw] of the inner positions.
+     */
+    private void sweep32(Sweep w, INDArray a, INDArray b, INDArray out, boolean backward) {
+        int parts = Blas.parts(a.length(), Planes.MIN_PER_PART);
+        int s = w.s();
+        if (w.inner() == 1) {
+            long rows = w.outer();
+            int per = Math.max(1, Mem.chunk() / s);
+            Blas.parallel(parts, part -> {
+                FloatBuffer ab = Mem.floats(a), bb = backward ? Mem.floats(b) : null, ob = Mem.floats(out);
+                float[] h = Mem.f(0, per * s), hg = backward ? Mem.f(1, per * s) : null, e = Mem.f(2, per * s), bits = Mem.f(3, per * s);
+                for (long r = rows * part / parts, end = rows * (part + 1) / parts; r < end; r += per) {
+                    int base = (int) (r * s), len = (int) Math.min(per, end - r) * s;
+                    ab.get(base, h, 0, len);
+                    if (backward) {
+                        bb.get(base, hg, 0, len);
+                        for (int from = 0; from < len; from += s) rowBackward32(h, hg, e, bits, from, from + s, log);
+                        ob.put(base, hg, 0, len);
+                    } else {
+                        for (int from = 0; from < len; from += s) rowForward32(h, e, bits, from, from + s, log);
+                        ob.put(base, h, 0, len);
+                    }
+                }
+            });
+            return;
+        }
+        long units = (long) w.outer() * w.tiles();
+        Blas.parallel(parts, part -> {
+            FloatBuffer ab = Mem.floats(a), bb = backward ? Mem.floats(b) : null, ob = Mem.floats(out);
+            int n = s * w.t();
+            float[] h = Mem.f(0, n), hg = backward ? Mem.f(1, n) : null, e = Mem.f(2, n), bits = Mem.f(3, n);
+            float[] m = Mem.f(4, w.t()), sum = Mem.f(5, w.t());
+            for (long u = units * part / parts, end = units * (part + 1) / parts; u < end; u++) {
+                int o = (int) (u / w.tiles()), i = (int) (u % w.tiles());
+                int tw = w.gather(ab, o, i, h);
+                if (backward) {
+                    w.gather(bb, o, i, hg);
+                    backwardTile32(h, hg, e, bits, sum, s, tw, log);
+                    w.scatter(ob, o, i, hg, tw);
+                } else {
+                    forwardTile32(h, e, bits, m, sum, s, tw, log);
+                    w.scatter(ob, o, i, h, tw);
+                }
+            }
+        });
+    }
+
+    /** h[from, to): one row → its softmax (or log-softmax); e and bits are scratch over the same range. */
+    private static void rowForward32(float[] h, float[] e, float[] bits, int from, int to, boolean log) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) m = Math.max(m, h[i]);   // NaN propagates, as PyTorch
+        if (log) {
+            float ls = (float) Math.log(FastMath.expSum(h, m, e, bits, from, to));
+            for (int i = from; i < to; i++) h[i] = (h[i] - m) - ls;
+        } else {
+            float inv = (float) (1 / FastMath.expSum(h, m, h, bits, from, to));
+            for (int i = from; i < to; i++) h[i] *= inv;
+        }
+    }
+
+    /** g[from, to) → the input gradient of one row, from y (or log y) over the same range. */
+    private static void rowBackward32(float[] y, float[] g, float[] e, float[] bits, int from, int to, boolean log) {
+        if (log) {
+            float sg = (float) FastMath.sum(g, from, to);
+            FastMath.exp(y, e, bits, from, to);
+            for (int j = from; j < to; j++) g[j] -= e[j] * sg;
+        } else {
+            float d = (float) FastMath.dot(g, y, from, to);
+            for (int j = from; j < to; j++) g[j] = y[j] * (g[j] - d);
+        }
+    }
+
+    /** h [S][tw] → its softmax (or log-softmax) along S, per column, in float. */
+    private static void forwardTile32(float[] h, float[] e, float[] bits, float[] m, float[] sum, int s, int tw, boolean log) {
+        java.util.Arrays.fill(m, 0, tw, Float.NEGATIVE_INFINITY);
+        for (int r = 0; r < s; r++) {
+            for (int t = 0, off = r * tw; t < tw; t++) {
+                float v = h[off + t];
+                m[t] = v > m[t] || v != v ? v : m[t];
+            }
+        }
+        for (int r = 0; r < s; r++) for (int t = 0, off = r * tw; t < tw; t++) h[off + t] -= m[t];
+        float[] ex = log ? e : h;
+        FastMath.exp(h, ex, bits, 0, s * tw);
+        java.util.Arrays.fill(sum, 0, tw, 0f);
+        for (int r = 0; r < s; r++) for (int t = 0, off = r * tw; t < tw; t++) sum[t] += ex[off + t];
+        if (log) {
+            for (int t = 0; t < tw; t++) sum[t] = (float) Math.log(sum[t]);
+            for (int r = 0; r < s; r++) for (int t = 0, off = r * tw; t < tw; t++) h[off + t] -= sum[t];
+        } else {
+            for (int t = 0; t < tw; t++) sum[t] = 1 / sum[t];
+            for (int r = 0; r < s; r++) for (int t = 0, off = r * tw; t < tw; t++) h[off + t] *= sum[t];
+        }
+    }
+
+    /** g [S][tw] → the input gradient, from y (or log y) [S][tw], in float. */
+    private static void backwardTile32(float[] y, float[] g, float[] e, float[] bits, float[] acc, int s, int tw, boolean log) {
+        java.util.Arrays.fill(acc, 0, tw, 0f);
+        for (int r = 0; r < s; r++) {
+            int off = r * tw;
+            if (log) for (int t = 0; t < tw; t++) acc[t] += g[off + t];
+            else for (int t = 0; t < tw; t++) acc[t] += g[off + t] * y[off + t];
+        }
+        if (log) FastMath.exp(y, e, bits, 0, s * tw);
+        for (int r = 0; r < s; r++) {
+            int off = r * tw;
+            if (log) for (int t = 0; t < tw; t++) g[off + t] -= e[off + t] * acc[t];
+            else for (int t = 0; t < tw; t++) g[off + t] = y[off + t] * (g[off + t] - acc[t]);
+        }
     }
 
     /** h [S][tw] → its softmax (or log-softmax) along S, per column. */

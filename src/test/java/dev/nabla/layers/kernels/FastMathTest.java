@@ -1,0 +1,96 @@
+package dev.nabla.layers.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * FastMath's float32 exp and erf against double references: exp against Math.exp over every 61st float from −104 to
+ * 43 (the subnormal results in absolute units of the smallest subnormal), at odd lengths and offsets; erf against
+ * 2Φ(x√2) − 1 from GeluFunction's float64 Φ (relative error 1e-14) over every 1009th float to 6; and both at ±0, NaN,
+ * ±inf and their clamps. (Run with JAVA_TOOL_OPTIONS=-XX:-UseFMA for the path without fused multiply-adds.)
+ */
+class FastMathTest {
+    private static float exp(float x) {
+        float[] a = {x}, out = new float[1], bits = new float[1];
+        FastMath.exp(a, out, bits, 0, 1);
+        return out[0];
+    }
+
+    @Test void expIsWithinOneUlpOfMathExp() {
+        int n = 4093;   // odd: the loops' tails
+        float[] a = new float[n], out = new float[n], bits = new float[n];
+        double worst = 0;
+        float at = 0;
+        int filled = 0;
+        int top = Float.floatToRawIntBits(43f), bottom = Float.floatToRawIntBits(104f);
+        for (int b = 0; b <= Math.max(top, bottom); b += 61) {
+            float x = Float.intBitsToFloat(b);
+            if (b <= top) a[filled++] = x;
+            if (b <= bottom && filled < n) a[filled++] = -x;
+            if (filled >= n - 1 || b + 61 > Math.max(top, bottom)) {
+                int from = filled % 7;   // an offset into the arrays
+                FastMath.exp(a, out, bits, from, filled);
+                for (int i = from; i < filled; i++) {
+                    double e = Math.exp(a[i]);
+                    double err = e < Float.MIN_NORMAL ? Math.abs(out[i] - e) / Float.MIN_VALUE : Math.abs(out[i] - e) / Math.ulp((float) e);
+                    if (err > worst) { worst = err; at = a[i]; }
+                }
+                filled = 0;
+            }
+        }
+        assertThat(worst).as("worst error in ulp, at x = " + at).isLessThanOrEqualTo(1.1);
+    }
+
+    @Test void expSpecialValues() {
+        assertThat(exp(0f)).isEqualTo(1f);
+        assertThat(exp(-0f)).isEqualTo(1f);
+        assertThat(exp(Float.NaN)).isNaN();
+        assertThat(exp(Float.NEGATIVE_INFINITY)).isEqualTo(0f);
+        assertThat(exp(-104f)).isEqualTo(0f);
+        assertThat(exp(-103.5f)).isEqualTo(Float.MIN_VALUE);
+        assertThat(exp(-1e30f)).isEqualTo(0f);
+    }
+
+    @Test void expSumReturnsTheSumOfTheShiftedExps() {
+        float[] a = new float[37], out = new float[37], bits = new float[37];
+        for (int i = 0; i < a.length; i++) a[i] = (float) Math.sin(i) * 5;
+        double sum = FastMath.expSum(a, 2f, out, bits, 3, 37), expected = 0;
+        for (int i = 3; i < 37; i++) {
+            expected += Math.exp(a[i] - 2f);
+            assertThat((double) out[i]).isCloseTo(Math.exp(a[i] - 2f), org.assertj.core.data.Percentage.withPercentage(1e-5));
+        }
+        assertThat(sum).isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(1e-5));
+    }
+
+    /** Within an ulp of exp of the float argument −x²/2 (whose rounding, as in PyTorch's float GELU, is the larger error far out). */
+    @Test void gaussianIsExpOfMinusHalfTheSquare() {
+        float[] a = new float[101], out = new float[101], bits = new float[101];
+        for (int i = 0; i < a.length; i++) a[i] = -15 + 0.3f * i;
+        FastMath.gaussian(a, out, bits, 0, a.length);
+        for (int i = 0; i < a.length; i++) {
+            double e = Math.exp(-0.5f * a[i] * a[i]);
+            assertThat(Math.abs(out[i] - e)).as("at " + a[i]).isLessThanOrEqualTo(e < Float.MIN_NORMAL ? Float.MIN_VALUE : 1.1 * Math.ulp((float) e));
+        }
+    }
+
+    @Test void erfHasAbsoluteErrorUnder4e7AndIsExactlyOneFromItsClamp() {
+        double worst = 0;
+        float at = 0;
+        for (int b = 0; b <= Float.floatToRawIntBits(6f); b += 1009) {
+            float x = Float.intBitsToFloat(b);
+            double e = 2 * GeluFunction.cdf64(x * Math.sqrt(2)) - 1;
+            double err = Math.abs(FastMath.erf(x) - e);
+            if (err > worst) { worst = err; at = x; }
+            assertThat(FastMath.erf(-x)).as("odd at " + x).isEqualTo(-FastMath.erf(x));
+        }
+        assertThat(worst).as("worst absolute error, at x = " + at).isLessThanOrEqualTo(4e-7);   // 2.9e-7 with FMA, 3.5e-7 without
+        for (float x : new float[] {4f, 4.5f, 100f, 1e30f, Float.POSITIVE_INFINITY}) {
+            assertThat(FastMath.erf(x)).as("erf(" + x + ")").isEqualTo(1f);
+            assertThat(FastMath.erf(-x)).as("erf(" + -x + ")").isEqualTo(-1f);
+        }
+        assertThat(FastMath.erf(Float.NaN)).isNaN();
+        assertThat(FastMath.erf(0f)).isEqualTo(0f);
+        assertThat((double) FastMath.erf(1e-40f)).isCloseTo(2 / Math.sqrt(Math.PI) * 1e-40, org.assertj.core.data.Percentage.withPercentage(0.01));   // a subnormal: 17 bits
+    }
+}
