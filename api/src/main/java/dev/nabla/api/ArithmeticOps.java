@@ -15,11 +15,12 @@ final class ArithmeticOps {
         if (b.dataType() != type) b = b.castTo(type);
         if (a.length() == 0 || b.length() == 0) return Nd4j.create(type, Broadcast.shape(op, a.shape(), b.shape())); // ND4J refuses empties
         if (java.util.Arrays.equals(a.shape(), b.shape())) {
+            boolean pooled = a.rank() > 0 && (type == DataType.FLOAT || type == DataType.DOUBLE);   // reused memory (residual adds)
             return switch (libOp) {
-                case "add" -> a.add(b);
-                case "subtract" -> a.sub(b);
-                case "multiply" -> a.mul(b);
-                case "divide" -> a.div(b);
+                case "add" -> pooled ? a.add(b, Pool.uninitialized(type, a.shape())) : a.add(b);
+                case "subtract" -> pooled ? a.sub(b, Pool.uninitialized(type, a.shape())) : a.sub(b);
+                case "multiply" -> pooled ? a.mul(b, Pool.uninitialized(type, a.shape())) : a.mul(b);
+                case "divide" -> pooled ? a.div(b, Pool.uninitialized(type, a.shape())) : a.div(b);
                 default -> Broadcast.pairwise(op, libOp, a, b, type);
             };
         }

@@ -50,6 +50,11 @@ final class Autograd {
                 }
                 if (!retainGraph) for (Tensor in : f.inputs()) if (in != null && in.isInternal()) internal.add(in);
                 f.accumulateRetained(gOuts);
+                if (single && intoGathered(f, gOuts[0], grads, owned)) {   // a slice added its part into the gradient gathered so far
+                    free(owned, gOuts[0]);
+                    if (!retainGraph) f.release();
+                    continue;
+                }
                 long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
                 INDArray[] gIn = single ? f.backward(gOuts[0]) : f.backwardAll(gOuts);
                 if (t0 != 0) Profiler.record(f.profileName() + " backward", System.nanoTime() - t0);
@@ -103,6 +108,27 @@ final class Autograd {
     }
 
     /**
+     * Whether f (one input, needing a gradient, made by a single-output op) added its gradient into that op's gradient
+     * gathered so far ({@link Function#backwardInto}); only into an array the walk owns, dense, of the input's shape
+     * and type.
+     */
+    private static boolean intoGathered(Function f, INDArray g, Map<Function, INDArray> grads, Set<INDArray> owned) {
+        if (g == null || f.inputs().length != 1 || !f.needsGrad(0)) return false;
+        Function next = f.edge(0);
+        if (next == null || next.outputCount() != 1) return false;
+        INDArray prev = grads.get(next);
+        INDArray in = f.inputs()[0].nd();
+        if (prev == null || !owned.contains(prev) || prev.isView() || !Blas.dense(prev) || prev.dataType() != in.dataType()
+                || g.dataType() != in.dataType() || !java.util.Arrays.equals(prev.shape(), in.shape()) || Tensor.sharesStorage(prev, g)) {
+            return false;
+        }
+        long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
+        boolean done = f.backwardInto(g, prev);
+        if (t0 != 0 && done) Profiler.record(f.profileName() + " backward (into)", System.nanoTime() - t0);
+        return done;
+    }
+
+    /**
      * The sum of a gradient already collected for an output (or null) and another one: added in place into whichever
      * of the two this walk owns (a tensor used twice, as a residual block's input: no new array and no extra pass),
      * else into a new array.
@@ -111,7 +137,7 @@ final class Autograd {
         if (prev == null) return gi;
         INDArray into = owned.contains(prev) ? prev : owned.contains(gi) ? gi : null;
         INDArray other = into == prev ? gi : prev;
-        if (into != null && into.dataType() == other.dataType() && java.util.Arrays.equals(into.shape(), other.shape())
+        if (into != null && !into.isView() && into.dataType() == other.dataType() && java.util.Arrays.equals(into.shape(), other.shape())
                 && !Tensor.sharesStorage(into, other)) {
             if (into.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && Blas.available() && Blas.dense(into) && Blas.dense(other)) {
                 Blas.saxpy(1f, other, into);   // into + other == other + into exactly: the order of the summands does not matter

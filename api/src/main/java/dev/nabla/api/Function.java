@@ -124,6 +124,13 @@ public abstract class Function {
     /** The backward of a function of several outputs: one gradient per output (never null). */
     INDArray[] backwardAll(INDArray[] gradOutputs) { return backward(gradOutputs[0]); }
 
+    /**
+     * For a single-input op whose input already has a gradient gathered from other uses (a dense array of the input's
+     * shape that only the tape holds): adds this op's gradient into it and returns true, instead of returning a
+     * gradient of the input's full size to be summed (a slice's backward: its part only). False: not supported.
+     */
+    boolean backwardInto(INDArray gradOutput, INDArray target) { return false; }
+
     /** Whether the engine may free the gradients {@link #backward} returns once used (not when user code may hold them). */
     boolean gradientsMayBeFreed() { return true; }
 

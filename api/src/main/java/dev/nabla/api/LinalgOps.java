@@ -50,6 +50,26 @@ final class LinalgOps {
         }
     }
 
+    /**
+     * a·b for a [..., n, k] and b [..., k, m] of one batch shape (matmul's, after broadcasting: a broadcast
+     * dimension is a stride-0 view, whose gradient the engine sums back), read in place through their strides
+     * ({@link BatchedGemm}); backward g·bᵀ and aᵀ·g the same way.
+     */
+    static final class Matmul extends Function {
+        @Override protected INDArray forward(INDArray... x) {
+            if (x[0].dataType() != x[1].dataType()) {
+                throw new IllegalArgumentException("matmul: expected both operands to have the same dtype, but got "
+                        + DType.of(x[0].dataType()) + " != " + DType.of(x[1].dataType()));
+            }
+            return BatchedGemm.mm(x[0], false, x[1], false, 1f);
+        }
+        @Override protected INDArray[] backward(INDArray g) {
+            return new INDArray[] {
+                needsGrad(0) ? BatchedGemm.mm(g, false, input(1), true, 1f) : null,
+                needsGrad(1) ? BatchedGemm.mm(input(0), true, g, false, 1f) : null};
+        }
+    }
+
     // ---------------------------------------------------------------- inverse, det, solve, lstsq, eigh
     // Each works on [..., rows, cols] one matrix at a time, in float64 (LinalgKernels), and casts back.
 
@@ -317,17 +337,7 @@ final class LinalgOps {
         }
     }
 
-    static INDArray batched(INDArray a, INDArray b, boolean ta, boolean tb) {
-        long n = a.size(0);
-        long rows = ta ? a.size(2) : a.size(1);
-        long cols = tb ? b.size(1) : b.size(2);
-        INDArray out = Nd4j.create(a.dataType(), n, rows, cols);
-        for (long i = 0; i < n; i++) {
-            INDArray ai = ViewOps.row(a, i), bi = ViewOps.row(b, i);
-            ViewOps.row(out, i).assign(Gemm.mm(ai, ta, bi, tb));
-        }
-        return out;
-    }
+    static INDArray batched(INDArray a, INDArray b, boolean ta, boolean tb) { return BatchedGemm.mm(a, ta, b, tb, 1f); }
 
     static String shape(INDArray a) {
         long[] s = a.shape();

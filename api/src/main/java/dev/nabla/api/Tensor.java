@@ -1436,12 +1436,8 @@ public class Tensor {
         check(k == k2, "matmul: shapes " + shape() + " and " + o.shape() + " cannot be multiplied ("
                 + k + " vs " + k2 + ")");
         long[] batch = Broadcast.shape("matmul", Arrays.copyOf(xs, xs.length - 2), Arrays.copyOf(ys, ys.length - 2));
-        long nb = 1;
-        for (long s : batch) nb *= s;
-        Tensor xb = x.expand(concat(batch, n, k)).reshape(nb, n, k);
-        Tensor yb = y.expand(concat(batch, k, m)).reshape(nb, k, m);
-        long[] out = concat(batch, n, m);
-        Tensor r = xb.bmm(yb).reshape(out);
+        // the batch read in place through the strides (stride 0 where broadcast): no copies of permuted or expanded operands
+        Tensor r = Function.apply(new LinalgOps.Matmul(), x.expand(concat(batch, n, k)), y.expand(concat(batch, k, m)));
         if (a == 1) r = r.squeeze(-2);
         if (b == 1) r = r.squeeze(-1);
         return r;

@@ -75,10 +75,17 @@ final class ViewOps {
         Slice(Part[] parts) { this.parts = parts; }
         @Override protected INDArray forward(INDArray... x) { return slice(x[0], parts); }
         @Override protected INDArray[] backward(INDArray g) {
-            INDArray z = Nd4j.zeros(g.dataType(), inputShape(0));
+            long[] shape = inputShape(0);
+            INDArray z = Arrays.stream(shape).anyMatch(d -> d == 0) ? Nd4j.zeros(g.dataType(), shape) : Pool.uninitialized(g.dataType(), shape).assign(0);
             INDArray target = slice(z, parts);
             if (target.length() > 0) target.assign(g);
             return new INDArray[] {z};
+        }
+        /** Adds g into its part of the input's gradient gathered so far (another slice of the same tensor wrote it). */
+        @Override boolean backwardInto(INDArray g, INDArray target) {
+            INDArray part = slice(target, parts);
+            if (part.length() > 0) part.addi(g);
+            return true;
         }
     }
 

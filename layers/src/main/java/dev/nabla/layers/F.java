@@ -8,6 +8,7 @@ import dev.nabla.layers.kernels.BatchNormFunction;
 import dev.nabla.layers.kernels.Conv2dFunction;
 import dev.nabla.layers.kernels.ConvTranspose2dFunction;
 import dev.nabla.layers.kernels.CrossEntropyFunction;
+import dev.nabla.layers.kernels.DropoutFunction;
 import dev.nabla.layers.kernels.EmbeddingLookup;
 import dev.nabla.layers.kernels.GeluFunction;
 import dev.nabla.layers.kernels.LayerNormFunction;
@@ -17,6 +18,7 @@ import dev.nabla.layers.kernels.PoolGeometry;
 import dev.nabla.layers.kernels.SoftplusFunction;
 import dev.nabla.layers.kernels.SoftmaxFunction;
 import dev.nabla.api.Grad;
+import dev.nabla.api.Nabla;
 import dev.nabla.api.Tensor;
 import java.util.Arrays;
 
@@ -414,6 +416,9 @@ public final class F {
         checkP("dropout", p);
         if (!training || p == 0) return x;
         if (p == 1) return x.mul(0);
+        if (x.numel() > 0 && DropoutFunction.applies(x.nd())) {   // one pass, the mask as bits; its seed from Nabla's generator
+            return Function.apply(new DropoutFunction(p, Nabla.javaRandom().nextLong()), x);
+        }
         Tensor keep = Tensor.empty(x.dtype(), x.shape()).bernoulli_(1 - p);
         return x.mul(keep).div(1 - p);
     }

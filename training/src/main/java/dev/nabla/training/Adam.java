@@ -62,12 +62,19 @@ public class Adam extends Optimizer {
             for (Parameter p : g.params()) {
                 if (p.grad() == null) continue;
                 INDArray param = p.nd();
-                INDArray grad = maximize ? p.grad().nd().neg() : p.grad().nd();
                 Map<String, Object> s = state(p);
                 double step = ((Number) s.getOrDefault("step", 0.0)).doubleValue() + 1;
                 s.put("step", step);
                 INDArray m = buffer(p, "exp_avg", () -> Nd4j.zerosLike(param));
                 INDArray v = buffer(p, "exp_avg_sq", () -> Nd4j.zerosLike(param));
+                INDArray maxV = amsgrad ? buffer(p, "max_exp_avg_sq", () -> Nd4j.zerosLike(param)) : null;
+                if (AdamUpdate.applies(param, p.grad().nd(), m, v, maxV)) {   // one pass, no temporaries
+                    AdamUpdate.apply(param, p.grad().nd(), m, v, maxV, new AdamUpdate.Options(lr, b1, b2, eps, wd, decoupled,
+                            maximize ? -1 : 1, 1 - Math.pow(b1, step), Math.sqrt(1 - Math.pow(b2, step))));
+                    p.markModified();
+                    continue;
+                }
+                INDArray grad = maximize ? p.grad().nd().neg() : p.grad().nd();
                 if (decoupled) param.muli(1 - lr * wd);
                 else if (wd != 0) grad = grad.add(param.mul(wd));
                 m.muli(b1).addi(grad.mul(1 - b1));
@@ -75,9 +82,8 @@ public class Adam extends Optimizer {
                 double bc1 = 1 - Math.pow(b1, step), bc2Sqrt = Math.sqrt(1 - Math.pow(b2, step));
                 INDArray second = v;
                 if (amsgrad) {
-                    INDArray max = buffer(p, "max_exp_avg_sq", () -> Nd4j.zerosLike(param));
-                    Transforms.max(max, v, false);
-                    second = max;
+                    Transforms.max(maxV, v, false);
+                    second = maxV;
                 }
                 INDArray denom = Transforms.sqrt(second, true).divi(bc2Sqrt).addi(eps);
                 param.subi(m.div(denom).muli(lr / bc1));

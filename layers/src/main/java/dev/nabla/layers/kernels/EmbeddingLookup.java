@@ -1,7 +1,9 @@
 package dev.nabla.layers.kernels;
 
+import dev.nabla.api.Blas;
 import dev.nabla.api.DType;
 import dev.nabla.api.Function;
+import dev.nabla.api.Pool;
 import dev.nabla.api.Tensor;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -49,13 +51,36 @@ public final class EmbeddingLookup extends Function {
     @Override protected INDArray[] backward(INDArray g) {
         long[] s = inputShape(0);
         int dim = (int) s[1];
-        double[] gv = Nd4j.toFlattened('c', g.castTo(DataType.DOUBLE)).toDoubleVector();
+        DataType type = g.dataType();
+        // scatter-add of the gradient rows into the rows used, summed in double; float32 and float64 read in place
+        INDArray rows = (type == DataType.FLOAT || type == DataType.DOUBLE) && Blas.available() ? Blas.denseC(g) : g.castTo(DataType.DOUBLE).dup('c');
+        boolean f32 = rows.dataType() == DataType.FLOAT;
+        java.nio.FloatBuffer gf = f32 ? Blas.floats(rows) : null;
+        java.nio.DoubleBuffer gd = f32 ? null : Mem.doubles(rows);
+        float[] rowF = new float[dim];
+        double[] rowD = new double[dim];
         double[] acc = new double[(int) (s[0] * dim)];
         for (int k = 0; k < index.length; k++) {
             if (index[k] == paddingIdx) continue;
-            int src = k * dim, dst = index[k] * dim;
-            for (int j = 0; j < dim; j++) acc[dst + j] += gv[src + j];
+            int dst = index[k] * dim;
+            if (f32) {
+                gf.get(k * dim, rowF, 0, dim);
+                for (int j = 0; j < dim; j++) acc[dst + j] += rowF[j];
+            } else {
+                gd.get(k * dim, rowD, 0, dim);
+                for (int j = 0; j < dim; j++) acc[dst + j] += rowD[j];
+            }
         }
-        return new INDArray[] {Nd4j.createFromArray(acc).reshape(s).castTo(g.dataType())};
+        INDArray out = Pool.uninitialized(rows.dataType(), s);
+        if (f32) {
+            java.nio.FloatBuffer of = Blas.floats(out);
+            for (int r = 0; r < s[0]; r++) {
+                for (int j = 0; j < dim; j++) rowF[j] = (float) acc[r * dim + j];
+                of.put(r * dim, rowF, 0, dim);
+            }
+        } else {
+            Mem.doubles(out).put(0, acc, 0, acc.length);
+        }
+        return new INDArray[] {out.dataType() == type ? out : out.castTo(type)};
     }
 }
