@@ -43,7 +43,7 @@ final class ForkedSpark {
 
     /** Runs {@code main} with {@code args}; with {@code sparkHome} the child gets SPARK_HOME and its executors the class path. */
     static Run run(Class<?> main, Path work, boolean sparkHome, long timeoutSeconds, String... args) throws IOException, InterruptedException {
-        String cp = System.getProperty("java.class.path");
+        String cp = nativeFirst(System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
@@ -65,6 +65,21 @@ final class ForkedSpark {
                     + tail(Files.readString(err)));
         }
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The class path with ND4J's, OpenBLAS's and JavaCPP's jars first. With Spark's jars ahead of them (Netty's and
+     * Arrow's carry a META-INF/INDEX.LIST), Java 17's class loader did not find libjnind4jcpu.so in ND4J's native jar
+     * (seen with this project's 197-entry test class path; one entry fewer and it loads), and ND4J failed to start.
+     */
+    static String nativeFirst(String cp) {
+        List<String> first = new ArrayList<>(), rest = new ArrayList<>();
+        for (String e : cp.split(File.pathSeparator)) {
+            String name = Path.of(e).getFileName().toString();
+            (name.startsWith("nd4j-native") || name.startsWith("javacpp") || name.startsWith("openblas") ? first : rest).add(e);
+        }
+        first.addAll(rest);
+        return String.join(File.pathSeparator, first);
     }
 
     /** {@code target/spark-home/jars}: a link to every jar of the class path. */

@@ -120,7 +120,6 @@ public final class SparkScenarios {
                 .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
         if (System.getProperty("test.executorClassPath") != null) {
             conf.set("spark.executor.extraClassPath", System.getProperty("test.executorClassPath"));
-            conf.set("spark.executor.extraJavaOptions", "-Xmx700m");
         }
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("ERROR");

@@ -51,4 +51,22 @@ class SparkTrainerTest {
         assertThat(unequal.get("dropped")).isEqualTo("8");
         assertThat(unequal.get("hashes").split(",")[1]).isEqualTo(unequal.get("hashes").split(",")[0]);
     }
+
+    /**
+     * Two executors in JVMs of their own ({@code local-cluster}: a master and two workers in the test's JVM, executors
+     * launched from a SPARK_HOME whose jars are the class path's): the ring goes over loopback TCP between processes,
+     * the checkpoint through the file system.
+     */
+    @Test void localClusterTwoExecutorJvmsMatchOneProcessAndResume() throws Exception {
+        ForkedSpark.Run run = ForkedSpark.run(SparkScenarios.class, dir, true, 600, "local-cluster[2,1,1024]", dir.toString(), "sync", "resume");
+        assertThat(run.exitCode()).as("exit code; stdout:\n%s\nstderr (end):\n%s", run.stdout(), ForkedSpark.tail(run.stderr())).isZero();
+        Map<String, String> sync = run.scenario("sync");
+        assertThat(Double.parseDouble(sync.get("maxDiff"))).as("2 executors at batch 4 vs 1 process at batch 8").isLessThan(1e-5);
+        String[] hashes = sync.get("hashes").split(",");
+        assertThat(hashes[1]).isEqualTo(hashes[0]);
+        assertThat(sync.get("resultHash")).isEqualTo(hashes[0]);
+        Map<String, String> resume = run.scenario("resume");
+        assertThat(resume.get("retries")).isEqualTo("1");
+        assertThat(Double.parseDouble(resume.get("maxDiff"))).isZero();
+    }
 }
