@@ -19,13 +19,13 @@ import org.apache.spark.launcher.JavaModuleOptions;
  * {@code jars} folder links the class path's jars (what a Spark distribution would hold), so that its worker can start
  * executors without one.
  */
-final class ForkedSpark {
+public final class ForkedSpark {
     private ForkedSpark() {}
 
     /** What the child printed. */
-    record Run(int exitCode, String stdout, String stderr) {
+    public record Run(int exitCode, String stdout, String stderr) {
         /** The {@code SCENARIO name k=v …} line's values. */
-        Map<String, String> scenario(String name) {
+        public Map<String, String> scenario(String name) {
             for (String line : stdout.split("\n")) {
                 if (!line.startsWith("SCENARIO " + name + " ")) continue;
                 Map<String, String> m = new LinkedHashMap<>();
@@ -39,10 +39,10 @@ final class ForkedSpark {
         }
     }
 
-    static String tail(String s) { return s.length() > 6000 ? s.substring(s.length() - 6000) : s; }
+    public static String tail(String s) { return s.length() > 6000 ? s.substring(s.length() - 6000) : s; }
 
     /** Runs {@code main} with {@code args}; with {@code sparkHome} the child gets SPARK_HOME and its executors the class path. */
-    static Run run(Class<?> main, Path work, boolean sparkHome, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+    public static Run run(Class<?> main, Path work, boolean sparkHome, long timeoutSeconds, String... args) throws IOException, InterruptedException {
         String cp = nativeFirst(System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
