@@ -1,6 +1,7 @@
 package dev.nabla.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -8,12 +9,15 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -206,12 +210,20 @@ class RingCollectiveTest {
     @Timeout(30)
     void aPeerOfAnotherAttemptIsRefusedNamingBothIds() throws Exception {
         List<Ring.Outcome<Integer>> outcomes = Ring.run(List.of("job-9/attempt-1", "job-9/attempt-2"), Duration.ofSeconds(3), ring -> ring.rank());
+        int refused = 0;
         for (int r = 0; r < 2; r++) {
             Throwable e = outcomes.get(r).error();
-            assertThat(e).as("rank %d", r).isInstanceOf(CollectiveException.class).hasMessageContaining("refused this rank")
-                    .hasMessageContaining("job-9/attempt-1").hasMessageContaining("job-9/attempt-2");
+            assertThat(e).as("rank %d", r).isInstanceOf(CollectiveException.class).hasMessageContaining("rank " + (1 - r) + " at");
             assertThat(((CollectiveException) e).peerRank()).isEqualTo(1 - r);
+            // the first to read its refusal fails and closes, which may reset the other's connection before its refusal arrives
+            if (e.getMessage().contains("refused this rank")) {
+                assertThat(e).hasMessageContaining("job-9/attempt-1").hasMessageContaining("job-9/attempt-2");
+                refused++;
+            } else {
+                assertThat(e).hasMessageContaining("failed during the handshake");
+            }
         }
+        assertThat(refused).as("ranks told why they were refused").isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -224,7 +236,7 @@ class RingCollectiveTest {
         // a stranger writes garbage to rank 1's port, and rank 0 of an earlier attempt connects to it too
         try (SocketChannel stranger = SocketChannel.open(parse(l1.address()))) {
             stranger.write(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
-            java.util.concurrent.CompletableFuture<Throwable> old = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Throwable> old = CompletableFuture.supplyAsync(() -> {
                 try {
                     stale.connect(0, List.of(stale.address(), l1.address()), "attempt-0").close();
                     return null;
@@ -264,6 +276,77 @@ class RingCollectiveTest {
             ring.allReduceMean(a);
             return a;
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void aPeerThatSendsAWrongMagicOrAWrongLengthIsNamed() throws Exception {
+        ByteBuffer badMagic = ByteBuffer.allocate(RingStream.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        badMagic.putInt(0xDEADBEEF).putInt(1).putLong(1).putLong(100).putInt(0).putInt(200).flip();
+        assertThat(misbehavingPeer(badMagic)).isInstanceOf(CollectiveException.class)
+                .hasMessageContaining("rank 0 of 2").hasMessageContaining("rank 1 sent 0xDEADBEEF where a message starts, expected 0x52494E47");
+        ByteBuffer badLength = ByteBuffer.allocate(RingStream.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        badLength.putInt(RingStream.MAGIC).putInt(1).putLong(1).putLong(100).putInt(0).putInt(999).flip();
+        Throwable e = misbehavingPeer(badLength);
+        assertThat(e).isInstanceOf(CollectiveException.class).hasMessageContaining("rank 1 sent message #0 of 999 bytes, expected #0 of 200 bytes");
+        assertThat(((CollectiveException) e).peerRank()).isEqualTo(1);
+    }
+
+    /** Rank 0 (real) reduces float[100] with a fake rank 1 that shakes hands properly, then sends {@code header}. */
+    private static Throwable misbehavingPeer(ByteBuffer header) throws Exception {
+        RingCollective.Listener l0 = RingCollective.listen("127.0.0.1", Duration.ofSeconds(10));
+        try (ServerSocketChannel fake = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            String fakeAddress = "127.0.0.1:" + ((InetSocketAddress) fake.getLocalAddress()).getPort();
+            CompletableFuture<Throwable> rank0 = CompletableFuture.supplyAsync(() -> {
+                try (RingCollective ring = l0.connect(0, List.of(l0.address(), fakeAddress), "j")) {
+                    ring.allReduceMean(new float[100]);
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            try (SocketChannel toRank0 = SocketChannel.open(parse(l0.address())); SocketChannel fromRank0 = fake.accept()) {
+                toRank0.write(Handshake.hello(1, 2, "j"));
+                readFully(fromRank0, Handshake.PREFIX + 1);   // rank 0's hello with job id "j"
+                fromRank0.write(Handshake.answer(1, Handshake.ACCEPTED, ""));
+                ByteBuffer answer = readFully(toRank0, Handshake.PREFIX);
+                assertThat(answer.getInt(8 + 4 + 4)).as("rank 0's answer status").isEqualTo(Handshake.ACCEPTED);
+                toRank0.write(header);
+                return rank0.get(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static ByteBuffer readFully(SocketChannel c, int bytes) throws java.io.IOException {
+        ByteBuffer b = ByteBuffer.allocate(bytes);
+        while (b.hasRemaining()) {
+            if (c.read(b) < 0) throw new java.io.EOFException("closed after " + b.position() + " of " + bytes + " bytes");
+        }
+        return b.flip();
+    }
+
+    @Test
+    @Timeout(30)
+    void theSetUpEndsWithinTheTimeoutNamingAPeerThatNeverJoins() {
+        Duration timeout = Duration.ofSeconds(1);
+        // rank 1 listens (so the TCP connection succeeds) but never joins: no answer, no connection back
+        try (RingCollective.Listener silent = RingCollective.listen("127.0.0.1", timeout)) {
+            RingCollective.Listener l0 = RingCollective.listen("127.0.0.1", timeout);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> l0.connect(0, List.of(l0.address(), silent.address()), "j"))
+                    .isInstanceOf(CollectiveException.class)
+                    .hasMessageContaining("rank 1 at").hasMessageContaining("did not answer the handshake")
+                    .hasMessageContaining("no connection from rank 1 passed the handshake").hasMessageContaining("(timeout 1000 ms)")
+                    .satisfies(e -> assertThat(((CollectiveException) e).peerRank()).isEqualTo(1));
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(900L, 4000L);
+        }
+        // rank 1's port is closed: connecting is retried until the deadline, then named
+        RingCollective.Listener gone = RingCollective.listen("127.0.0.1", timeout);
+        String goneAddress = gone.address();
+        gone.close();
+        RingCollective.Listener l0 = RingCollective.listen("127.0.0.1", timeout);
+        assertThatThrownBy(() -> l0.connect(0, List.of(l0.address(), goneAddress), "j"))
+                .isInstanceOf(CollectiveException.class).hasMessageContaining("could not connect to rank 1 at");
     }
 
     @Test
@@ -310,7 +393,7 @@ class RingCollectiveTest {
         RingCollective.Listener l = RingCollective.listen("127.0.0.1", TIMEOUT);
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), RingPeerProcess.class.getName(), l.address())
-                .redirectErrorStream(true).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();   // stdout carries only the child's two lines
         try (BufferedReader fromChild = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
              OutputStream toChild = child.getOutputStream()) {
             String childAddress = fromChild.readLine();

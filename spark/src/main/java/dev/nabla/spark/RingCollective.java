@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The ring all-reduce over TCP: rank r sends to rank r+1 and receives from rank r−1 (NIO, TCP_NODELAY), each array
- * cut into buckets ({@link #setBucketBytes}, 4 MB by default) that go round the ring by reduce-scatter then
+ * cut into buckets ({@link #setBucketBytes}, 1 MB by default) that go round the ring by reduce-scatter then
  * all-gather, two buckets interleaved so that one travels while the other waits.
  *
  * <p>Each chunk of a bucket is summed on one rank only, in ring order, and a mean is that sum times 1/N once, so every
@@ -30,8 +30,8 @@ import java.util.List;
  * }</pre>
  */
 public final class RingCollective implements Collective {
-    /** Buckets of 4 MB unless {@link #setBucketBytes} says otherwise. */
-    public static final int DEFAULT_BUCKET_BYTES = 4 << 20;
+    /** Buckets of 1 MB unless {@link #setBucketBytes} says otherwise (the bucket sweep in BENCHMARKS.md). */
+    public static final int DEFAULT_BUCKET_BYTES = 1 << 20;
 
     private final int rank, worldSize;
     private final RingStream stream;   // null when worldSize is 1
@@ -62,9 +62,10 @@ public final class RingCollective implements Collective {
 
     @Override public int worldSize() { return worldSize; }
 
-    /** The wait after which an operation with no byte moving fails. */
+    /** How long an operation may go without a byte moving before it fails (the set-up had it as its whole budget). */
     public Duration timeout() { return Duration.ofMillis(timeoutMillis); }
 
+    /** The bucket size in bytes ({@link #DEFAULT_BUCKET_BYTES} unless set). */
     public int bucketBytes() { return bucketBytes; }
 
     /**

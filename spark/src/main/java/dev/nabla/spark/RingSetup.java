@@ -109,18 +109,29 @@ final class RingSetup {
                             if (connected) key.interestOps(SelectionKey.OP_WRITE);
                             continue;
                         }
-                        if (key.isWritable() && hello.hasRemaining()) {
-                            out.write(hello);
-                            if (!hello.hasRemaining()) key.interestOps(SelectionKey.OP_READ);
-                        }
-                        if (key.isReadable() && readAnswer(out, answer)) {
-                            answered = true;
-                            key.interestOps(0);
+                        try {
+                            if (key.isWritable() && hello.hasRemaining()) {
+                                out.write(hello);
+                                if (!hello.hasRemaining()) key.interestOps(SelectionKey.OP_READ);
+                            }
+                            if (key.isReadable() && readAnswer(out, answer)) {
+                                answered = true;
+                                key.interestOps(0);
+                            }
+                        } catch (IOException e) {   // reset: it failed (or refused someone) and closed before answering us
+                            throw new CollectiveException(next, prefix() + "the connection to rank " + next + " at " + nextAddress
+                                    + " failed during the handshake (" + e.getMessage() + "): it closed, failed or restarted", e);
                         }
                     } else if (key.attachment() instanceof Candidate c) {
-                        if (candidate(key, c)) {
-                            in = c.channel;
-                            serverKey.cancel();
+                        try {
+                            if (candidate(key, c)) {
+                                in = c.channel;
+                                serverKey.cancel();
+                            }
+                        } catch (IOException e) {   // one bad connection does not end the wait for rank−1
+                            refusals.add("a connection from " + remote(c.channel) + " failed (" + e.getMessage() + ")");
+                            key.cancel();
+                            c.channel.close();
                         }
                     }
                 }
@@ -135,7 +146,7 @@ final class RingSetup {
             ok = true;
             return stream;
         } catch (IOException e) {
-            throw new CollectiveException(next, prefix() + "an I/O error with rank " + next + " or rank " + prev + ": " + e, e);
+            throw new CollectiveException(-1, prefix() + "an I/O error on this rank's listening port or selector: " + e, e);
         } finally {
             if (!ok) {
                 try {

@@ -54,8 +54,11 @@ final class RingStream {
         /** Appends elements [from, from+len) to {@code dst}. */
         abstract void put(ByteBuffer dst, int from, int len);
 
-        /** Adds the received elements into [from, from+len), then scales them for a mean when {@code last} is set. */
-        abstract void add(ByteBuffer src, int from, int len, boolean last);
+        /**
+         * Adds the received elements into [from, from+len), then scales them for a mean when {@code last} is set; the
+         * elements are first copied in bulk to heap scratch, so that the loop is over arrays (which C2 vectorizes).
+         */
+        abstract void add(ByteBuffer src, int from, int len, boolean last, Scratch s);
 
         /** Copies the received elements into [from, from+len). */
         abstract void copy(ByteBuffer src, int from, int len);
@@ -67,12 +70,13 @@ final class RingStream {
                     dst.position(dst.position() + 4 * len);
                 }
 
-                void add(ByteBuffer src, int from, int len, boolean last) {
-                    java.nio.FloatBuffer f = src.asFloatBuffer();
+                void add(ByteBuffer src, int from, int len, boolean last, Scratch s) {
+                    float[] f = s.floats(len);
+                    src.asFloatBuffer().get(f, 0, len);
                     if (last) {
-                        for (int i = 0; i < len; i++) a[from + i] = (a[from + i] + f.get(i)) * scale;
+                        for (int i = 0; i < len; i++) a[from + i] = (a[from + i] + f[i]) * scale;
                     } else {
-                        for (int i = 0; i < len; i++) a[from + i] += f.get(i);
+                        for (int i = 0; i < len; i++) a[from + i] += f[i];
                     }
                 }
 
@@ -87,12 +91,13 @@ final class RingStream {
                     dst.position(dst.position() + 8 * len);
                 }
 
-                void add(ByteBuffer src, int from, int len, boolean last) {
-                    java.nio.DoubleBuffer d = src.asDoubleBuffer();
+                void add(ByteBuffer src, int from, int len, boolean last, Scratch s) {
+                    double[] d = s.doubles(len);
+                    src.asDoubleBuffer().get(d, 0, len);
                     if (last) {
-                        for (int i = 0; i < len; i++) a[from + i] = (a[from + i] + d.get(i)) * scale;
+                        for (int i = 0; i < len; i++) a[from + i] = (a[from + i] + d[i]) * scale;
                     } else {
-                        for (int i = 0; i < len; i++) a[from + i] += d.get(i);
+                        for (int i = 0; i < len; i++) a[from + i] += d[i];
                     }
                 }
 
@@ -108,9 +113,10 @@ final class RingStream {
                     dst.position(dst.position() + 8 * len);
                 }
 
-                void add(ByteBuffer src, int from, int len, boolean last) {
-                    java.nio.LongBuffer l = src.asLongBuffer();
-                    for (int i = 0; i < len; i++) a[from + i] += l.get(i);
+                void add(ByteBuffer src, int from, int len, boolean last, Scratch s) {
+                    long[] l = s.longs(len);
+                    src.asLongBuffer().get(l, 0, len);
+                    for (int i = 0; i < len; i++) a[from + i] += l[i];
                 }
 
                 void copy(ByteBuffer src, int from, int len) { src.asLongBuffer().get(a, from, len); }
@@ -118,6 +124,20 @@ final class RingStream {
         }
     }
 
+    /** Heap arrays a stream reuses for received elements, grown on demand. */
+    static final class Scratch {
+        private float[] f = new float[0];
+        private double[] d = new double[0];
+        private long[] l = new long[0];
+
+        float[] floats(int n) { return f.length >= n ? f : (f = new float[n]); }
+
+        double[] doubles(int n) { return d.length >= n ? d : (d = new double[n]); }
+
+        long[] longs(int n) { return l.length >= n ? l : (l = new long[n]); }
+    }
+
+    private final Scratch scratch = new Scratch();
     private final int rank, n, next, prev;
     private final SocketChannel out, in;
     private final Selector selector;
@@ -202,7 +222,7 @@ final class RingStream {
                     }
                     if (headerRead && !recvBuf.hasRemaining()) {
                         recvBuf.flip();
-                        if (recvAdd) p.add(recvBuf, recvFrom, recvLen, recvLast);
+                        if (recvAdd) p.add(recvBuf, recvFrom, recvLen, recvLast, scratch);
                         else p.copy(recvBuf, recvFrom, recvLen);
                         received++;
                         headerRead = false;
