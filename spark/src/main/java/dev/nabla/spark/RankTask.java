@@ -6,7 +6,6 @@ import dev.nabla.api.Grad;
 import dev.nabla.api.Module;
 import dev.nabla.api.Nabla;
 import dev.nabla.api.Optimizer;
-import dev.nabla.api.Parameter;
 import dev.nabla.api.Safetensors;
 import dev.nabla.api.Tensor;
 import dev.nabla.datasets.Batch;
@@ -26,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.Iterator;
@@ -114,7 +114,7 @@ final class RankTask<T> extends AbstractFunction1<Iterator<Partition<T>>, Iterat
         final TensorDataset train, validation;
         final Module model;
         final Optimizer optimizer;
-        final List<Parameter> params;
+        final FlatParameters flat;
         final List<EpochStats> history = new ArrayList<>();
         // the position: the next batch to train is `batch` of `epoch`; `step` counts the steps so far
         int epoch, batch;
@@ -138,17 +138,7 @@ final class RankTask<T> extends AbstractFunction1<Iterator<Partition<T>>, Iterat
             Nabla.manualSeed(o.seed());
             this.model = modelFactory.create();
             this.optimizer = optimizerFactory.create(model.parameters());
-            this.params = model.parameters();
-            for (Parameter p : params) {
-                if (p.dtype() != dev.nabla.api.DType.FLOAT32) {
-                    throw new IllegalArgumentException("SparkTrainer: expected float32 parameters, got " + p.dtype() + " for '"
-                            + name(p) + "'; build the model in float32");
-                }
-            }
-        }
-
-        String name(Parameter p) {
-            return model.namedParameters().entrySet().stream().filter(e -> e.getValue() == p).map(Map.Entry::getKey).findFirst().orElse("?");
+            this.flat = new FlatParameters(model.parameters());
         }
 
         String where() { return "SparkTrainer rank " + rank + " of " + world + " (stage attempt " + attempt + ", epoch " + epoch + ", batch " + batch + ", step " + step + ")"; }
@@ -215,11 +205,9 @@ final class RankTask<T> extends AbstractFunction1<Iterator<Partition<T>>, Iterat
             double lv = l.item();
             if (!Double.isFinite(lv)) throw new IllegalStateException(where() + ": the loss is " + lv + "; lower the learning rate or check the inputs");
             l.backward();
-            if (o.averageEvery() == 0) {
-                Flat.allReduceGradients(c, params);
-            }
+            if (o.averageEvery() == 0) flat.averageGrads(c);
             optimizer.step();
-            if (o.averageEvery() > 0 && (step + 1) % o.averageEvery() == 0) Flat.allReduceValues(c, params);
+            if (o.averageEvery() > 0 && (step + 1) % o.averageEvery() == 0) flat.averageParams(c);
             localLossSum += lv * b.size();
             localSamples += b.size();
             classification = out.dim() == 2 && b.y().dim() == 1 && !b.y().dtype().isFloatingPoint();
@@ -228,8 +216,8 @@ final class RankTask<T> extends AbstractFunction1<Iterator<Partition<T>>, Iterat
 
         /** The mean over the ranks of the parameters (local SGD) and of the float buffers, the epoch's totals, validation. */
         void endEpoch(double lr, long t0) {
-            if (o.averageEvery() > 0 && step % o.averageEvery() != 0) Flat.allReduceValues(c, params);
-            Flat.allReduceBuffers(c, model);
+            if (o.averageEvery() > 0 && step % o.averageEvery() != 0) flat.averageParams(c);
+            averageBuffers();
             flushTotals();
             Map<String, Double> values = new LinkedHashMap<>();
             values.put("train_loss", lossSum / samples);
@@ -269,6 +257,16 @@ final class RankTask<T> extends AbstractFunction1<Iterator<Partition<T>>, Iterat
                 if (classification) values.put("val_accuracy", (double) counts[1] / counts[0]);
             }
             model.train();
+        }
+
+        /** The model's float buffers (e.g. BatchNorm's running statistics, which each rank updates from its own data) become their mean over the ranks. */
+        void averageBuffers() {
+            for (Tensor b : model.namedBuffers().values()) {
+                if (!b.dtype().isFloatingPoint()) continue;
+                double[] v = b.nd().dup('c').toDoubleVector();
+                c.allReduceMean(v);
+                b.nd().assign(Nd4j.createFromArray(v).reshape(b.nd().shape()).castTo(b.nd().dataType()));
+            }
         }
 
         /** Adds every rank's totals since the last flush to the epoch's totals (the same on every rank). */
