@@ -80,6 +80,11 @@ public final class SparkConvNet {
     public static void main(String[] args) {
         Options o = Options.parse(args);
         long start = System.nanoTime();
+        // Spark's INFO lines (a hundred at start-up) stay off the terminal with the slf4j-simple binding of the examples;
+        // a property per logger prefix, read when each logger is made, so before Spark starts
+        for (String prefix : List.of("org.apache.spark", "org.apache.hadoop", "org.sparkproject")) {
+            if (System.getProperty("org.slf4j.simpleLogger.log." + prefix) == null) System.setProperty("org.slf4j.simpleLogger.log." + prefix, "warn");
+        }
         SparkSession spark = SparkSession.builder().master(o.master()).appName("nabla-spark-convnet")
                 .config("spark.ui.enabled", "false").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");

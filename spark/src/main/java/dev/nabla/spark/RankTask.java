@@ -152,7 +152,17 @@ final class RankTask<T> extends AbstractFunction1<Iterator<Partition<T>>, Iterat
                 }
             }
             Path checkpoint = o.checkpoint() == null ? null : Path.of(o.checkpoint());
-            if (checkpoint != null && Files.exists(checkpoint)) resume(checkpoint);
+            if (checkpoint != null && Files.exists(checkpoint)) {
+                resume(checkpoint);
+                // a task of the failed attempt may still have been writing: every rank must have read the same file
+                long[] steps = c.allGather(step), loaded = c.allGather(StateHash.of(model.stateDict()));
+                for (int r = 1; r < world; r++) {
+                    if (steps[r] != steps[0] || loaded[r] != loaded[0]) {
+                        throw new IllegalStateException(where() + ": the ranks read different checkpoints from " + checkpoint + " (steps "
+                                + Arrays.toString(steps) + "); a task of an earlier attempt was still writing it; run again");
+                    }
+                }
+            }
             if (rank == 0) {
                 LOG.info("SparkTrainer: {} ranks, {} steps per epoch of {} samples per rank, {}{}", world, steps, o.batchSize(),
                         o.averageEvery() == 0 ? "gradients averaged every step" : "parameters averaged every " + o.averageEvery() + " steps",
