@@ -54,6 +54,13 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /** Spark is a provided dependency: only dev.nabla.spark (and the examples) may touch it, so a user without Spark never needs it. */
+    @Test void onlyTheSparkPackageDependsOnSpark() {
+        noClasses().that().resideOutsideOfPackages("dev.nabla.spark..", "dev.nabla.examples..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..")
+                .check(MAIN);
+    }
+
     @Test void nothingDependsOnExamples() {
         noClasses().that().resideOutsideOfPackage("dev.nabla.examples..")
                 .should().dependOnClassesThat().resideInAPackage("dev.nabla.examples..")

@@ -160,6 +160,20 @@ class CheckpointFormatTest {
         assertThat(s.nd4jRootState()).isEqualTo(rng.get("nd4jRootState").asLong());
     }
 
+    /** Extra metadata (dev.nabla.spark's batch position) is written beside the checkpoint's own and ignored by load. */
+    @Test void extraMetadataRoundTripsBesideTheCheckpoint() throws Exception {
+        Checkpoint c = Checkpoint.load(trainedCheckpoint("base.safetensors"));
+        Path file = dir.resolve("extra.safetensors");
+        c.save(file, Map.of("nabla.spark.position", "{\"epoch\":1,\"batch\":3}"));
+        assertThat(Safetensors.metadata(file)).containsEntry("nabla.spark.position", "{\"epoch\":1,\"batch\":3}").containsKey(Checkpoint.KEY);
+        Checkpoint back = Checkpoint.load(file);
+        assertThat(back.epoch()).isEqualTo(c.epoch());
+        assertThat(back.model().keySet()).isEqualTo(c.model().keySet());
+        for (String k : c.model().keySet()) assertThat(back.model().get(k).nd()).isEqualTo(c.model().get(k).nd());
+        assertThatThrownBy(() -> c.save(file, Map.of(Checkpoint.KEY, "{}"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not use the key 'nabla.checkpoint'");
+    }
+
     private record Damage(String field, Consumer<ObjectNode> meta, Consumer<Map<String, Tensor>> tensors) {
         static Damage meta(String field, Consumer<ObjectNode> m) { return new Damage(field, m, t -> { }); }
     }

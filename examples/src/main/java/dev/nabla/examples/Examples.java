@@ -11,6 +11,8 @@ public final class Examples {
 
     static {
         add("convnet", ConvNet::main, "the course's MNIST convnet (the main example; --data DIR, --download, --dataset fashion)");
+        // a lambda, not SparkConvNet::main: Spark (a provided dependency) is needed only when this one runs
+        add("spark", args -> SparkConvNet.main(args), "the convnet on Fashion-MNIST in a Spark DataFrame, data-parallel in local[2] (needs Spark: see README)");
         add("protocols", Protocols::main, "evaluation protocols: the convnet over seeds (worst/median/best), model selection with a sealed test set");
         add("kfold", CrossValidationExample::main, "model selection by k-fold cross-validation: K of k-NN on MNIST, per-fold errors, then the sealed test");
         add("regression", Regression::main, "linear regression by gradient descent on the course's blood-pressure table");

@@ -58,8 +58,16 @@ public record Checkpoint(int epoch, Map<String, Tensor> model, Map<String, Objec
     }
 
     /** Writes the checkpoint to {@code file} through a temporary file that is then moved into place. */
+    public void save(Path file) throws IOException { save(file, Map.of()); }
+
+    /**
+     * As {@link #save(Path)}, with more string metadata beside the checkpoint's own, for a loop that keeps more of
+     * its position than the epoch (dev.nabla.spark's trainer: the batch within the epoch). {@link #load} ignores it;
+     * {@link Safetensors#metadata} reads it.
+     */
     @SuppressWarnings("unchecked")
-    public void save(Path file) throws IOException {
+    public void save(Path file, Map<String, String> extraMetadata) throws IOException {
+        if (extraMetadata.containsKey(KEY)) throw new IllegalArgumentException("Checkpoint.save: the extra metadata must not use the key '" + KEY + "'");
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         model.forEach((k, v) -> tensors.put("model." + k, v));
         Map<String, Object> optJson = new LinkedHashMap<>(optimizer);
@@ -97,7 +105,9 @@ public record Checkpoint(int epoch, Map<String, Tensor> model, Map<String, Objec
             hist.add(row);
         }
         meta.put("history", hist);
-        Safetensors.save(tensors, Map.of(KEY, JSON.writeValueAsString(meta)), file);
+        Map<String, String> all = new LinkedHashMap<>(extraMetadata);
+        all.put(KEY, JSON.writeValueAsString(meta));
+        Safetensors.save(tensors, all, file);
     }
 
     /**
