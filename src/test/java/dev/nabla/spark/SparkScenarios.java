@@ -221,7 +221,7 @@ public final class SparkScenarios {
             while (a.hasNext()) {
                 Batch x = a.next(), y = b.next();
                 opt.zeroGrad();
-                F.crossEntropy(m.forward(Tensor.cat(0, x.x(), y.x())), Tensor.cat(0, x.y(), y.y())).backward();
+                F.crossEntropy(m.forward(Tensor.cat(List.of(x.x(), y.x()), 0)), Tensor.cat(List.of(x.y(), y.y()), 0)).backward();
                 opt.step();
             }
         }
