@@ -1,0 +1,84 @@
+package dev.nabla.layers.kernels;
+
+import dev.nabla.api.Function;
+import dev.nabla.api.Nabla;
+import dev.nabla.api.Profiler;
+import dev.nabla.api.Tensor;
+import dev.nabla.layers.BatchNorm2d;
+import dev.nabla.layers.LayerNorm;
+import dev.nabla.api.Module;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Issue 17's normalisation kernels against the versions they replaced (Baseline*, copies kept for this comparison),
+ * forward + backward through Function.apply, and the user's modules (as VsPyTorch's micro workloads), interleaved in one
+ * process; medians in ms.
+ *
+ * <pre>mvn -o -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.layers.kernels.NormProbe -Dexec.args="ROUNDS REPS THREADS [FILTER] [profile,cpu]"</pre>
+ */
+public final class NormProbe {
+    private NormProbe() {}
+
+    private static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private static final Map<String, Runnable> ROWS = new LinkedHashMap<>();
+
+    private static void row(String name, Supplier<Tensor> forward, Tensor x) {
+        Tensor probe = forward.get();
+        Tensor g = Tensor.randn(probe.dtype(), probe.shape());
+        ROWS.put(name, () -> {
+            x.setGrad(null);
+            forward.get().backward(g);
+        });
+    }
+
+    public static void main(String[] args) {
+        int rounds = Integer.parseInt(args[0]), reps = Integer.parseInt(args[1]);
+        Nabla.setNumThreads(Integer.parseInt(args[2]));
+        String filter = args.length > 3 ? args[3] : "";
+        boolean profile = args.length > 4 && args[4].contains("profile"), cpu = args.length > 4 && args[4].contains("cpu");
+        Nabla.manualSeed(0);
+        for (long[] s : new long[][] {{128, 16, 32, 32}, {128, 32, 16, 16}, {128, 64, 8, 8}}) {
+            Tensor x = Tensor.randn(s).requiresGrad_(), w = Tensor.ones(s[1]).requiresGrad_(), b = Tensor.zeros(s[1]).requiresGrad_();
+            String shape = Arrays.toString(s);
+            row("bn " + shape + " new", () -> Function.apply(new BatchNormFunction(true, null, null, 1e-5, true, true), x, w, b), x);
+            row("bn " + shape + " old", () -> Function.apply(new BaselineBatchNorm(true, null, null, 1e-5, true, true), x, w, b), x);
+            Module bn = new BatchNorm2d((int) s[1]).train();
+            row("bn " + shape + " module", () -> bn.forward(x), x);
+        }
+        {
+            Tensor x = Tensor.randn(16, 128, 256).requiresGrad_(), w = Tensor.ones(256).requiresGrad_(), b = Tensor.zeros(256).requiresGrad_();
+            row("ln [16, 128, 256] new", () -> Function.apply(new LayerNormFunction(256, 1e-5, true, true), x, w, b), x);
+            row("ln [16, 128, 256] old", () -> Function.apply(new BaselineLayerNorm(256, 1e-5, true, true), x, w, b), x);
+            Module ln = new LayerNorm(256);
+            row("ln [16, 128, 256] module", () -> ln.forward(x), x);
+        }
+        ROWS.keySet().removeIf(k -> !k.contains(filter));
+        Map<String, List<Double>> times = new LinkedHashMap<>();
+        for (int i = 0; i < 30; i++) for (Runnable r : ROWS.values()) r.run();   // warm-up
+        if (profile) Profiler.enable();
+        for (int round = 0; round < rounds; round++) {
+            for (var e : ROWS.entrySet()) {
+                double best = Double.MAX_VALUE;
+                List<Double> l = times.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+                for (int i = 0; i < reps; i++) {
+                    long t0 = cpu ? MX.getCurrentThreadCpuTime() : System.nanoTime();
+                    e.getValue().run();
+                    l.add(((cpu ? MX.getCurrentThreadCpuTime() : System.nanoTime()) - t0) / 1e6);
+                }
+            }
+        }
+        System.out.printf("NormProbe: %d threads, %d rounds x %d reps, %s ms forward + backward: median, min%n", Nabla.numThreads(), rounds, reps, cpu ? "calling thread's CPU" : "wall");
+        for (var e : times.entrySet()) {
+            List<Double> v = new ArrayList<>(e.getValue());
+            v.sort(null);
+            System.out.printf("%-36s %9.3f %9.3f%n", e.getKey(), v.get(v.size() / 2), v.get(0));
+        }
+        if (profile) System.out.print(Profiler.report());
+    }
+}
