@@ -58,6 +58,19 @@ public final class NormProbe {
             Module ln = new LayerNorm(256);
             row("ln [16, 128, 256] module", () -> ln.forward(x), x);
         }
+        {
+            Tensor x = Tensor.randn(16, 128, 256), g = Tensor.randn(16, 128, 256);
+            org.nd4j.linalg.api.ndarray.INDArray y = x.nd().dup(), dx = x.nd().dup();
+            float[] w = new float[256], b = new float[256];
+            java.util.Arrays.fill(w, 1);
+            double[] mean = new double[2048], rstd = new double[2048], dw = new double[256], db = new double[256];
+            ROWS.put("ln kernel forward", () -> LayerNormF32.forward(dev.nabla.api.Blas.floats(x.nd()), dev.nabla.api.Blas.floats(y), 0, 2048,
+                    256, 1e-5, w, b, mean, rstd));
+            ROWS.put("ln kernel backward", () -> LayerNormF32.backward(dev.nabla.api.Blas.floats(x.nd()), dev.nabla.api.Blas.floats(g.nd()),
+                    dev.nabla.api.Blas.floats(dx), 0, 2048, 256, w, mean, rstd, dw, db));
+            ROWS.put("dup 2MB", () -> dx.dup().close());
+            ROWS.put("copy 2MB heap", () -> dev.nabla.api.Blas.floats(y).put(0, Heap.floats(dx)));
+        }
         ROWS.keySet().removeIf(k -> !k.contains(filter));
         Map<String, List<Double>> times = new LinkedHashMap<>();
         for (int i = 0; i < 30; i++) for (Runnable r : ROWS.values()) r.run();   // warm-up
