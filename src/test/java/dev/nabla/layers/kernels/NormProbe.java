@@ -49,6 +49,19 @@ public final class NormProbe {
             row("bn " + shape + " new", () -> Function.apply(new BatchNormFunction(true, null, null, 1e-5, true, true), x, w, b), x);
             row("bn " + shape + " old", () -> Function.apply(new BaselineBatchNorm(true, null, null, 1e-5, true, true), x, w, b), x);
             Module bn = new BatchNorm2d((int) s[1]).train();
+            {
+                int n = (int) s[0], c = (int) s[1], l = (int) (s[2] * s[3]);
+                BatchNormF32.Blocks blocks = BatchNormF32.Blocks.of(n, c, l);
+                org.nd4j.linalg.api.ndarray.INDArray xa = x.nd(), ga = Tensor.randn(s).nd(), ya = xa.dup();
+                double[] k = new double[c], a = new double[c], d = new double[c];
+                java.util.Arrays.fill(a, 1.5);
+                ROWS.put("bn " + shape + " kernel sums", () -> BatchNormF32.shiftedSums(Mem.floats(xa), blocks, k, new double[c], new double[c]));
+                ROWS.put("bn " + shape + " kernel affine", () -> BatchNormF32.affine(Mem.floats(xa), null, Mem.floats(ya), blocks, a, null, d));
+                ROWS.put("bn " + shape + " kernel gradSums", () -> BatchNormF32.gradSums(Mem.floats(ga), Mem.floats(xa), blocks, k, new double[c], new double[c]));
+                ROWS.put("bn " + shape + " kernel affine2", () -> BatchNormF32.affine(Mem.floats(ga), Mem.floats(xa), Mem.floats(ya), blocks, a, a, d));
+                ROWS.put("bn " + shape + " heap copy", () -> Mem.floats(ya).put(0, Heap.floats(xa)));
+            }
+            ROWS.put("bn " + shape + " dup (memory reference)", () -> x.nd().dup().close());
             row("bn " + shape + " module", () -> bn.forward(x), x);
         }
         {
