@@ -81,6 +81,10 @@ public final class NormProbe {
                     256, 1e-5, w, b, mean, rstd));
             ROWS.put("ln kernel backward", () -> LayerNormF32.backward(dev.nabla.api.Blas.floats(x.nd()), dev.nabla.api.Blas.floats(g.nd()),
                     dev.nabla.api.Blas.floats(dx), 0, 2048, 256, w, mean, rstd, dw, db));
+            ROWS.put("ln kernel forward prev", () -> LayerNormF32Prev.forward(dev.nabla.api.Blas.floats(x.nd()), dev.nabla.api.Blas.floats(y), 0, 2048,
+                    256, 1e-5, w, b, mean, rstd));
+            ROWS.put("ln kernel backward prev", () -> LayerNormF32Prev.backward(dev.nabla.api.Blas.floats(x.nd()), dev.nabla.api.Blas.floats(g.nd()),
+                    dev.nabla.api.Blas.floats(dx), 0, 2048, 256, w, mean, rstd, dw, db));
             ROWS.put("dup 2MB", () -> dx.dup().close());
             ROWS.put("copy 2MB heap", () -> dev.nabla.api.Blas.floats(y).put(0, Heap.floats(dx)));
         }
