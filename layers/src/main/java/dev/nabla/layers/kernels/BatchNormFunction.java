@@ -10,8 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Batch normalisation over dim 1 of [N, C, …] as one op, float32 or float64: inputs x, then the weight [C] and the bias
  * [C] when given. With batch statistics (training) the forward makes one pass for each channel's mean and biased
  * variance and one for y = x·a[c] + b[c]; otherwise it uses the given running statistics. The backward is two passes:
- * per channel Σg and Σg·(x − mean), then dx = a[c]·g + b[c]·x + d[c] (training) or dx = g·w[c]/√(var[c] + ε) (eval).
- * The caller updates the running statistics from {@link #batchMean()} and {@link #batchVar()} (PyTorch's rule: the
+ * per channel Σg and Σg·(x − mean), then dx = a[c]·g + b[c]·x + d[c] (training) or dx = g·w[c]/√(var[c] + ε) (eval);
+ * the weight and bias gradients go straight into the parameters' .grad when they have one. float32 runs in float over
+ * blocks of whole samples ({@link BatchNormF32}) when a sample has at most {@link BatchNormF32#limit()} elements; float64,
+ * and larger samples, per plane ({@link Planes}), the sums in double. The caller updates the running statistics from {@link #batchMean()} and {@link #batchVar()} (PyTorch's rule: the
  * unbiased variance, weighted by the momentum).
  *
  * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
