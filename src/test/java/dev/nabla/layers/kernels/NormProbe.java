@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Issue 17's normalisation kernels against the versions they replaced (Baseline*, copies kept for this comparison),
- * forward + backward through Function.apply, and the user's modules (as VsPyTorch's micro workloads), interleaved in one
- * process; medians in ms.
+ * Issue 17's normalisation kernels at the micro workloads' shapes, interleaved in one process: forward + backward
+ * through Function.apply ("new"), through the user's modules as VsPyTorch's micro workloads ("module"), and each
+ * kernel pass alone with copies for reference. Mode {@code cpu} times by the calling thread's CPU clock (meant for
+ * one thread on a loaded machine; tools/bench/norm_cpu_torch.py times PyTorch the same way); medians and minima in ms.
  *
  * <pre>mvn -o -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.layers.kernels.NormProbe -Dexec.args="ROUNDS REPS THREADS [FILTER] [profile,cpu]"</pre>
  */
@@ -47,7 +48,6 @@ public final class NormProbe {
             Tensor x = Tensor.randn(s).requiresGrad_(), w = Tensor.ones(s[1]).requiresGrad_(), b = Tensor.zeros(s[1]).requiresGrad_();
             String shape = Arrays.toString(s);
             row("bn " + shape + " new", () -> Function.apply(new BatchNormFunction(true, null, null, 1e-5, true, true), x, w, b), x);
-            row("bn " + shape + " old", () -> Function.apply(new BaselineBatchNorm(true, null, null, 1e-5, true, true), x, w, b), x);
             Module bn = new BatchNorm2d((int) s[1]).train();
             {
                 int n = (int) s[0], c = (int) s[1], l = (int) (s[2] * s[3]);
@@ -67,7 +67,6 @@ public final class NormProbe {
         {
             Tensor x = Tensor.randn(16, 128, 256).requiresGrad_(), w = Tensor.ones(256).requiresGrad_(), b = Tensor.zeros(256).requiresGrad_();
             row("ln [16, 128, 256] new", () -> Function.apply(new LayerNormFunction(256, 1e-5, true, true), x, w, b), x);
-            row("ln [16, 128, 256] old", () -> Function.apply(new BaselineLayerNorm(256, 1e-5, true, true), x, w, b), x);
             Module ln = new LayerNorm(256);
             row("ln [16, 128, 256] module", () -> ln.forward(x), x);
         }
@@ -80,10 +79,6 @@ public final class NormProbe {
             ROWS.put("ln kernel forward", () -> LayerNormF32.forward(dev.nabla.api.Blas.floats(x.nd()), dev.nabla.api.Blas.floats(y), 0, 2048,
                     256, 1e-5, w, b, mean, rstd));
             ROWS.put("ln kernel backward", () -> LayerNormF32.backward(dev.nabla.api.Blas.floats(x.nd()), dev.nabla.api.Blas.floats(g.nd()),
-                    dev.nabla.api.Blas.floats(dx), 0, 2048, 256, w, mean, rstd, dw, db));
-            ROWS.put("ln kernel forward prev", () -> LayerNormF32Prev.forward(dev.nabla.api.Blas.floats(x.nd()), dev.nabla.api.Blas.floats(y), 0, 2048,
-                    256, 1e-5, w, b, mean, rstd));
-            ROWS.put("ln kernel backward prev", () -> LayerNormF32Prev.backward(dev.nabla.api.Blas.floats(x.nd()), dev.nabla.api.Blas.floats(g.nd()),
                     dev.nabla.api.Blas.floats(dx), 0, 2048, 256, w, mean, rstd, dw, db));
             ROWS.put("dup 2MB", () -> dx.dup().close());
             ROWS.put("copy 2MB heap", () -> dev.nabla.api.Blas.floats(y).put(0, Heap.floats(dx)));
