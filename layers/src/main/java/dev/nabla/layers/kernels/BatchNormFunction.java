@@ -5,14 +5,15 @@ import dev.nabla.api.Function;
 import dev.nabla.api.Pool;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batch normalisation over dim 1 of [N, C, …] as one op, float32 or float64: inputs x, then the weight [C] and the bias
  * [C] when given. With batch statistics (training) the forward makes one pass for each channel's mean and biased
  * variance and one for y = x·a[c] + b[c]; otherwise it uses the given running statistics. The backward is two passes:
- * per channel Σg and Σg·(x − mean), then dx = a[c]·g + b[c]·x + d[c] (training) or dx = g·w[c]/√(var[c] + ε) (eval).
- * The caller updates the running statistics from {@link #batchMean()} and {@link #batchVar()} (PyTorch's rule: the
+ * per channel Σg and Σg·(x − mean), then dx = a[c]·g + b[c]·x + d[c] (training) or dx = g·w[c]/√(var[c] + ε) (eval);
+ * the weight and bias gradients go straight into the parameters' .grad when they have one. float32 runs in float over
+ * blocks of whole samples ({@link BatchNormF32}) when a sample has at most {@link BatchNormF32#limit()} elements; float64,
+ * and larger samples, per plane ({@link Planes}), the sums in double. The caller updates the running statistics from {@link #batchMean()} and {@link #batchVar()} (PyTorch's rule: the
  * unbiased variance, weighted by the momentum).
  *
  * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
@@ -24,6 +25,7 @@ public final class BatchNormFunction extends Function {
     private final boolean weight, bias;
     private int n, c, l;
     private double[] mean, var, invstd;
+    private BatchNormF32.Blocks blocks;   // the float32 kernel's layout, or null (Planes)
 
     /**
      * {@code batchStats}: normalise by the batch's statistics (else by {@code runningMean}, {@code runningVar}, which are
@@ -55,24 +57,36 @@ public final class BatchNormFunction extends Function {
         n = (int) x.size(0);
         c = (int) x.size(1);
         l = (int) (x.length() / ((long) n * c));
+        blocks = x.dataType() == DataType.FLOAT && BatchNormF32.applies(c, l) ? BatchNormF32.Blocks.of(n, c, l) : null;
         if (batchStats) {
             statistics(x);
         } else {
-            mean = runningMean.castTo(DataType.DOUBLE).toDoubleVector();
-            var = runningVar.castTo(DataType.DOUBLE).toDoubleVector();
+            mean = vector(runningMean);
+            var = vector(runningVar);
         }
         invstd = new double[c];
         for (int i = 0; i < c; i++) invstd[i] = 1 / Math.sqrt(var[i] + eps);
-        double[] w = weight ? in[1].castTo(DataType.DOUBLE).toDoubleVector() : null;
-        double[] b = bias ? in[weight ? 2 : 1].castTo(DataType.DOUBLE).toDoubleVector() : null;
+        double[] w = weight ? vector(in[1]) : null;
+        double[] b = bias ? vector(in[weight ? 2 : 1]) : null;
         double[] scale = new double[c], shift = new double[c];
         for (int i = 0; i < c; i++) {
             scale[i] = (w == null ? 1 : w[i]) * invstd[i];
             shift[i] = (b == null ? 0 : b[i]) - mean[i] * scale[i];
         }
         INDArray y = Pool.uninitialized(x.dataType(), x.shape());
-        Planes.affine(x, null, y, n * c, l, c, scale, null, shift);
+        if (blocks != null) BatchNormF32.affine(Blas.floats(x), null, Blas.floats(y), blocks, scale, null, shift);
+        else Planes.affine(x, null, y, n * c, l, c, scale, null, shift);
         return y;
+    }
+
+    /** A float32 or float64 vector's values in double (no ND4J op: a bulk copy). */
+    private static double[] vector(INDArray a) {
+        if (a.dataType() == DataType.DOUBLE) return Heap.doubles(a);
+        if (a.dataType() != DataType.FLOAT) return a.castTo(DataType.DOUBLE).toDoubleVector();
+        float[] f = Heap.floats(a);
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
     }
 
     /** mean and biased var per channel, from per-plane sums shifted by the channel's first value. */
@@ -86,14 +100,16 @@ public final class BatchNormFunction extends Function {
             java.nio.DoubleBuffer xb = Mem.doubles(x);
             for (int ch = 0; ch < c; ch++) k[ch] = xb.get(ch * l);
         }
-        double[] s = new double[planes], q = new double[planes];
-        Planes.shiftedSums(x, planes, l, c, k, s, q);
+        double[] s = new double[blocks != null ? c : planes], q = new double[s.length];
+        if (blocks != null) BatchNormF32.shiftedSums(Mem.floats(x), blocks, k, s, q);
+        else Planes.shiftedSums(x, planes, l, c, k, s, q);
         mean = new double[c];
         var = new double[c];
         double m = (double) n * l;
+        int terms = blocks != null ? 1 : n;
         for (int ch = 0; ch < c; ch++) {
             double sc = 0, qc = 0;
-            for (int i = 0; i < n; i++) { sc += s[i * c + ch]; qc += q[i * c + ch]; }
+            for (int i = 0; i < terms; i++) { sc += s[i * c + ch]; qc += q[i * c + ch]; }
             double d = sc / m;
             mean[ch] = k[ch] + d;
             var[ch] = Math.max(0, qc / m - d * d);
@@ -103,18 +119,20 @@ public final class BatchNormFunction extends Function {
     @Override protected INDArray[] backward(INDArray gOut) {
         INDArray g = Blas.denseC(gOut.dataType() == input(0).dataType() ? gOut : gOut.castTo(input(0).dataType()));
         boolean dxNeeded = needsGrad(0), dwNeeded = weight && needsGrad(1), dbNeeded = bias && needsGrad(weight ? 2 : 1);
-        double[] w = weight ? input(1).castTo(DataType.DOUBLE).toDoubleVector() : null;
+        double[] w = weight ? vector(input(1)) : null;
         INDArray x = Blas.denseC(input(0));
         int planes = n * c;
         double[] sg = null, sgx = null;   // per channel Σ g, Σ g·(x − mean)
         if (batchStats || dwNeeded || dbNeeded) {
-            double[] s = new double[planes], t = new double[planes];
-            Planes.gradSums(g, x, planes, l, c, mean, s, t);
+            double[] s = new double[blocks != null ? c : planes], t = new double[s.length];
+            if (blocks != null) BatchNormF32.gradSums(Mem.floats(g), Mem.floats(x), blocks, mean, s, t);
+            else Planes.gradSums(g, x, planes, l, c, mean, s, t);
             sg = new double[c];
             sgx = new double[c];
+            int terms = blocks != null ? 1 : n;
             for (int ch = 0; ch < c; ch++) {
                 double a = 0, b = 0;
-                for (int i = 0; i < n; i++) { a += s[i * c + ch]; b += t[i * c + ch]; }
+                for (int i = 0; i < terms; i++) { a += s[i * c + ch]; b += t[i * c + ch]; }
                 sg[ch] = a;
                 sgx[ch] = b;
             }
@@ -132,19 +150,48 @@ public final class BatchNormFunction extends Function {
                     d[ch] = -a[ch] * sg[ch] / m - bx[ch] * mean[ch];
                 }
             }
-            Planes.affine(g, batchStats ? x : null, dx, planes, l, c, a, bx, d);
+            if (blocks != null) {
+                BatchNormF32.affine(Mem.floats(g), batchStats ? Mem.floats(x) : null, Mem.floats(dx), blocks, a, bx, d);
+            } else {
+                Planes.affine(g, batchStats ? x : null, dx, planes, l, c, a, bx, d);
+            }
         }
         INDArray dw = null, db = null;
         if (dwNeeded) {
             double[] v = new double[c];
             for (int ch = 0; ch < c; ch++) v[ch] = sgx[ch] * invstd[ch];
-            dw = Nd4j.createFromArray(v).castTo(x.dataType());
+            dw = paramGrad(1, v, x.dataType());
         }
-        if (dbNeeded) db = Nd4j.createFromArray(sg.clone()).castTo(x.dataType());
+        if (dbNeeded) db = paramGrad(weight ? 2 : 1, sg, x.dataType());
         if (weight && bias) return new INDArray[] {dx, dw, db};
         if (weight) return new INDArray[] {dx, dw};
         if (bias) return new INDArray[] {dx, db};
         return new INDArray[] {dx};
+    }
+
+    /**
+     * Parameter input {@code i}'s gradient: added (or written, after a zeroGrad) straight into its .grad when that can be
+     * done in place (null returned), else a new array.
+     */
+    private INDArray paramGrad(int i, double[] v, DataType type) {
+        long[] shape = inputShape(i);
+        if (type == DataType.FLOAT) {
+            float[] f = new float[v.length];
+            for (int j = 0; j < v.length; j++) f[j] = (float) v[j];
+            if (gradInPlace(i, shape, (target, beta) -> {
+                java.nio.FloatBuffer tb = Blas.floats(target);
+                if (beta != 0) for (int j = 0; j < f.length; j++) f[j] += tb.get(j);
+                tb.put(0, f);
+            })) return null;
+            return Heap.array(f, shape);
+        }
+        double[] d = v.clone();
+        if (gradInPlace(i, shape, (target, beta) -> {
+            java.nio.DoubleBuffer tb = Mem.doubles(target);
+            if (beta != 0) for (int j = 0; j < d.length; j++) d[j] += tb.get(j);
+            tb.put(0, d);
+        })) return null;
+        return Heap.array(d, shape);
     }
 
     @Override protected String profileName() { return "BatchNorm " + (batchStats ? "(batch statistics)" : "(running statistics)"); }

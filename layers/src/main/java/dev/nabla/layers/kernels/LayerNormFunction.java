@@ -8,10 +8,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Layer normalisation over the last dimensions as one op, float32 or float64, computed in double: inputs x [*, D…],
- * then the weight and the bias [D…] when given. Each row of D elements is read once (rows up to the chunk stay on the
- * heap for both passes): mean and biased variance, then y = (x − mean)·rstd·w + b. The backward per row:
- * dx = rstd·(g·w − mean(g·w) − x̂·mean(g·w·x̂)), and dw = Σ g·x̂, db = Σ g over the rows. Rows split over the threads.
+ * Layer normalisation over the last dimensions as one op, float32 (computed in float, {@link LayerNormF32}) or float64
+ * (computed in double): inputs x [*, D…], then the weight and the bias [D…] when given. Each row of D elements is read
+ * once (rows up to the chunk stay on the heap for both passes): mean and biased variance, then
+ * y = (x − mean)·rstd·w + b. The backward per row: dx = rstd·(g·w − mean(g·w) − x̂·mean(g·w·x̂)), and dw = Σ g·x̂,
+ * db = Σ g over the rows, written straight into the parameters' .grad when they have one. Rows split over the threads.
  *
  * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
@@ -39,6 +40,7 @@ public final class LayerNormFunction extends Function {
 
     @Override protected INDArray forward(INDArray... in) {
         INDArray x = Blas.denseC(in[0]);
+        if (x.dataType() == DataType.FLOAT) return forward32(x, in);
         int rows = (int) (x.length() / d);
         double[] w = weight ? vector(in[1]) : null, b = bias ? vector(in[weight ? 2 : 1]) : null;
         mean = new double[rows];
@@ -91,9 +93,72 @@ public final class LayerNormFunction extends Function {
         return y;
     }
 
+    private INDArray forward32(INDArray x, INDArray[] in) {
+        int rows = (int) (x.length() / d);
+        float[] w = weight ? Heap.floats(in[1]) : filled(1), b = bias ? Heap.floats(in[weight ? 2 : 1]) : filled(0);
+        mean = new double[rows];
+        rstd = new double[rows];
+        INDArray y = Pool.uninitialized(DataType.FLOAT, x.shape());
+        int parts = Blas.parts(x.length(), Planes.MIN_PER_PART);
+        Blas.parallel(parts, part -> LayerNormF32.forward(Blas.floats(x), Blas.floats(y), (int) ((long) rows * part / parts),
+                (int) ((long) rows * (part + 1) / parts), d, eps, w, b, mean, rstd));
+        return y;
+    }
+
+    private float[] filled(float v) {
+        float[] a = new float[d];
+        if (v != 0) java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    private INDArray[] backward32(INDArray x, INDArray g) {
+        int rows = (int) (x.length() / d);
+        float[] w = weight ? Heap.floats(input(1)) : filled(1);
+        boolean dxNeeded = needsGrad(0), dwNeeded = weight && needsGrad(1), dbNeeded = bias && needsGrad(weight ? 2 : 1);
+        INDArray dx = dxNeeded ? Pool.uninitialized(DataType.FLOAT, x.shape()) : null;
+        int parts = Blas.parts(x.length(), Planes.MIN_PER_PART);
+        double[][] dwPart = new double[parts][], dbPart = new double[parts][];
+        Blas.parallel(parts, part -> {
+            double[] dw = dwNeeded ? new double[d] : null, db = dbNeeded ? new double[d] : null;
+            LayerNormF32.backward(Blas.floats(x), Blas.floats(g), dx == null ? null : Blas.floats(dx), (int) ((long) rows * part / parts),
+                    (int) ((long) rows * (part + 1) / parts), d, w, mean, rstd, dw, db);
+            dwPart[part] = dw;
+            dbPart[part] = db;
+        });
+        INDArray dW = dwNeeded ? paramGrad(1, dwPart) : null;
+        INDArray dB = dbNeeded ? paramGrad(weight ? 2 : 1, dbPart) : null;
+        return grads(dx, dW, dB);
+    }
+
+    /**
+     * The gradient of parameter input {@code i} from per-part sums: written into its .grad when that can be done in
+     * place (null returned), else a new array.
+     */
+    private INDArray paramGrad(int i, double[][] parts) {
+        double[] t = parts[0];
+        for (int p = 1; p < parts.length; p++) for (int j = 0; j < t.length; j++) t[j] += parts[p][j];
+        float[] v = new float[t.length];
+        for (int j = 0; j < t.length; j++) v[j] = (float) t[j];
+        long[] shape = inputShape(i);
+        if (gradInPlace(i, shape, (target, beta) -> {
+            java.nio.FloatBuffer tb = Blas.floats(target);
+            if (beta != 0) for (int j = 0; j < v.length; j++) v[j] += tb.get(j);
+            tb.put(0, v);
+        })) return null;
+        return Heap.array(v, shape);
+    }
+
+    private INDArray[] grads(INDArray dx, INDArray dW, INDArray dB) {
+        if (weight && bias) return new INDArray[] {dx, dW, dB};
+        if (weight) return new INDArray[] {dx, dW};
+        if (bias) return new INDArray[] {dx, dB};
+        return new INDArray[] {dx};
+    }
+
     @Override protected INDArray[] backward(INDArray gOut) {
         INDArray x = Blas.denseC(input(0));
         INDArray g = Blas.denseC(gOut.dataType() == x.dataType() ? gOut : gOut.castTo(x.dataType()));
+        if (x.dataType() == DataType.FLOAT) return backward32(x, g);
         int rows = (int) (x.length() / d);
         double[] w = weight ? vector(input(1)) : null;
         boolean dxNeeded = needsGrad(0), dwNeeded = weight && needsGrad(1), dbNeeded = bias && needsGrad(weight ? 2 : 1);
@@ -136,10 +201,7 @@ public final class LayerNormFunction extends Function {
         });
         INDArray dW = dwNeeded ? sum(dwPart, x.dataType(), input(1).shape()) : null;
         INDArray dB = dbNeeded ? sum(dbPart, x.dataType(), input(weight ? 2 : 1).shape()) : null;
-        if (weight && bias) return new INDArray[] {dx, dW, dB};
-        if (weight) return new INDArray[] {dx, dW};
-        if (bias) return new INDArray[] {dx, dB};
-        return new INDArray[] {dx};
+        return grads(dx, dW, dB);
     }
 
     private static INDArray sum(double[][] parts, DataType type, long[] shape) {
