@@ -85,6 +85,27 @@ class AutogradTest {
         assertThat(x.mul(2).requiresGrad()).isTrue();
     }
 
+    @Test void aLeafsFirstGradientIsItsOwnArrayEvenWhenTakenOverFromTheTape() {
+        Tensor a = Tensor.randn(64, 256).requiresGrad_(), b = Tensor.randn(64, 256).requiresGrad_();
+        a.add(b).mul(2).sum().backward();            // the same gradient array reaches both leaves
+        a.grad().fill_(7);
+        assertThat(b.grad().toDoubleArray()).containsOnly(2.0);
+        Tensor x = Tensor.randn(128, 128).requiresGrad_();
+        Tensor w = Tensor.randn(128, 128);
+        Tensor y = x.matmul(w);
+        y.sum().backward(null, true);
+        double[] first = x.grad().toDoubleArray();
+        y.sum().backward();                          // accumulates into the adopted array
+        double[] twice = x.grad().toDoubleArray();
+        for (int i = 0; i < first.length; i++) assertThat(twice[i]).isCloseTo(2 * first[i], within(1e-4));
+        x.grad().zero_();
+        assertThat(w.toDoubleArray()).doesNotContain(Double.NaN);
+        Tensor again = x.matmul(w);
+        again.sum().backward();
+        double[] fresh = x.grad().toDoubleArray();
+        for (int i = 0; i < first.length; i++) assertThat(fresh[i]).isCloseTo(first[i], within(1e-4));
+    }
+
     @Test void noGradIsPerThread() throws Exception {
         try (var g = Grad.disabled()) {
             boolean[] other = new boolean[1];

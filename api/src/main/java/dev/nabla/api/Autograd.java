@@ -90,7 +90,11 @@ final class Autograd {
                     }
                     Function next = f.edge(i);   // the function that made this input when f was recorded
                     if (next == null) {
-                        if (in.requiresGrad()) in.accumulateGrad(gi);     // copies or adds into the leaf's own .grad
+                        if (in.requiresGrad()) {
+                            // the leaf takes an array only this walk holds over as its first .grad (no copy), else copies or adds
+                            if (owned.contains(gi) && in.adoptGrad(gi)) owned.remove(gi);
+                            else in.accumulateGrad(gi);
+                        }
                         free(owned, gi);
                     } else if (next.outputCount() == 1) {
                         grads.put(next, accumulate(owned, grads.get(next), gi));

@@ -504,6 +504,20 @@ public class Tensor {
         return p;
     }
 
+    /**
+     * Takes {@code g} over as this tensor's first gradient, as PyTorch's AccumulateGrad steals a buffer nobody else
+     * holds: only when there is no .grad yet and g is a dense C-order array of this tensor's dtype and shape that the
+     * caller owns alone (the backward walk's own gradient arrays). Returns whether it did.
+     */
+    boolean adoptGrad(INDArray g) {
+        if (grad != null || g.isView() || g.ordering() != 'c' || g.dataType() != data.dataType() || !Blas.dense(g)
+                || !Arrays.equals(g.shape(), data.shape()) || sharesStorage(g, data)) {
+            return false;
+        }
+        grad = new Tensor(g);
+        return true;
+    }
+
     void accumulateGrad(INDArray g) {
         if (grad == null) {
             grad = new Tensor(g.dataType() == data.dataType() ? g.dup('c') : g.castTo(data.dataType()));
