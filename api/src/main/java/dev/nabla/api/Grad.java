@@ -26,28 +26,22 @@ public final class Grad implements AutoCloseable {
      * Runs {@code body} with recording disabled on this thread and returns its result, as {@code with torch.no_grad():}
      * (the lambda form of {@link #disabled()}, which {@code -Xlint:try} does not flag as an unused resource).
      */
-    public static <T> T noGrad(java.util.function.Supplier<T> body) {
-        Grad g = disabled();
-        try {
-            return body.get();
-        } finally {
-            g.close();
-        }
-    }
+    public static <T> T noGrad(java.util.function.Supplier<T> body) { return with(false, body); }
 
     /** Runs {@code body} with recording disabled on this thread. */
     public static void noGrad(Runnable body) {
-        Grad g = disabled();
-        try {
+        with(false, () -> {
             body.run();
-        } finally {
-            g.close();
-        }
+            return null;
+        });
     }
 
     /** Runs {@code body} with recording enabled on this thread (inside a disabled scope) and returns its result. */
-    public static <T> T enableGrad(java.util.function.Supplier<T> body) {
-        Grad g = enabled();
+    public static <T> T enableGrad(java.util.function.Supplier<T> body) { return with(true, body); }
+
+    /** {@code body} with recording on or off, the previous state restored however it ends. */
+    private static <T> T with(boolean enabled, java.util.function.Supplier<T> body) {
+        Grad g = new Grad(enabled);
         try {
             return body.get();
         } finally {
