@@ -176,22 +176,11 @@ public final class BatchNormFunction extends Function {
     private INDArray paramGrad(int i, double[] v, DataType type) {
         long[] shape = inputShape(i);
         if (type == DataType.FLOAT) {
-            float[] f = new float[v.length];
-            for (int j = 0; j < v.length; j++) f[j] = (float) v[j];
-            if (gradInPlace(i, shape, (target, beta) -> {
-                java.nio.FloatBuffer tb = Blas.floats(target);
-                if (beta != 0) for (int j = 0; j < f.length; j++) f[j] += tb.get(j);
-                tb.put(0, f);
-            })) return null;
-            return Heap.array(f, shape);
+            float[] f = Heap.narrow(v);
+            return gradInPlace(i, shape, (target, beta) -> Heap.writeGrad(target, beta, f)) ? null : Heap.array(f, shape);
         }
         double[] d = v.clone();
-        if (gradInPlace(i, shape, (target, beta) -> {
-            java.nio.DoubleBuffer tb = Mem.doubles(target);
-            if (beta != 0) for (int j = 0; j < d.length; j++) d[j] += tb.get(j);
-            tb.put(0, d);
-        })) return null;
-        return Heap.array(d, shape);
+        return gradInPlace(i, shape, (target, beta) -> Heap.writeGrad(target, beta, d)) ? null : Heap.array(d, shape);
     }
 
     @Override protected String profileName() { return "BatchNorm " + (batchStats ? "(batch statistics)" : "(running statistics)"); }

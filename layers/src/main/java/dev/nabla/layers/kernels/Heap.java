@@ -32,6 +32,30 @@ final class Heap {
         return out;
     }
 
+    /** {@code v} rounded to float32. */
+    static float[] narrow(double[] v) {
+        float[] f = new float[v.length];
+        for (int j = 0; j < v.length; j++) f[j] = (float) v[j];
+        return f;
+    }
+
+    /**
+     * Writes {@code v} into a dense gradient array (beta 0: overwrite) or adds it (beta 1), for a {@code gradInPlace}
+     * writer; {@code v} is used as scratch.
+     */
+    static void writeGrad(INDArray target, float beta, float[] v) {
+        java.nio.FloatBuffer tb = Mem.floats(target);
+        if (beta != 0) for (int j = 0; j < v.length; j++) v[j] += tb.get(j);
+        tb.put(0, v);
+    }
+
+    /** The float64 form of {@link #writeGrad(INDArray, float, float[])}. */
+    static void writeGrad(INDArray target, float beta, double[] v) {
+        java.nio.DoubleBuffer tb = Mem.doubles(target);
+        if (beta != 0) for (int j = 0; j < v.length; j++) v[j] += tb.get(j);
+        tb.put(0, v);
+    }
+
     /** A new float32 array of the given shape holding {@code data}. */
     static INDArray array(float[] data, long... shape) {
         INDArray r = Nd4j.createUninitialized(DataType.FLOAT, shape);

@@ -137,15 +137,9 @@ public final class LayerNormFunction extends Function {
     private INDArray paramGrad(int i, double[][] parts) {
         double[] t = parts[0];
         for (int p = 1; p < parts.length; p++) for (int j = 0; j < t.length; j++) t[j] += parts[p][j];
-        float[] v = new float[t.length];
-        for (int j = 0; j < t.length; j++) v[j] = (float) t[j];
+        float[] v = Heap.narrow(t);
         long[] shape = inputShape(i);
-        if (gradInPlace(i, shape, (target, beta) -> {
-            java.nio.FloatBuffer tb = Blas.floats(target);
-            if (beta != 0) for (int j = 0; j < v.length; j++) v[j] += tb.get(j);
-            tb.put(0, v);
-        })) return null;
-        return Heap.array(v, shape);
+        return gradInPlace(i, shape, (target, beta) -> Heap.writeGrad(target, beta, v)) ? null : Heap.array(v, shape);
     }
 
     private INDArray[] grads(INDArray dx, INDArray dW, INDArray dB) {
