@@ -58,4 +58,39 @@ class OffHeapGovernorTest {
             Nabla.setGcThreshold(saved);
         }
     }
+
+    /** Rent or buy: collect once the misses since the last collection would cost more than patience collections. */
+    @Test void collectsBeforeAMissOnceTheMissesWouldCostMoreThanPatienceCollections() {
+        long ms = 1_000_000L;
+        assertThat(OffHeapGovernor.worthCollecting(0, 11 * ms, 6 * ms, 1)).as("one 11 ms miss against a 6 ms collection").isTrue();
+        assertThat(OffHeapGovernor.worthCollecting(0, 11 * ms, 6 * ms, 2)).as("patience 2: the first miss is bought").isFalse();
+        assertThat(OffHeapGovernor.worthCollecting(11 * ms, 11 * ms, 6 * ms, 2)).as("the second is not").isTrue();
+        assertThat(OffHeapGovernor.worthCollecting(0, 0.5 * ms, 6 * ms, 1)).as("cheap fresh memory (bare metal)").isFalse();
+        assertThat(OffHeapGovernor.worthCollecting(5 * ms, 0, 6 * ms, 1)).as("no cost measured yet: never").isFalse();
+    }
+
+    @Test void patienceGrowsWhenCollectionsAreUselessOrTooFrequentAndFallsBackWhenRare() {
+        long ms = 1_000_000L, limit = 256 * MB;
+        assertThat(OffHeapGovernor.nextPatience(1, false, 1000 * ms, 6 * ms, 0, limit)).as("gave back too little").isEqualTo(2);
+        assertThat(OffHeapGovernor.nextPatience(64, false, 1000 * ms, 6 * ms, 0, limit)).as("capped").isEqualTo(64);
+        assertThat(OffHeapGovernor.nextPatience(1, true, 60 * ms, 6 * ms, 40 * MB, limit)).as("10% of the time in collections").isEqualTo(2);
+        assertThat(OffHeapGovernor.nextPatience(16, true, 60 * ms, 6 * ms, 40 * MB, limit)).as("capped").isEqualTo(16);
+        assertThat(OffHeapGovernor.nextPatience(5, true, 60 * ms, 6 * ms, 200 * MB, limit)).as("the pool holds half its limit").isEqualTo(1);
+        assertThat(OffHeapGovernor.nextPatience(5, true, 200 * ms, 6 * ms, 40 * MB, limit)).as("3% of the time").isEqualTo(1);
+    }
+
+    @Test void noCollectionBeforeAMissWhenCollectionsAreOffOrNothingLentCouldServe() {
+        long saved = Nabla.gcThreshold();
+        try {
+            OffHeapGovernor.missed(MB, 1_000_000_000L);   // a very slow fresh MB
+            Nabla.setGcThreshold(0);
+            assertThat(OffHeapGovernor.collectBeforeMiss(MB, 100 * MB)).as("collections off").isFalse();
+            Nabla.setGcThreshold(saved);
+            assertThat(OffHeapGovernor.collectBeforeMiss(MB, MB / 2)).as("less lent than asked for").isFalse();
+            assertThat(OffHeapGovernor.collectBeforeMiss(MB, 100 * MB)).isTrue();
+        } finally {
+            Nabla.setGcThreshold(saved);
+            OffHeapGovernor.resetCosts();
+        }
+    }
 }

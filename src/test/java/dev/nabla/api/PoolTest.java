@@ -72,4 +72,24 @@ class PoolTest {
         assertThat(Pool.uninitialized(DataType.DOUBLE, 8, N / 8).shape()).containsExactly(8, N / 8);
         assertThat(Nd4j.createUninitialized(DataType.FLOAT, N)).isNotNull();
     }
+
+    /**
+     * When fresh memory is dear, the pool collects before a miss and hands out the block of an array nobody can reach:
+     * no explicit collection by the caller, unlike the test above.
+     */
+    @Test void aMissThatWouldCostMoreThanACollectionCollectsAndReusesADeadBlock() {
+        long n = (4L << 20) / 4 + 1234;   // a size no other test asks for
+        long hitsBefore = Pool.stats()[3];
+        try {
+            for (int attempt = 0; attempt < 10 && Pool.stats()[3] == hitsBefore; attempt++) {
+                OffHeapGovernor.missed(n * 4, 1_000_000_000L);   // as if fresh memory cost 1 s: a collection is always cheaper
+                Pool.uninitialized(DataType.FLOAT, n).assign(1);   // lent, then unreachable
+                Pool.uninitialized(DataType.FLOAT, n).assign(2);   // a miss: the pool collects and takes the first one back
+            }
+            assertThat(Pool.stats()[3] - hitsBefore).as("the dead array's block was reused without a caller's collection").isPositive();
+            assertThat(OffHeapGovernor.missState()[0]).as("misses counted anew after the collection").isLessThan(1_000_000_000L);
+        } finally {
+            OffHeapGovernor.resetCosts();
+        }
+    }
 }

@@ -84,9 +84,12 @@ public final class Pool {
                 hits++;
             }
         }
+        if (b == null && OffHeapGovernor.collectBeforeMiss(bytes, lentBytes())) b = collectAndRetake(bytes);
         if (b == null) {
             if (!trimmerStarted && TRIM_MILLIS > 0) startTrimmer();
+            long t0 = System.nanoTime();
             INDArray owner = Nd4j.createUninitialized(DataType.BYTE, bytes);
+            OffHeapGovernor.missed(bytes, System.nanoTime() - t0);
             b = new Block(owner, owner.data().address(), bytes);
             synchronized (Pool.class) { misses++; }
         }
@@ -103,6 +106,42 @@ public final class Pool {
             lentBytes += bytes;
         }
         return a;
+    }
+
+    private static synchronized long lentBytes() { return lentBytes; }
+
+    /** Longest wait, after a collection, for the first of the blocks it found dead to come back. */
+    private static final long RETURN_WAIT_MILLIS = 2;
+
+    /**
+     * Collects, waits briefly for the blocks the collector found dead (the JVM queues their references on a thread
+     * of its own), and takes a block of {@code bytes} if one came back; tells the governor what the collection cost
+     * and whether it brought back at least {@code bytes}.
+     */
+    private static Block collectAndRetake(long bytes) {
+        long lentBefore = lentBytes(), t0 = System.nanoTime();
+        System.gc();
+        Reference<? extends DataBuffer> first = null;
+        try {
+            first = QUEUE.remove(RETURN_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Block b;
+        long back;
+        synchronized (Pool.class) {
+            if (first != null) giveBack(first);
+            drain();
+            back = lentBefore - lentBytes;
+            ArrayDeque<Block> q = IDLE.get(bytes);
+            b = q == null ? null : q.pollLast();
+            if (b != null) {
+                idleBytes -= bytes;
+                hits++;
+            }
+        }
+        OffHeapGovernor.collected(System.nanoTime() - t0, back >= bytes, back);
+        return b;
     }
 
     /** Whether the pool is on ({@code -Dnabla.noPool=true} turns it off). */

@@ -22,7 +22,8 @@ package dev.nabla.api;
  *   <tr><td>{@value #MALLOC_TRIM}</td><td>{@code true}</td><td>{@code false}: the pool's trimmer does not call glibc's
  *       {@code malloc_trim}</td><td></td></tr>
  *   <tr><td>{@value #GC_THRESHOLD_BYTES}</td><td>64 MB</td><td>a collection is asked for after this many bytes of ND4J
- *       arrays allocated by ops (0: off)</td><td>{@link Nabla#setGcThreshold}</td></tr>
+ *       arrays allocated by ops, and before the pool takes memory fresh from the system when that would cost more
+ *       than a collection (measured as the program runs: {@code OffHeapGovernor}); 0: neither</td><td>{@link Nabla#setGcThreshold}</td></tr>
  *   <tr><td>{@value #SPIN_MICROS}</td><td>200</td><td>how long an idle worker thread spins before it sleeps (read after
  *       each job)</td><td></td></tr>
  *   <tr><td>{@value #NO_MKL}</td><td>{@code false}</td><td>{@code true}: OpenBLAS even when Intel MKL's
