@@ -46,8 +46,20 @@ import java.util.Random;
 final class DjlPeer extends PeerWorker {
     private final Engine engine;
 
+    /**
+     * Fashion-MNIST, normalised by the harness's mean and std: images [n·784] and labels [n], in this peer only (as the
+     * Python peer holds its float tensors); the Nabla peer reads the same files through its own {@code FashionMnist}.
+     */
+    final float[] trainX, testX;
+    final int[] trainY, testY;
+
     DjlPeer(Path data, double mean, double std, int threads) throws IOException {
         super(data, mean, std, threads);
+        Path d = data.resolve("fashion-mnist");
+        trainX = normalise(idx(d.resolve("train-images-idx3-ubyte.gz")), mean, std);
+        trainY = labels(idx(d.resolve("train-labels-idx1-ubyte.gz")));
+        testX = normalise(idx(d.resolve("t10k-images-idx3-ubyte.gz")), mean, std);
+        testY = labels(idx(d.resolve("t10k-labels-idx1-ubyte.gz")));
         engine = Engine.getEngine("PyTorch");
     }
 

@@ -23,9 +23,6 @@ import java.util.zip.GZIPInputStream;
  * log there; stdout is kept for the protocol.
  */
 abstract class PeerWorker {
-    /** Fashion-MNIST, normalised by the harness's mean and std: images [n·784] and labels [n]. */
-    final float[] trainX, testX;
-    final int[] trainY, testY;
     final Path data;
     final double mean, std;
     final int threads;
@@ -37,11 +34,6 @@ abstract class PeerWorker {
         this.mean = mean;
         this.std = std;
         this.threads = threads;
-        Path d = data.resolve("fashion-mnist");
-        trainX = normalise(idx(d.resolve("train-images-idx3-ubyte.gz")), mean, std);
-        trainY = labels(idx(d.resolve("train-labels-idx1-ubyte.gz")));
-        testX = normalise(idx(d.resolve("t10k-images-idx3-ubyte.gz")), mean, std);
-        testY = labels(idx(d.resolve("t10k-labels-idx1-ubyte.gz")));
     }
 
     abstract String info();
