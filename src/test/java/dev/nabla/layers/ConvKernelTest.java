@@ -73,6 +73,35 @@ class ConvKernelTest {
         }));
     }
 
+    /**
+     * libnd4j's kernels called on chunks of the batch (Conv2dFunction.libChunk: 16→16 channels 3×3 at 32×32 is 13
+     * samples a call, so 40 samples in 2 parts are 4 calls) give what the project's kernel gives on the whole batch:
+     * output, input, weight and bias gradients, with and without a bias.
+     */
+    @Test void libnd4jOnChunksOfTheBatchEqualsTheProjectsKernel() {
+        for (boolean withBias : new boolean[] {true, false}) {
+            Nabla.manualSeed(21);
+            Tensor x0 = Tensor.randn(40, 16, 32, 32), w0 = Tensor.randn(16, 16, 3, 3).mul(0.1), b0 = Tensor.randn(16);
+            Tensor go = Tensor.randn(40, 16, 32, 32);
+            Tensor[][] r = new Tensor[2][];
+            for (int k = 0; k < 2; k++) {
+                Kernels previous = Kernels.use(k == 0 ? Kernels.AUTO : Kernels.OWN);
+                try {
+                    Tensor x = x0.detach().clone().requiresGrad_(), w = w0.detach().clone().requiresGrad_(), b = b0.detach().clone().requiresGrad_();
+                    Tensor y = F.conv2d(x, w, withBias ? b : null, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 1);
+                    y.backward(go);
+                    r[k] = new Tensor[] {y, x.grad(), w.grad(), withBias ? b.grad() : null};
+                } finally {
+                    Kernels.use(previous);
+                }
+            }
+            assertClose(r[0][0].nd(), r[1][0].nd(), 1e-4);
+            assertClose(r[0][1].nd(), r[1][1].nd(), 1e-4);
+            assertClose(r[0][2].nd(), r[1][2].nd(), 1e-3);
+            if (withBias) assertClose(r[0][3].nd(), r[1][3].nd(), 1e-3);
+        }
+    }
+
     /** A first layer: the input needs no gradient, so the project's kernel computes only dW and db (as in the default). */
     @TestFactory Stream<DynamicTest> conv2dWithoutInputGradientEqualsLibnd4j() {
         return Stream.of(CONV_GRID).map(g -> DynamicTest.dynamicTest(java.util.Arrays.toString(g), () -> {

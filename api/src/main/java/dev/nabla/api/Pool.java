@@ -48,10 +48,13 @@ public final class Pool {
     static final long TRIM_MILLIS = Settings.poolTrimMillis();
     private static volatile boolean trimmerStarted;
     /**
-     * Whether the trimmer also gives freed heap memory back to the system each round (glibc's {@code malloc_trim}):
-     * ND4J's arrays are malloc'd, and freed ones otherwise stay resident in the allocator's arenas (6 Fashion-MNIST
-     * epochs: largest resident size 1,209 MB against 1,470 MB; no measurable cost a step). {@code -Dnabla.mallocTrim=false}
-     * turns it off.
+     * Whether the trimmer also gives freed heap memory back to the system (glibc's {@code malloc_trim}) in a round where
+     * it freed idle blocks, that is after a change of workload: ND4J's arrays are malloc'd, and freed ones otherwise stay
+     * resident in the allocator's arenas (6 Fashion-MNIST epochs: largest resident size 1,209 MB against 1,470 MB). Not
+     * in every round: libnd4j's oneDNN convolutions malloc scratch memory on every call, and memory handed back to the
+     * system is paid for again in page faults at the next call (ResNetConvBench at batch 128 on a Firecracker VM, where a
+     * fresh MB costs 2.6 ms: 16→16 channels 3×3 forward + backward 56.6 ms with a trim every second, 16.1 ms without;
+     * 32→32 17.0 against 7.2 ms). {@code -Dnabla.mallocTrim=false} turns it off.
      */
     static final boolean MALLOC_TRIM = Settings.mallocTrim();
 
@@ -198,7 +201,7 @@ public final class Pool {
 
     /**
      * A daemon thread that frees, every {@link #TRIM_MILLIS}, the idle blocks of sizes nobody asked for in that time
-     * (and then trims the C heap, {@link #MALLOC_TRIM}):
+     * (and then, if it freed any, trims the C heap: {@link #MALLOC_TRIM}):
      * a training loop asks for its sizes every step, but after a change of workload (inference at batch 1,000, then
      * training at batch 100) the larger blocks would otherwise stay resident.
      */
@@ -212,8 +215,7 @@ public final class Pool {
                 } catch (InterruptedException e) {
                     return;
                 }
-                trim(TRIM_MILLIS * 1_000_000L);
-                if (MALLOC_TRIM) mallocTrim();
+                if (trim(TRIM_MILLIS * 1_000_000L) > 0 && MALLOC_TRIM) mallocTrim();
             }
         }, "nabla-pool-trimmer");
         t.setDaemon(true);

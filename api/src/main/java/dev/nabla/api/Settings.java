@@ -20,7 +20,7 @@ package dev.nabla.api;
  *   <tr><td>{@value #POOL_TRIM_MILLIS}</td><td>1000</td><td>idle blocks of a size not asked for in this long are freed
  *       (0: never)</td><td></td></tr>
  *   <tr><td>{@value #MALLOC_TRIM}</td><td>{@code true}</td><td>{@code false}: the pool's trimmer does not call glibc's
- *       {@code malloc_trim}</td><td></td></tr>
+ *       {@code malloc_trim} (called after it freed idle blocks)</td><td></td></tr>
  *   <tr><td>{@value #GC_THRESHOLD_BYTES}</td><td>64 MB</td><td>a collection is asked for after this many bytes of ND4J
  *       arrays allocated by ops, and before the pool takes memory fresh from the system when that would cost more
  *       than a collection (measured as the program runs: {@code OffHeapGovernor}); 0: neither</td><td>{@link Nabla#setGcThreshold}</td></tr>
