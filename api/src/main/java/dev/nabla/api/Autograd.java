@@ -21,9 +21,14 @@ final class Autograd {
         Function rootFn = root.gradFnNode();
         if (rootFn == null) { // a leaf: its gradient is the seed
             root.accumulateGrad(seed);
+            root.runPostAccumulateHooks();
             return;
         }
         List<Function> order = topologicalOrder(rootFn);
+        // leaves with post-accumulate-grad hooks, by the index in order of the last function that feeds them
+        Map<Integer, List<Tensor>> hooksAfter = Tensor.HOOKED.get() > 0 ? lastFeeding(order) : Map.of();
+        Set<Tensor> reached = hooksAfter.isEmpty() ? Set.of() : Collections.newSetFromMap(new IdentityHashMap<>());
+        int index = -1;
         // the gradient of each function's output; a function of several outputs (a custom AutogradFunction) has one slot each
         Map<Function, INDArray> grads = new IdentityHashMap<>();
         Map<Function, INDArray[]> slotGrads = new IdentityHashMap<>();
@@ -41,6 +46,8 @@ final class Autograd {
         Set<Tensor> internal = Collections.newSetFromMap(new IdentityHashMap<>()), kept = Collections.newSetFromMap(new IdentityHashMap<>());
         try (var g = Grad.disabled()) {
             for (Function f : order) {
+                if (index >= 0 && !hooksAfter.isEmpty()) runHooks(hooksAfter.get(index), reached);
+                index++;
                 f.checkAlive();
                 boolean single = f.outputCount() == 1;
                 INDArray[] gOuts = single ? new INDArray[] {grads.remove(f)} : slotGrads.remove(f);
@@ -94,6 +101,7 @@ final class Autograd {
                             // the leaf takes an array only this walk holds over as its first .grad (no copy), else copies or adds
                             if (owned.contains(gi) && in.adoptGrad(gi)) owned.remove(gi);
                             else in.accumulateGrad(gi);
+                            if (!hooksAfter.isEmpty()) reached.add(in);
                         }
                         free(owned, gi);
                     } else if (next.outputCount() == 1) {
@@ -107,8 +115,40 @@ final class Autograd {
                 for (int k = 0; k < gOuts.length; k++) if (!passedOn[k]) free(owned, gOuts[k]);
                 if (!retainGraph) f.release();
             }
+            if (index >= 0 && !hooksAfter.isEmpty()) runHooks(hooksAfter.get(index), reached);
         }
         for (Tensor t : internal) if (!kept.contains(t)) t.releaseInternal();
+    }
+
+    /** For each leaf with post-accumulate-grad hooks that a function of {@code order} feeds: the index of the last one. */
+    private static Map<Integer, List<Tensor>> lastFeeding(List<Function> order) {
+        Map<Tensor, Integer> last = new IdentityHashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            Function f = order.get(i);
+            Tensor[] inputs = f.inputs();
+            for (int k = 0; k < inputs.length; k++) {
+                Tensor in = inputs[k];
+                if (in != null && f.edge(k) == null && in.hasPostAccumulateHooks()) last.put(in, i);
+            }
+        }
+        Map<Integer, List<Tensor>> byIndex = new java.util.HashMap<>();   // each index's leaves in the order of f's inputs
+        for (int i = 0; i < order.size(); i++) {
+            for (Tensor in : order.get(i).inputs()) {
+                if (in == null) continue;
+                Integer at = last.get(in);
+                if (at != null && at == i) {
+                    List<Tensor> l = byIndex.computeIfAbsent(i, k -> new ArrayList<>());
+                    if (!l.contains(in)) l.add(in);
+                }
+            }
+        }
+        return byIndex;
+    }
+
+    /** Runs the hooks of the leaves whose last feeding function has just run, if this pass gave them a gradient. */
+    private static void runHooks(List<Tensor> leaves, Set<Tensor> reached) {
+        if (leaves == null) return;
+        for (Tensor t : leaves) if (reached.contains(t)) t.runPostAccumulateHooks();
     }
 
     /**

@@ -404,6 +404,54 @@ public class Tensor {
         gradZeroPending = false;
     }
 
+    /** This leaf's post-accumulate-grad hooks, in registration order (null: none). */
+    private java.util.List<java.util.function.Consumer<Tensor>> postAccumulateHooks;
+    /** How many tensors have such hooks: the backward walk looks for them only when some exist. */
+    static final java.util.concurrent.atomic.AtomicInteger HOOKED = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Registers a hook that runs after this leaf's {@code .grad} has been accumulated in a backward pass, with this
+     * tensor as its argument, as PyTorch 2.1's {@code register_post_accumulate_grad_hook}: once per backward that reaches
+     * the leaf, when every path of that pass has added into {@code .grad} (a parameter used twice: after both), while the
+     * walk goes on with the rest of the graph. Data-parallel training starts the exchange of a bucket of gradients there
+     * (PyTorch DDP's buckets). Hooks run in registration order on the thread that runs backward; an exception from a
+     * hook ends the backward pass.
+     */
+    public RemovableHandle registerPostAccumulateGradHook(java.util.function.Consumer<Tensor> hook) {
+        if (hook == null) throw new IllegalArgumentException("registerPostAccumulateGradHook: hook must not be null");
+        if (!requiresGrad()) {
+            throw new IllegalStateException("registerPostAccumulateGradHook: cannot register a hook on a tensor that doesn't require gradient");
+        }
+        if (!isLeaf()) {
+            throw new IllegalStateException("registerPostAccumulateGradHook: post accumulate grad hooks cannot be registered on non-leaf tensors (this one has grad_fn "
+                    + gradFn() + ")");
+        }
+        synchronized (this) {
+            if (postAccumulateHooks == null) {
+                postAccumulateHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+                HOOKED.incrementAndGet();
+            }
+            postAccumulateHooks.add(hook);
+        }
+        return () -> {
+            synchronized (this) {
+                if (postAccumulateHooks != null && postAccumulateHooks.remove(hook) && postAccumulateHooks.isEmpty()) {
+                    postAccumulateHooks = null;
+                    HOOKED.decrementAndGet();
+                }
+            }
+        };
+    }
+
+    /** Whether this leaf has post-accumulate-grad hooks. */
+    boolean hasPostAccumulateHooks() { return postAccumulateHooks != null; }
+
+    /** Runs this leaf's post-accumulate-grad hooks (the backward walk, once its .grad is final for the pass). */
+    void runPostAccumulateHooks() {
+        var hooks = postAccumulateHooks;
+        if (hooks != null) for (var h : hooks) h.accept(this);
+    }
+
     /** True for tensors not made by a recorded op: user-created tensors and parameters. */
     public boolean isLeaf() {
         refreshView();
