@@ -115,6 +115,8 @@ final class RankTask<T> extends AbstractFunction1<Iterator<Partition<T>>, Iterat
         final Module model;
         final Optimizer optimizer;
         final FlatParameters flat;
+        /** Synchronous mode with buckets: the gradients' exchange overlaps backward (null: one exchange after it). */
+        GradientBuckets buckets;
         final List<EpochStats> history = new ArrayList<>();
         // the position: the next batch to train is `batch` of `epoch`; `step` counts the steps so far
         int epoch, batch;
@@ -169,6 +171,7 @@ final class RankTask<T> extends AbstractFunction1<Iterator<Partition<T>>, Iterat
                         step > 0 ? ", resumed at epoch " + epoch + " batch " + batch + " (step " + step + ")" : "");
             }
             DataLoader<?> loader = new DataLoader<>(train, o.batchSize(), o.shuffle(), DataLoader.Options.DEFAULT.withSeed(loaderSeed(o.seed(), rank)));
+            if (o.averageEvery() == 0 && o.bucketBytes() > 0) buckets = new GradientBuckets(model.parameters(), c, o.bucketBytes(), o.timeout().multipliedBy(2));
             try {
                 for (; epoch < o.epochs(); epoch++, batch = 0) {
                     long t0 = System.nanoTime();
@@ -203,6 +206,7 @@ final class RankTask<T> extends AbstractFunction1<Iterator<Partition<T>>, Iterat
             } catch (CollectiveException e) {
                 throw new CollectiveException(e.peerRank(), where() + ": " + e.getMessage(), e);
             } finally {
+                if (buckets != null) buckets.close();
                 loader.close();
             }
         }
@@ -215,7 +219,8 @@ final class RankTask<T> extends AbstractFunction1<Iterator<Partition<T>>, Iterat
             double lv = l.item();
             if (!Double.isFinite(lv)) throw new IllegalStateException(where() + ": the loss is " + lv + "; lower the learning rate or check the inputs");
             l.backward();
-            if (o.averageEvery() == 0) flat.averageGrads(c);
+            if (buckets != null) buckets.finish();
+            else if (o.averageEvery() == 0) flat.averageGrads(c);
             optimizer.step();
             if (o.averageEvery() > 0 && (step + 1) % o.averageEvery() == 0) flat.averageParams(c);
             localLossSum += lv * b.size();

@@ -92,13 +92,17 @@ public final class SparkTrainer<T> {
      * checkpoints (0: at epoch ends only; a multiple of {@code averageEvery} in local SGD). {@code timeout}: how long a
      * collective operation waits for a peer. {@code threads}: Nabla's threads per task (0: the task's cores: {@code
      * spark.task.cpus} when it is above 1, else {@code spark.executor.cores}, else in local mode the machine's cores
-     * divided by the ranks). {@code connector}: how ranks connect ({@code null}: the TCP ring).
+     * divided by the ranks). {@code connector}: how ranks connect ({@code null}: the TCP ring). {@code bucketBytes}: in
+     * synchronous mode, gradients are averaged in buckets of at least this many bytes while backward goes on ({@link
+     * GradientBuckets}, default {@link GradientBuckets#DEFAULT_BUCKET_BYTES}); 0: in one exchange after backward.
      */
     public record Options(int ranks, int epochs, int batchSize, long seed, boolean shuffle, int averageEvery, String checkpoint,
-                          int checkpointEvery, Duration timeout, int threads, Connector connector, StepCallback callback)
+                          int checkpointEvery, Duration timeout, int threads, Connector connector, StepCallback callback,
+                          long bucketBytes)
             implements Serializable {
         private static final long serialVersionUID = 1L;
-        public static final Options DEFAULT = new Options(0, 1, 64, 0, true, 0, null, 0, Duration.ofSeconds(60), 0, null, null);
+        public static final Options DEFAULT = new Options(0, 1, 64, 0, true, 0, null, 0, Duration.ofSeconds(60), 0, null, null,
+                GradientBuckets.DEFAULT_BUCKET_BYTES);
 
         public Options {
             if (ranks < 0) throw new IllegalArgumentException("SparkTrainer: ranks must be >= 0 (0: Spark's default parallelism), got " + ranks);
@@ -112,20 +116,22 @@ public final class SparkTrainer<T> {
             }
             if (timeout == null || timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("SparkTrainer: the timeout must be positive, got " + timeout);
             if (threads < 0) throw new IllegalArgumentException("SparkTrainer: threads must be >= 0 (0: the task's cores), got " + threads);
+            if (bucketBytes < 0) throw new IllegalArgumentException("SparkTrainer: bucketBytes must be >= 0 (0: one exchange after backward), got " + bucketBytes);
         }
 
-        public Options withRanks(int v) { return new Options(v, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, callback); }
-        public Options withEpochs(int v) { return new Options(ranks, v, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, callback); }
-        public Options withBatchSize(int v) { return new Options(ranks, epochs, v, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, callback); }
-        public Options withSeed(long v) { return new Options(ranks, epochs, batchSize, v, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, callback); }
-        public Options withShuffle(boolean v) { return new Options(ranks, epochs, batchSize, seed, v, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, callback); }
-        public Options withAverageEvery(int v) { return new Options(ranks, epochs, batchSize, seed, shuffle, v, checkpoint, checkpointEvery, timeout, threads, connector, callback); }
-        public Options withCheckpoint(String v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, v, checkpointEvery, timeout, threads, connector, callback); }
-        public Options withCheckpointEvery(int v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, v, timeout, threads, connector, callback); }
-        public Options withTimeout(Duration v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, v, threads, connector, callback); }
-        public Options withThreads(int v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, v, connector, callback); }
-        public Options withConnector(Connector v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, v, callback); }
-        public Options withCallback(StepCallback v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, v); }
+        public Options withRanks(int v) { return new Options(v, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, callback, bucketBytes); }
+        public Options withEpochs(int v) { return new Options(ranks, v, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, callback, bucketBytes); }
+        public Options withBatchSize(int v) { return new Options(ranks, epochs, v, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, callback, bucketBytes); }
+        public Options withSeed(long v) { return new Options(ranks, epochs, batchSize, v, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, callback, bucketBytes); }
+        public Options withShuffle(boolean v) { return new Options(ranks, epochs, batchSize, seed, v, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, callback, bucketBytes); }
+        public Options withAverageEvery(int v) { return new Options(ranks, epochs, batchSize, seed, shuffle, v, checkpoint, checkpointEvery, timeout, threads, connector, callback, bucketBytes); }
+        public Options withCheckpoint(String v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, v, checkpointEvery, timeout, threads, connector, callback, bucketBytes); }
+        public Options withCheckpointEvery(int v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, v, timeout, threads, connector, callback, bucketBytes); }
+        public Options withTimeout(Duration v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, v, threads, connector, callback, bucketBytes); }
+        public Options withThreads(int v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, v, connector, callback, bucketBytes); }
+        public Options withConnector(Connector v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, v, callback, bucketBytes); }
+        public Options withBucketBytes(long v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, callback, v); }
+        public Options withCallback(StepCallback v) { return new Options(ranks, epochs, batchSize, seed, shuffle, averageEvery, checkpoint, checkpointEvery, timeout, threads, connector, v, bucketBytes); }
     }
 
     /**
