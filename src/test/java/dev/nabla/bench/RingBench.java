@@ -495,7 +495,7 @@ public final class RingBench {
         return s[s.length / 2];
     }
 
-    private static String time(double seconds) {
+    static String time(double seconds) {
         if (seconds < 1e-3) return String.format("%.1f µs", seconds * 1e6);
         if (seconds < 1) return String.format("%.2f ms", seconds * 1e3);
         return String.format("%.2f s", seconds);

@@ -74,21 +74,13 @@ public final class GradientBuckets implements AutoCloseable {
         this.timeout = timeout;
         DType dtype = params.get(0).dtype();
         Map<Parameter, Bucket> of = new IdentityHashMap<>();
-        List<Parameter> current = new ArrayList<>();
-        long bytes = 0;
-        for (int i = params.size() - 1; i >= 0; i--) {
-            Parameter p = params.get(i);
-            if (!p.requiresGrad() || of.containsKey(p)) continue;
-            current.add(p);
-            of.put(p, null);
-            bytes += p.numel() * (dtype == DType.FLOAT32 ? 4 : 8);
-            if (bytes >= bucketBytes || i == 0) {
-                close(current, dtype, of);
-                current = new ArrayList<>();
-                bytes = 0;
-            }
+        for (List<Integer> bucket : layout(params, bucketBytes)) {
+            List<Parameter> ps = new ArrayList<>();
+            for (int i : bucket) ps.add(params.get(i));
+            Bucket b = new Bucket(ps, dtype);
+            buckets.add(b);
+            for (Parameter p : ps) of.put(p, b);
         }
-        if (!current.isEmpty()) close(current, dtype, of);
         for (var e : of.entrySet()) {
             Bucket b = e.getValue();
             handles.add(e.getKey().registerPostAccumulateGradHook(t -> ready(b)));
@@ -101,10 +93,29 @@ public final class GradientBuckets implements AutoCloseable {
         reset();
     }
 
-    private void close(List<Parameter> ps, DType dtype, Map<Parameter, Bucket> of) {
-        Bucket b = new Bucket(ps, dtype);
-        buckets.add(b);
-        for (Parameter p : ps) of.put(p, b);
+    /**
+     * The buckets' parameters, as indices into {@code params}, in the order they are sent: from the last parameter to
+     * the first (the order backward finishes them), a bucket closed once it holds {@code bucketBytes} or more;
+     * parameters that need no gradient, and repeats, are left out.
+     */
+    public static List<List<Integer>> layout(List<Parameter> params, long bucketBytes) {
+        List<List<Integer>> out = new ArrayList<>();
+        Map<Parameter, Boolean> seen = new IdentityHashMap<>();
+        List<Integer> current = new ArrayList<>();
+        long bytes = 0;
+        for (int i = params.size() - 1; i >= 0; i--) {
+            Parameter p = params.get(i);
+            if (!p.requiresGrad() || seen.put(p, true) != null) continue;
+            current.add(i);
+            bytes += p.numel() * (p.dtype() == DType.FLOAT64 ? 8 : 4);
+            if (bytes >= bucketBytes) {
+                out.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+        }
+        if (!current.isEmpty()) out.add(current);
+        return out;
     }
 
     /** The number of buckets. */
