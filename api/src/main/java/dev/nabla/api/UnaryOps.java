@@ -77,8 +77,7 @@ final class UnaryOps {
         @Override protected INDArray forward(INDArray... x) {
             saveOutput();
             if (!x[0].dataType().isFPType()) return Transforms.relu(x[0], true);
-            if (x[0].dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && Blas.available() && x[0].length() < Integer.MAX_VALUE
-                    && !Boolean.getBoolean("nabla.nd4jRelu")) {   // benchmark switch, read per call
+            if (x[0].dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && Blas.available() && x[0].length() < Integer.MAX_VALUE) {
                 return reluBits(Blas.denseC(x[0]));
             }
             INDArray out = Pool.uninitialized(x[0].dataType(), x[0].shape());

@@ -206,7 +206,6 @@ final class FastConv {
 
     /** The row width when every output row of the table reads one contiguous input run, else 0 (cached by table); {@code runs} for {@link #im2col(int, int[], float[], float[])}. */
     static int rowRuns(ConvGeometry g, int[] t) {
-        if (Boolean.getBoolean("nabla.im2colGather")) return 0;   // benchmark switch, read per call
         return RUNS.computeIfAbsent(t, k -> findRuns(g, k));
     }
 
