@@ -219,8 +219,8 @@ class RingCollectiveTest {
             if (e.getMessage().contains("refused this rank")) {
                 assertThat(e).hasMessageContaining("job-9/attempt-1").hasMessageContaining("job-9/attempt-2");
                 refused++;
-            } else {
-                assertThat(e).hasMessageContaining("failed during the handshake");
+            } else {   // reset mid-handshake, or closed before the answer came: both name the peer and say where it broke
+                assertThat(e.getMessage()).containsAnyOf("failed during the handshake", "closed the connection before answering the handshake");
             }
         }
         assertThat(refused).as("ranks told why they were refused").isGreaterThanOrEqualTo(1);

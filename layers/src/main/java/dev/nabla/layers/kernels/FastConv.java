@@ -20,8 +20,11 @@ import org.nd4j.linalg.factory.Nd4j;
 final class FastConv {
     private FastConv() {}
 
-    /** Each thread's off-heap blocks (0: columns, 1: a fused op's second block), reused across calls (an ND4J allocation costs ~20 µs and up). */
-    private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[2]);
+    /**
+     * Each thread's off-heap blocks (0: columns, 1: a fused op's second block, 2: the calling thread's weights with a
+     * bias column, {@link #withBiasColumn}), reused across calls (an ND4J allocation costs ~20 µs and up).
+     */
+    private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[3]);
 
     private static INDArray scratch(long floats) { return scratch(0, floats); }
 
@@ -39,7 +42,7 @@ final class FastConv {
     private static final ThreadLocal<java.util.Map<Long, float[]>> HEAP = ThreadLocal.withInitial(java.util.HashMap::new);
     private static final ThreadLocal<java.util.Map<Long, int[]>> INTS = ThreadLocal.withInitial(java.util.HashMap::new);
 
-    /** A scratch array of exactly {@code length} floats for {@code role} (0: input sample, 1: columns, 2–3: {@link FastConvPool}, 4–7: {@link FastMaxPool}), contents undefined. */
+    /** A scratch array of exactly {@code length} floats for {@code role} (0: input sample, 1: columns, 2–3: {@link FastConvPool}, 4–7: {@link FastMaxPool}, 8: {@link #withBiasColumn}), contents undefined. */
     static float[] heap(int role, int length) { return cached(HEAP.get(), role, length, float[]::new); }
 
     /**
@@ -71,14 +74,17 @@ final class FastConv {
 
     /** [W | b]: the weight as [Co, K] with the bias as one more column, built with two bulk copies. */
     static INDArray withBiasColumn(INDArray w, INDArray bias, int co, int k) {
-        float[] wf = new float[co * k], b = bias.dataType() == DataType.FLOAT ? bias.toFloatVector() : bias.castTo(DataType.FLOAT).toFloatVector();
-        Blas.floats(w).get(0, wf);
-        float[] wa = new float[co * (k + 1)];
-        for (int c = 0; c < co; c++) {
-            System.arraycopy(wf, c * k, wa, c * (k + 1), k);
-            wa[c * (k + 1) + k] = b[c];
+        float[] wa = heap(8, co * (k + 1));
+        java.nio.FloatBuffer wb = Blas.floats(w);
+        for (int c = 0; c < co; c++) wb.get(c * k, wa, c * (k + 1), k);
+        if (bias.dataType() == DataType.FLOAT && Blas.dense(bias) && bias.offset() == 0) {
+            java.nio.FloatBuffer bb = Blas.floats(bias);
+            for (int c = 0; c < co; c++) wa[c * (k + 1) + k] = bb.get(c);
+        } else {
+            float[] b = bias.castTo(DataType.FLOAT).toFloatVector();
+            for (int c = 0; c < co; c++) wa[c * (k + 1) + k] = b[c];
         }
-        INDArray r = Nd4j.createUninitialized(DataType.FLOAT, co, k + 1);
+        INDArray r = scratch(2, (long) co * (k + 1));   // the calling thread's: used only until this forward returns
         Blas.floats(r).put(0, wa);
         return r;
     }
