@@ -224,19 +224,19 @@ public final class VsPyTorch {
                     new Workload("infer", "Convnet inference, batch 1,000, no grad (" + (quick ? 5 : 20) + " batches a run)",
                             "infer batches=" + (quick ? 5 : 20), "infer batches=3", "ips", "images/s", true),
                     new Workload("step1", "Convnet training step at batch 1 (median of " + (quick ? 100 : 300) + " steps a run)",
-                            "step1 steps=" + (quick ? 100 : 300), "step1 steps=50", "ms", "ms", false)));
+                            "step1 steps=" + (quick ? 100 : 300), "step1 steps=" + (quick ? 50 : 1000), "ms", "ms", false)));
             all.add(new Workload("resnet20", "ResNet-20 training step, batch 128 (SGD momentum 0.9, weight decay 5e-4; median of " + resSteps
-                    + " steps a run)", "resnet20 steps=" + resSteps + " batch=128 seed=%d", "resnet20 steps=" + (quick ? 2 : 4) + " batch=128 seed=99",
+                    + " steps a run)", "resnet20 steps=" + resSteps + " batch=128 seed=%d", "resnet20 steps=" + (quick ? 2 : 10) + " batch=128 seed=99",
                     "ms", "ms", false));
             for (String norm : List.of("post", "pre")) {
                 all.add(new Workload("transformer-" + norm, "Transformer encoder training step, " + norm + "-norm (2 layers, d 256, 4 heads, ff 1024, "
                         + "GELU, dropout 0.1; 16 × 128 tokens, vocabulary 1,000; AdamW; median of " + tfSteps + " steps a run)",
                         "transformer norm_first=" + (norm.equals("pre") ? 1 : 0) + " steps=" + tfSteps + " seed=%d",
-                        "transformer norm_first=" + (norm.equals("pre") ? 1 : 0) + " steps=" + (quick ? 2 : 4) + " seed=99", "ms", "ms", false));
+                        "transformer norm_first=" + (norm.equals("pre") ? 1 : 0) + " steps=" + (quick ? 2 : 8) + " seed=99", "ms", "ms", false));
             }
             for (var e : MICRO.entrySet()) {
                 all.add(new Workload("micro-" + e.getKey(), "Micro: " + e.getValue() + ", forward + backward (median of " + reps + ")",
-                        "micro op=" + e.getKey() + " reps=" + reps, "micro op=" + e.getKey() + " reps=" + Math.max(3, reps / 4), "ms", "ms", false));
+                        "micro op=" + e.getKey() + " reps=" + reps, "micro op=" + e.getKey() + " reps=" + reps, "ms", "ms", false));
             }
             List<Workload> chosen = new ArrayList<>();
             for (Workload w : all) {
