@@ -20,15 +20,15 @@ final class Autograd {
         }
         Function rootFn = root.gradFnNode();
         if (rootFn == null) { // a leaf: its gradient is the seed
-            root.accumulateGrad(seed);
-            root.runPostAccumulateHooks();
+            try (var g = Grad.disabled()) {
+                root.accumulateGrad(root.runGradHooks(seed));
+                root.runPostAccumulateGradHooks();
+            }
             return;
         }
         List<Function> order = topologicalOrder(rootFn);
-        // leaves with post-accumulate-grad hooks, by the index in order of the last function that feeds them
-        Map<Integer, List<Tensor>> hooksAfter = Tensor.HOOKED.get() > 0 ? lastFeeding(order) : Map.of();
-        Set<Tensor> reached = hooksAfter.isEmpty() ? Set.of() : Collections.newSetFromMap(new IdentityHashMap<>());
-        int index = -1;
+        // leaves with hooks: their uses still to be walked, and (with tensor hooks) the gradient gathered so far
+        Map<Tensor, HookedLeaf> hooked = hookedLeaves(order);
         // the gradient of each function's output; a function of several outputs (a custom AutogradFunction) has one slot each
         Map<Function, INDArray> grads = new IdentityHashMap<>();
         Map<Function, INDArray[]> slotGrads = new IdentityHashMap<>();
@@ -46,16 +46,20 @@ final class Autograd {
         Set<Tensor> internal = Collections.newSetFromMap(new IdentityHashMap<>()), kept = Collections.newSetFromMap(new IdentityHashMap<>());
         try (var g = Grad.disabled()) {
             for (Function f : order) {
-                if (index >= 0 && !hooksAfter.isEmpty()) runHooks(hooksAfter.get(index), reached);
-                index++;
                 f.checkAlive();
                 boolean single = f.outputCount() == 1;
                 INDArray[] gOuts = single ? new INDArray[] {grads.remove(f)} : slotGrads.remove(f);
                 if (gOuts == null || gOuts[0] == null && single) {   // no path to the root carries a gradient here: f stays, and what it saved
                     for (Tensor in : f.inputs()) if (in != null && in.isInternal()) kept.add(in);
+                    if (hooked != null) leafUsesDone(f, null, hooked, owned);
                     continue;
                 }
                 if (!retainGraph) for (Tensor in : f.inputs()) if (in != null && in.isInternal()) internal.add(in);
+                if (f.hasOutputHooks()) {   // the outputs' tensor hooks: a gradient they replace is left to the collector
+                    INDArray[] before = gOuts.clone();
+                    f.runOutputHooks(gOuts);
+                    for (int k = 0; k < gOuts.length; k++) if (before[k] != null && gOuts[k] != before[k]) owned.remove(before[k]);
+                }
                 f.accumulateRetained(gOuts);
                 if (single && intoGathered(f, gOuts[0], grads, owned)) {   // a slice added its part into the gradient gathered so far
                     free(owned, gOuts[0]);
@@ -63,6 +67,7 @@ final class Autograd {
                     continue;
                 }
                 long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
+                f.clearWroteInPlace();
                 INDArray[] gIn = single ? f.backward(gOuts[0]) : f.backwardAll(gOuts);
                 if (t0 != 0) Profiler.record(f.profileName() + " backward", System.nanoTime() - t0);
                 for (INDArray a : gIn) {   // new memory only: not the pool's, not a view of the output's gradient
@@ -98,10 +103,12 @@ final class Autograd {
                     Function next = f.edge(i);   // the function that made this input when f was recorded
                     if (next == null) {
                         if (in.requiresGrad()) {
-                            // the leaf takes an array only this walk holds over as its first .grad (no copy), else copies or adds
-                            if (owned.contains(gi) && in.adoptGrad(gi)) owned.remove(gi);
-                            else in.accumulateGrad(gi);
-                            if (!hooksAfter.isEmpty()) reached.add(in);
+                            HookedLeaf h = hooked == null ? null : hooked.get(in);
+                            if (h != null && h.gather) {   // its tensor hooks see the sum over its uses
+                                h.pending = accumulate(owned, h.pending, gi);
+                                continue;
+                            }
+                            toLeaf(in, gi, owned);
                         }
                         free(owned, gi);
                     } else if (next.outputCount() == 1) {
@@ -112,43 +119,79 @@ final class Autograd {
                         slots[s] = accumulate(owned, slots[s], gi);
                     }
                 }
+                if (hooked != null) leafUsesDone(f, gIn, hooked, owned);
                 for (int k = 0; k < gOuts.length; k++) if (!passedOn[k]) free(owned, gOuts[k]);
                 if (!retainGraph) f.release();
             }
-            if (index >= 0 && !hooksAfter.isEmpty()) runHooks(hooksAfter.get(index), reached);
         }
         for (Tensor t : internal) if (!kept.contains(t)) t.releaseInternal();
     }
 
-    /** For each leaf with post-accumulate-grad hooks that a function of {@code order} feeds: the index of the last one. */
-    private static Map<Integer, List<Tensor>> lastFeeding(List<Function> order) {
-        Map<Tensor, Integer> last = new IdentityHashMap<>();
-        for (int i = 0; i < order.size(); i++) {
-            Function f = order.get(i);
-            Tensor[] inputs = f.inputs();
-            for (int k = 0; k < inputs.length; k++) {
-                Tensor in = inputs[k];
-                if (in != null && f.edge(k) == null && in.hasPostAccumulateHooks()) last.put(in, i);
-            }
-        }
-        Map<Integer, List<Tensor>> byIndex = new java.util.HashMap<>();   // each index's leaves in the order of f's inputs
-        for (int i = 0; i < order.size(); i++) {
-            for (Tensor in : order.get(i).inputs()) {
-                if (in == null) continue;
-                Integer at = last.get(in);
-                if (at != null && at == i) {
-                    List<Tensor> l = byIndex.computeIfAbsent(i, k -> new ArrayList<>());
-                    if (!l.contains(in)) l.add(in);
-                }
-            }
-        }
-        return byIndex;
+    /** The leaf takes an array only this walk holds over as its first .grad (no copy), else copies or adds it. */
+    private static void toLeaf(Tensor leaf, INDArray g, Set<INDArray> owned) {
+        if (owned.contains(g) && leaf.adoptGrad(g)) owned.remove(g);
+        else leaf.accumulateGrad(g);
     }
 
-    /** Runs the hooks of the leaves whose last feeding function has just run, if this pass gave them a gradient. */
-    private static void runHooks(List<Tensor> leaves, Set<Tensor> reached) {
-        if (leaves == null) return;
-        for (Tensor t : leaves) if (reached.contains(t)) t.runPostAccumulateHooks();
+    /** A leaf with hooks during one walk: uses of it not walked yet, whether a gradient reached it, what was gathered. */
+    private static final class HookedLeaf {
+        int remaining;
+        boolean delivered;
+        final boolean gather;
+        INDArray pending;
+
+        HookedLeaf(boolean gather) { this.gather = gather; }
+    }
+
+    /** The leaves with hooks that {@code order} reaches, with their number of uses there; null when there are none. */
+    private static Map<Tensor, HookedLeaf> hookedLeaves(List<Function> order) {
+        Map<Tensor, HookedLeaf> m = null;
+        for (Function f : order) {
+            Tensor[] inputs = f.inputs();
+            for (int i = 0; i < inputs.length; i++) {
+                if (!isHookedLeafUse(f, i)) continue;
+                Tensor in = inputs[i];
+                if (m == null) m = new IdentityHashMap<>();
+                m.computeIfAbsent(in, t -> new HookedLeaf(t.hasGradHooks())).remaining++;
+            }
+        }
+        return m;
+    }
+
+    private static boolean isHookedLeafUse(Function f, int i) {
+        Tensor in = f.inputs()[i];
+        return isLeafUse(f, i) && (in.hasGradHooks() || in.hasPostAccumulateGradHooks());
+    }
+
+    /** Whether input i of f is a leaf that the walk gives a gradient through f. */
+    private static boolean isLeafUse(Function f, int i) {
+        Tensor in = f.inputs()[i];
+        return in != null && f.edge(i) == null && f.needsGrad(i) && in.requiresGrad();
+    }
+
+    /**
+     * After f was walked (gIn null: skipped, no gradient through it): each hooked leaf it uses has one use fewer to go;
+     * at its last, the gathered gradient goes through its tensor hooks into .grad, and its post-accumulate hooks run
+     * (when some gradient reached it in this walk, as PyTorch's AccumulateGrad runs only on a defined gradient).
+     */
+    private static void leafUsesDone(Function f, INDArray[] gIn, Map<Tensor, HookedLeaf> hooked, Set<INDArray> owned) {
+        Tensor[] inputs = f.inputs();
+        for (int i = 0; i < inputs.length; i++) {
+            if (f.edge(i) != null) continue;
+            HookedLeaf h = hooked.get(inputs[i]);
+            if (h == null || !isLeafUse(f, i)) continue;
+            if (gIn != null && (gIn.length > i && gIn[i] != null || f.takeWroteInPlace(i))) h.delivered = true;
+            if (--h.remaining > 0) continue;
+            Tensor leaf = inputs[i];
+            if (h.gather && h.pending != null) {
+                INDArray g = leaf.runGradHooks(h.pending);
+                if (g != h.pending) owned.remove(h.pending);
+                toLeaf(leaf, g, owned);
+                free(owned, g);
+                h.pending = null;
+            }
+            if (h.delivered) leaf.runPostAccumulateGradHooks();
+        }
     }
 
     /**

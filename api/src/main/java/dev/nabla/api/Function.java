@@ -28,6 +28,10 @@ public abstract class Function {
     private boolean freed;
     /** The output, when {@link Tensor#retainGrad()} asked to keep its gradient. */
     Tensor retainedOutput;
+    /** The outputs (by slot) with {@link Tensor#registerHook} hooks, or null when none has any. */
+    private Tensor[] hookedOutputs;
+    /** The inputs whose gradient {@link #gradInPlace} wrote straight into their .grad in the last backward (bits). */
+    private long wroteInPlace;
 
     /** Computes the result from the inputs' arrays. Must not change the inputs. */
     protected abstract INDArray forward(INDArray... inputs);
@@ -134,6 +138,33 @@ public abstract class Function {
     /** Whether the engine may free the gradients {@link #backward} returns once used (not when user code may hold them). */
     boolean gradientsMayBeFreed() { return true; }
 
+    /** Whether the last backward wrote input i's gradient into its .grad itself (and returned null for it). */
+    boolean takeWroteInPlace(int i) {
+        boolean w = i < 64 && (wroteInPlace & (1L << i)) != 0;
+        if (w) wroteInPlace &= ~(1L << i);
+        return w;
+    }
+
+    /** Forgets which inputs {@link #gradInPlace} wrote (before a backward). */
+    void clearWroteInPlace() { wroteInPlace = 0; }
+
+    /** Whether some output has {@link Tensor#registerHook} hooks. */
+    boolean hasOutputHooks() { return hookedOutputs != null; }
+
+    /** Makes the walk call {@code output}'s tensor hooks with the gradient of output slot {@code slot}. */
+    void hook(Tensor output, int slot) {
+        if (hookedOutputs == null) hookedOutputs = new Tensor[outputCount()];
+        hookedOutputs[slot] = output;
+    }
+
+    /** Runs the outputs' tensor hooks on their gradients (in place in the array), before the backward uses them. */
+    void runOutputHooks(INDArray[] gradOutputs) {
+        if (hookedOutputs == null) return;
+        for (int k = 0; k < gradOutputs.length; k++) {
+            if (hookedOutputs[k] != null && gradOutputs[k] != null) gradOutputs[k] = hookedOutputs[k].runGradHooks(gradOutputs[k]);
+        }
+    }
+
     /** Keeps an output's gradient in its {@code .grad} during backward ({@link Tensor#retainGrad()}). */
     void retain(Tensor output) { retainedOutput = output; }
 
@@ -199,6 +230,7 @@ public abstract class Function {
         if (output != null && Tensor.sharesStorage(target, output.nd())) return false;
         writer.write(target, t.takeGradZeroPending() ? 0f : 1f);
         t.grad().markModified();
+        if (i < 64) wroteInPlace |= 1L << i;
         return true;
     }
 

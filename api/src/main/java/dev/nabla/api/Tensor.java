@@ -62,6 +62,9 @@ public class Tensor {
     private boolean internal;
     /** Set on a view made by a view op: its base and the version its history is valid for (null for others). */
     private DifferentiableView viewMeta;
+    /** {@link #registerHook} and {@link #registerPostAccumulateGradHook} hooks, in registration order (null: none). */
+    private List<GradHook> gradHooks;
+    private List<PostAccumulateGradHook> postAccumulateGradHooks;
 
     Tensor(INDArray data) {
         this.data = data;
@@ -404,54 +407,6 @@ public class Tensor {
         gradZeroPending = false;
     }
 
-    /** This leaf's post-accumulate-grad hooks, in registration order (null: none). */
-    private java.util.List<java.util.function.Consumer<Tensor>> postAccumulateHooks;
-    /** How many tensors have such hooks: the backward walk looks for them only when some exist. */
-    static final java.util.concurrent.atomic.AtomicInteger HOOKED = new java.util.concurrent.atomic.AtomicInteger();
-
-    /**
-     * Registers a hook that runs after this leaf's {@code .grad} has been accumulated in a backward pass, with this
-     * tensor as its argument, as PyTorch 2.1's {@code register_post_accumulate_grad_hook}: once per backward that reaches
-     * the leaf, when every path of that pass has added into {@code .grad} (a parameter used twice: after both), while the
-     * walk goes on with the rest of the graph. Data-parallel training starts the exchange of a bucket of gradients there
-     * (PyTorch DDP's buckets). Hooks run in registration order on the thread that runs backward; an exception from a
-     * hook ends the backward pass.
-     */
-    public RemovableHandle registerPostAccumulateGradHook(java.util.function.Consumer<Tensor> hook) {
-        if (hook == null) throw new IllegalArgumentException("registerPostAccumulateGradHook: hook must not be null");
-        if (!requiresGrad()) {
-            throw new IllegalStateException("registerPostAccumulateGradHook: cannot register a hook on a tensor that doesn't require gradient");
-        }
-        if (!isLeaf()) {
-            throw new IllegalStateException("registerPostAccumulateGradHook: post accumulate grad hooks cannot be registered on non-leaf tensors (this one has grad_fn "
-                    + gradFn() + ")");
-        }
-        synchronized (this) {
-            if (postAccumulateHooks == null) {
-                postAccumulateHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
-                HOOKED.incrementAndGet();
-            }
-            postAccumulateHooks.add(hook);
-        }
-        return () -> {
-            synchronized (this) {
-                if (postAccumulateHooks != null && postAccumulateHooks.remove(hook) && postAccumulateHooks.isEmpty()) {
-                    postAccumulateHooks = null;
-                    HOOKED.decrementAndGet();
-                }
-            }
-        };
-    }
-
-    /** Whether this leaf has post-accumulate-grad hooks. */
-    boolean hasPostAccumulateHooks() { return postAccumulateHooks != null; }
-
-    /** Runs this leaf's post-accumulate-grad hooks (the backward walk, once its .grad is final for the pass). */
-    void runPostAccumulateHooks() {
-        var hooks = postAccumulateHooks;
-        if (hooks != null) for (var h : hooks) h.accept(this);
-    }
-
     /** True for tensors not made by a recorded op: user-created tensors and parameters. */
     public boolean isLeaf() {
         refreshView();
@@ -526,6 +481,98 @@ public class Tensor {
         return this;
     }
 
+    /** A hook on the gradient that flows into a tensor in backward ({@link #registerHook}). */
+    @FunctionalInterface
+    public interface GradHook {
+        /** Called with the gradient; returns a replacement of the same shape, or null to keep it. Must not change it in place. */
+        Tensor apply(Tensor grad);
+    }
+
+    /** A hook called on a leaf once its {@code .grad} holds this backward's gradient ({@link #registerPostAccumulateGradHook}). */
+    @FunctionalInterface
+    public interface PostAccumulateGradHook {
+        void apply(Tensor leaf);
+    }
+
+    /**
+     * Registers a hook on the gradient with respect to this tensor, as PyTorch's {@code Tensor.register_hook}: every
+     * backward pass calls it once with the whole gradient flowing into this tensor in that pass (for a leaf, the sum
+     * over its uses, before it is added to {@code .grad}; for a non-leaf, before its op's backward uses it), and a
+     * tensor it returns replaces the gradient. Hooks run in registration order, each on the previous one's result.
+     *
+     * <pre>{@code
+     * RemovableHandle h = w.registerHook(g -> g.mul(2));   // w.grad() gets twice the gradient
+     * loss.backward();
+     * h.remove();
+     * }</pre>
+     */
+    public RemovableHandle registerHook(GradHook hook) {
+        refreshView();
+        if (hook == null) throw new IllegalArgumentException("registerHook: the hook must not be null");
+        if (!requiresGrad) {
+            throw new IllegalStateException("registerHook: cannot register a hook on a tensor that doesn't require gradient; call requiresGrad_() on the leaf first");
+        }
+        if (gradHooks == null) gradHooks = new ArrayList<>();
+        gradHooks.add(hook);
+        if (gradFn != null) gradFn.hook(this, outputNr);
+        List<GradHook> list = gradHooks;
+        return () -> list.removeIf(h -> h == hook);
+    }
+
+    /**
+     * Registers a hook called on this leaf after its {@code .grad} has been accumulated in a backward pass, as PyTorch
+     * 2.1's {@code Tensor.register_post_accumulate_grad_hook}: once per backward in which a gradient reached it, at the
+     * moment that gradient is final (its last use in the graph has been walked), while the rest of backward goes on.
+     * What data-parallel training hangs its bucketed all-reduce on.
+     *
+     * <pre>{@code
+     * for (Parameter p : model.parameters()) p.registerPostAccumulateGradHook(t -> ready(t));
+     * }</pre>
+     */
+    public RemovableHandle registerPostAccumulateGradHook(PostAccumulateGradHook hook) {
+        refreshView();
+        if (hook == null) throw new IllegalArgumentException("registerPostAccumulateGradHook: the hook must not be null");
+        if (gradFn != null) {
+            throw new IllegalStateException("registerPostAccumulateGradHook: post accumulate grad hooks cannot be registered on non-leaf tensors (this one was made by "
+                    + gradFn.name() + "); register it on the leaves, or use registerHook");
+        }
+        if (!requiresGrad) {
+            throw new IllegalStateException("registerPostAccumulateGradHook: cannot register a hook on a tensor that doesn't require gradient; call requiresGrad_() first");
+        }
+        if (postAccumulateGradHooks == null) postAccumulateGradHooks = new ArrayList<>();
+        postAccumulateGradHooks.add(hook);
+        List<PostAccumulateGradHook> list = postAccumulateGradHooks;
+        return () -> list.removeIf(h -> h == hook);
+    }
+
+    /** Whether a leaf's gradient must be gathered before it reaches .grad (tensor hooks see the whole of it). */
+    boolean hasGradHooks() { return gradHooks != null && !gradHooks.isEmpty(); }
+
+    /** Whether the walk must tell this leaf when its gradient is final. */
+    boolean hasPostAccumulateGradHooks() { return postAccumulateGradHooks != null && !postAccumulateGradHooks.isEmpty(); }
+
+    /** The gradient after this tensor's {@link #registerHook} hooks (the same array when none replaced it). */
+    INDArray runGradHooks(INDArray g) {
+        if (!hasGradHooks()) return g;
+        INDArray cur = g;
+        for (GradHook h : List.copyOf(gradHooks)) {
+            Tensor r = h.apply(new Tensor(cur));
+            if (r == null) continue;
+            if (!Arrays.equals(r.data.shape(), cur.shape())) {
+                throw new IllegalStateException("registerHook: a hook changed the size of the gradient: expected " + Shape.of(cur.shape())
+                        + ", got " + r.shape() + "; return a gradient of the tensor's shape");
+            }
+            cur = r.data.dataType() == cur.dataType() ? r.data : r.data.castTo(cur.dataType());
+        }
+        return cur;
+    }
+
+    /** Calls the {@link #registerPostAccumulateGradHook} hooks, in registration order. */
+    void runPostAccumulateGradHooks() {
+        if (!hasPostAccumulateGradHooks()) return;
+        for (PostAccumulateGradHook h : List.copyOf(postAccumulateGradHooks)) h.apply(this);
+    }
+
     /** The same data, cut from the tape: no gradient flows through the result. Shares storage. */
     public Tensor detach() {
         Tensor t = new Tensor(data);
@@ -539,7 +586,7 @@ public class Tensor {
      * array of the given type and shape), else null.
      */
     INDArray inPlaceGradTarget(org.nd4j.linalg.api.buffer.DataType dtype, long[] shape) {
-        if (gradFn != null || !requiresGrad || grad == null) return null;
+        if (gradFn != null || !requiresGrad || grad == null || hasGradHooks()) return null;
         INDArray a = grad.data;
         if (a.dataType() != dtype || !Arrays.equals(a.shape(), shape) || a.isView() || !Blas.dense(a)) return null;
         return a;
