@@ -82,7 +82,8 @@ class OffHeapGovernorTest {
     @Test void noCollectionBeforeAMissWhenCollectionsAreOffOrNothingLentCouldServe() {
         long saved = Nabla.gcThreshold();
         try {
-            OffHeapGovernor.missed(MB, 1_000_000_000L);   // a very slow fresh MB
+            OffHeapGovernor.resetCosts();   // patience 1 and the first-collection guess, whatever ran before in this JVM
+            OffHeapGovernor.missed(MB, 1_000_000_000_000L);   // a very slow fresh MB
             Nabla.setGcThreshold(0);
             assertThat(OffHeapGovernor.collectBeforeMiss(MB, 100 * MB)).as("collections off").isFalse();
             Nabla.setGcThreshold(saved);
