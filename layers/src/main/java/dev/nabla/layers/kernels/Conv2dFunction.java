@@ -22,7 +22,7 @@ public final class Conv2dFunction extends Function {
     private final int sh, sw, padTop, padLeft, padBottom, padRight, dh, dw, groups;
     private ConvGeometry g;
     private INDArray col;
-    private boolean lib, fast;
+    private boolean lib, fast, ownBackward;
     private long co;
 
     public Conv2dFunction(int sh, int sw, int padTop, int padLeft, int padBottom, int padRight, int dh, int dw, int groups) {
@@ -105,6 +105,7 @@ public final class Conv2dFunction extends Function {
         // libnd4j's conv2d_bp always computes the input gradient; for a first layer (input without grad) the
         // project's kernel skips it (BENCHMARKS.md: conv1 backward)
         if (fast && (!lib || libBackwardWrong() || !needsGrad(0) || ownBackwardBeatsOneDnn(g.c(), g.p()))) {
+            ownBackward = true;
             INDArray[] r = FastConv.backward(g, input(0), input(1), gOut, needsGrad(0), needsGrad(1), bias && needsGrad(2));
             return bias ? r : new INDArray[] {r[0], r[1]};
         }
@@ -123,7 +124,8 @@ public final class Conv2dFunction extends Function {
     @Override protected void releaseSaved() { col = null; }
 
     @Override protected String profileName() {
-        return g == null ? "Conv2d" : "Conv2d " + g.c() + "->" + co + " k" + g.kh() + " (" + (lib ? "libnd4j" : fast ? "own" : "own, heap") + ")";
+        String kernel = lib ? (ownBackward ? "libnd4j, own backward" : "libnd4j") : fast ? "own" : "own, heap";
+        return g == null ? "Conv2d" : "Conv2d " + g.c() + "->" + co + " k" + g.kh() + " (" + kernel + ")";
     }
 
     /** libnd4j's conv2d arguments: kernel, stride, padding, dilation, explicit padding, NCHW, weights [out, in, kh, kw]. */
