@@ -87,8 +87,8 @@ class BasicBlock(nn.Module):
                          if stride != 1 or cin != cout else None)
 
     def forward(self, x):
-        y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
-        return F.relu(y + (x if self.shortcut is None else self.shortcut(x)))
+        y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)), inplace=True)))
+        return F.relu(y + (x if self.shortcut is None else self.shortcut(x)), inplace=True)
 
 
 class ResNet20(nn.Module):
@@ -106,7 +106,7 @@ class ResNet20(nn.Module):
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, classes))
 
     def forward(self, x):
-        return self.head(self.layer3(self.layer2(self.layer1(F.relu(self.bn(self.conv(x)))))))
+        return self.head(self.layer3(self.layer2(self.layer1(F.relu(self.bn(self.conv(x)), inplace=True)))))
 
 
 VOCAB, D_MODEL, HEADS, FEED_FORWARD, LAYERS, DROPOUT = 1000, 256, 4, 1024, 2, 0.1

@@ -14,7 +14,8 @@ import dev.nabla.layers.Linear;
  * ResNet-20 for 32×32 images (He et al. 2016, §4.2): a 3×3 convolution to 16 channels, three stages of three basic
  * blocks (16, 32, 64 channels; the first block of stages 2 and 3 has stride 2 and a 1×1 projection shortcut with
  * BatchNorm), global average pooling and a Linear 64→10. Built from Nabla's public modules as a user would; the same
- * network as tools/bench/bench_torch.py's and DjlPeer's.
+ * network as tools/bench/bench_torch.py's and DjlPeer's. Its ReLUs run in place, as torchvision's ResNets'
+ * ({@code nn.ReLU(inplace=True)}) and bench_torch.py's ({@code F.relu(..., inplace=True)}); DJL has no in-place ReLU.
  */
 public final class ResNet20 extends Module {
     /**
@@ -39,8 +40,8 @@ public final class ResNet20 extends Module {
         }
 
         @Override public Tensor forward(Tensor x) {
-            Tensor y = bn2.forward(conv2.forward(bn1.forward(conv1.forward(x)).relu()));
-            return y.add(shortcut == null ? x : shortcut.forward(x)).relu();
+            Tensor y = bn2.forward(conv2.forward(bn1.forward(conv1.forward(x)).relu_()));
+            return y.add(shortcut == null ? x : shortcut.forward(x)).relu_();
         }
     }
 
@@ -64,6 +65,6 @@ public final class ResNet20 extends Module {
     }
 
     @Override public Tensor forward(Tensor x) {
-        return head.forward(layer3.forward(layer2.forward(layer1.forward(bn.forward(conv.forward(x)).relu()))));
+        return head.forward(layer3.forward(layer2.forward(layer1.forward(bn.forward(conv.forward(x)).relu_()))));
     }
 }

@@ -327,6 +327,46 @@ class ConvKernelTest {
         return new Tensor[] {y, p};
     }
 
+    /**
+     * The default rule's mixed path: oneDNN's forward and the project's backward where
+     * {@link dev.nabla.layers.kernels.Conv2dFunction#ownBackwardBeatsOneDnn} holds (batch 16, 8 or more channels, 256 or
+     * more output positions): values and all three gradients against libnd4j's conv2d / conv2d_bp, on odd channel counts
+     * and sizes, stride 2, and a non-contiguous input.
+     */
+    @TestFactory Stream<DynamicTest> libForwardOwnBackwardEqualsLibnd4j() {
+        int[][] grid = {
+            {16, 8, 16, 16, 8, 3, 3, 1, 1, 1, 1, 1, 1},
+            {16, 9, 33, 31, 7, 3, 3, 1, 1, 1, 1, 1, 1},
+            {16, 13, 35, 34, 5, 3, 3, 2, 2, 1, 1, 1, 1},
+            {17, 33, 32, 33, 3, 3, 3, 1, 1, 1, 1, 1, 1},
+        };
+        return Stream.of(grid).flatMap(g -> Stream.of(false, true).map(permuted -> DynamicTest.dynamicTest(
+                java.util.Arrays.toString(g) + (permuted ? " non-contiguous" : ""), () -> {
+            int oh = (g[2] + 2 * g[9] - g[5]) / g[7] + 1, ow = (g[3] + 2 * g[10] - g[6]) / g[8] + 1;
+            assertThat(dev.nabla.layers.kernels.Conv2dFunction.ownBackwardBeatsOneDnn(g[1], oh * ow)).isTrue();
+            Nabla.manualSeed(13);
+            Tensor x = permuted ? Tensor.randn(g[1], g[0], g[2], g[3]).permute(1, 0, 2, 3).detach().requiresGrad_()
+                    : Tensor.randn(g[0], g[1], g[2], g[3]).requiresGrad_();
+            Tensor w = Tensor.randn(g[4], g[1], g[5], g[6]).mul(0.2).detach().requiresGrad_();
+            Tensor b = Tensor.randn(g[4]).requiresGrad_();
+            Kernels previous = Kernels.use(Kernels.AUTO);
+            try {
+                Tensor y = F.conv2d(x, w, b, new int[] {g[7], g[8]}, new int[] {g[9], g[10], g[9], g[10]}, new int[] {1, 1}, 1);
+                INDArray xd = x.nd().dup('c');
+                INDArray ref = libConv(xd, w.nd(), b.nd(), g, null)[0];
+                assertClose(y.nd(), ref, 1e-4);
+                Tensor go = Tensor.randn(y.shape());
+                y.backward(go);
+                INDArray[] bp = libConv(xd, w.nd(), b.nd(), g, go.nd());
+                assertClose(x.grad().nd(), bp[0], 1e-4);
+                assertClose(w.grad().nd(), bp[1], 1e-3);
+                assertClose(b.grad().nd(), bp[2], 1e-3);
+            } finally {
+                Kernels.use(previous);
+            }
+        })));
+    }
+
     static void assertClose(INDArray actual, INDArray expected, double tol) {
         assertThat(actual.shape()).containsExactly(expected.shape());
         double[] a = actual.castTo(DataType.DOUBLE).dup('c').reshape(-1).toDoubleVector();

@@ -1178,7 +1178,26 @@ public class Tensor {
 
     public Tensor sigmoid_() { return inPlace("sigmoid_", Tensor::sigmoid); }
 
-    public Tensor relu_() { return inPlace("relu_", Tensor::relu); }
+    /**
+     * ReLU in place, as PyTorch's {@code relu_} ({@code nn.ReLU(inplace=True)}). On a dense float32 tensor that is not a
+     * differentiable view, the kernel writes into this tensor's own memory: no copy of the old values (ReLU's backward
+     * reads only its output) and no new array ([128, 16, 32, 32]: a new 8 MB array a call otherwise). An op that saved
+     * this tensor refuses its backward afterwards, as PyTorch's "modified by an inplace operation".
+     */
+    public Tensor relu_() {
+        if (viewMeta != null || !UnaryOps.reluWritesInPlace(data)) return inPlace("relu_", Tensor::relu);
+        boolean record = Grad.isEnabled();
+        checkNotRecordedLeaf("relu_");
+        Tensor self = this;
+        if (record && requiresGrad()) self = leaveTapePlace(new Tensor(data));   // shares the memory: its old values are never read
+        Tensor r = Function.apply(new UnaryOps.Relu(true), self);
+        version.value++;
+        if (record && r.requiresGrad && r.gradFn != null) {
+            r.gradFn.moveSavedOutput(r, this);
+            takeTapePlace(r);
+        }
+        return this;
+    }
 
     /**
      * Makes this tensor the view {@code view} gives of it (shape and strides change, the elements do not), as PyTorch's

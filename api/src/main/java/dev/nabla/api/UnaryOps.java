@@ -74,8 +74,13 @@ final class UnaryOps {
     }
 
     static final class Relu extends Function {
+        /** Whether the forward writes into its input ({@link Tensor#relu_()}: only where {@link #reluWritesInPlace} holds). */
+        private final boolean inPlace;
+        Relu() { this(false); }
+        Relu(boolean inPlace) { this.inPlace = inPlace; }
         @Override protected INDArray forward(INDArray... x) {
             saveOutput();
+            if (inPlace) return keepWherePositive(x[0], x[0], x[0]);
             if (!x[0].dataType().isFPType()) return Transforms.relu(x[0], true);
             if (x[0].dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && Blas.available() && x[0].length() < Integer.MAX_VALUE) {
                 return reluBits(Blas.denseC(x[0]));
@@ -108,20 +113,26 @@ final class UnaryOps {
      * ReLU's input gradient on float32 as PyTorch's {@code threshold_backward}: {@code y <= 0 ? 0 : g} (a select, so a
      * NaN or infinite g where y ≤ 0 gives 0, and g passes where y is NaN); ND4J's step-and-multiply gave NaN there.
      */
-    static INDArray reluBackwardBits(INDArray y, INDArray g) { return keepWherePositive(y, g); }
+    static INDArray reluBackwardBits(INDArray y, INDArray g) { return keepWherePositive(y, g, null); }
 
     /**
      * ReLU on float32, {@code x > 0 || isnan(x) ? x : 0} as PyTorch's (NaN passes): ND4J's scalar op took 9–14 µs at
      * 100×512 in a loop but 70–85 µs inside a training step, where its OpenMP threads had gone to sleep between calls.
      */
-    static INDArray reluBits(INDArray x) { return keepWherePositive(x, x); }
+    static INDArray reluBits(INDArray x) { return keepWherePositive(x, x, null); }
+
+    /** Whether {@link Relu} can write into this array: dense float32 with the float kernel available. */
+    static boolean reluWritesInPlace(INDArray x) {
+        return x.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && Blas.available() && x.length() < Integer.MAX_VALUE && Blas.dense(x);
+    }
 
     /**
      * values where mask > 0 or NaN, else 0, for float32 arrays of one shape, on the raw bits in chunks that stay in
-     * cache (22 µs at 100×512), split over the threads from 2 × 65,536 elements.
+     * cache (22 µs at 100×512), split over the threads from 2 × 65,536 elements; into a new array, or into {@code into}
+     * (which may be {@code values}: each chunk is read before it is written).
      */
-    private static INDArray keepWherePositive(INDArray mask, INDArray values) {
-        INDArray out = Pool.uninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, values.shape());
+    private static INDArray keepWherePositive(INDArray mask, INDArray values, INDArray into) {
+        INDArray out = into != null ? into : Pool.uninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, values.shape());
         boolean same = mask == values;
         long n = values.length();
         int parts = Blas.parts(n, 1 << 16);

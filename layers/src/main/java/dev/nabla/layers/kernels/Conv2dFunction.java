@@ -22,7 +22,7 @@ public final class Conv2dFunction extends Function {
     private final int sh, sw, padTop, padLeft, padBottom, padRight, dh, dw, groups;
     private ConvGeometry g;
     private INDArray col;
-    private boolean lib, fast;
+    private boolean lib, fast, ownBackward;
     private long co;
 
     public Conv2dFunction(int sh, int sw, int padTop, int padLeft, int padBottom, int padRight, int dh, int dw, int groups) {
@@ -81,6 +81,18 @@ public final class Conv2dFunction extends Function {
         return c < 8 || n < 16 || (kh == 1 && kw == 1 && (sh > 1 || sw > 1));
     }
 
+    /**
+     * Whether the project's float32 backward beats oneDNN's conv2d_bp for {@code c} input channels and {@code p}
+     * output positions a sample, where the forward stays oneDNN's: its backward at large planes is far from the two
+     * GEMMs it does (ResNet-20 profile, 16 channels at 32×32: 47.8 ms a call against 10 ms of sgemm), and
+     * ConvSweepBench (3×3, stride 1, C→C, batch 128, interleaved) measured the project's at 0.16–0.63× its time for
+     * 1,024 positions at every channel count from 8 to 64, and at 0.27–0.59× for 256 positions below 32 channels
+     * (32 and 64 channels there: 1.3–2.1×, oneDNN kept).
+     */
+    public static boolean ownBackwardBeatsOneDnn(int c, int p) {
+        return p >= 1024 || (p >= 256 && c < 32);
+    }
+
     private static final boolean MKL = "mkl_rt".equals(Nabla.blas());
 
     /**
@@ -96,7 +108,8 @@ public final class Conv2dFunction extends Function {
         boolean bias = inputCount() > 2;
         // libnd4j's conv2d_bp always computes the input gradient; for a first layer (input without grad) the
         // project's kernel skips it (BENCHMARKS.md: conv1 backward)
-        if (fast && (!lib || libBackwardWrong() || !needsGrad(0))) {
+        if (fast && (!lib || libBackwardWrong() || !needsGrad(0) || ownBackwardBeatsOneDnn(g.c(), g.p()))) {
+            ownBackward = true;
             INDArray[] r = FastConv.backward(g, input(0), input(1), gOut, needsGrad(0), needsGrad(1), bias && needsGrad(2));
             return bias ? r : new INDArray[] {r[0], r[1]};
         }
@@ -115,7 +128,8 @@ public final class Conv2dFunction extends Function {
     @Override protected void releaseSaved() { col = null; }
 
     @Override protected String profileName() {
-        return g == null ? "Conv2d" : "Conv2d " + g.c() + "->" + co + " k" + g.kh() + " (" + (lib ? "libnd4j" : fast ? "own" : "own, heap") + ")";
+        String kernel = lib ? (ownBackward ? "libnd4j, own backward" : "libnd4j") : fast ? "own" : "own, heap";
+        return g == null ? "Conv2d" : "Conv2d " + g.c() + "->" + co + " k" + g.kh() + " (" + kernel + ")";
     }
 
     /** libnd4j's conv2d arguments: kernel, stride, padding, dilation, explicit padding, NCHW, weights [out, in, kh, kw]. */

@@ -32,8 +32,7 @@ final class FastConvPool {
         int n = g.n(), co = (int) w.size(0), k = g.k(), p = g.p(), chw = g.chw();
         int ka = bias == null ? k : k + 1;
         INDArray wa = bias == null ? Blas.denseC(w) : FastConv.withBiasColumn(Blas.denseC(w), bias, co, k);
-        int[] t = g.table(), tab = FastMaxPool.windowTable(pg);
-        int runs = FastConv.rowRuns(g, t);
+        int[] tab = FastMaxPool.windowTable(pg);
         int nw = pg.oh() * pg.ow(), ne = pg.kh() * pg.kw(), wc = nw * co;
         INDArray y = Pool.uninitialized(DataType.FLOAT, n, co, pg.oh(), pg.ow());
         int parts = Blas.parts(n, FastConv.samplesPerPart((long) co * ka * p));
@@ -53,7 +52,7 @@ final class FastConvPool {
             for (int q = 0; q < nw; q++) java.util.Arrays.fill(base, q * co, (q + 1) * co, tab[q]);
             for (int s = n * part / parts; s < n * (part + 1) / parts; s++) {
                 xb.get(s * chw, xs);
-                FastConv.im2col(runs, t, xs, col);
+                FastConv.im2col(g, xs, col);
                 cb.put(0, col);
                 // Z[p, co] = colᵀ·[W | b]ᵀ: the sample's convolution, channels last
                 Blas.sgemm(true, true, p, co, ka, 1f, colNd, 0, p, wa, 0, ka, 0f, zNd, 0, co);
@@ -99,8 +98,6 @@ final class FastConvPool {
                                boolean dxNeeded, boolean dwNeeded, boolean dbNeeded) {
         INDArray xc = Blas.denseC(x), wcNd = Blas.denseC(w), gc = Blas.denseC(gOut.dataType() == DataType.FLOAT ? gOut : gOut.castTo(DataType.FLOAT));
         int n = g.n(), co = (int) w.size(0), k = g.k(), p = g.p(), chw = g.chw();
-        int[] t = g.table();
-        int runs = FastConv.rowRuns(g, t);
         int nw = pg.oh() * pg.ow(), wc = nw * co;
         INDArray dx = dxNeeded ? Pool.uninitialized(DataType.FLOAT, g.n(), g.c(), g.h(), g.w()) : null;
         boolean wb = dwNeeded || dbNeeded;
@@ -127,7 +124,7 @@ final class FastConvPool {
                 if (wb) {
                     if (dwNeeded) {
                         xb.get(s * chw, xs);
-                        FastConv.im2col(runs, t, xs, col);
+                        FastConv.im2col(g, xs, col);
                     }
                     cb.put(0, col);
                     // [dW | db] += dZᵀ·[col; 1]ᵀ
@@ -137,7 +134,7 @@ final class FastConvPool {
                     Blas.sgemm(true, true, k, p, co, 1f, wcNd, 0, k, dzNd, 0, co, 0f, colNd, 0, p);
                     cb.get(0, col, 0, k * p);
                     java.util.Arrays.fill(dxs, 0f);
-                    FastConv.col2im(t, col, dxs);
+                    FastConv.col2im(g, col, dxs);
                     dxb.put(s * chw, dxs);
                 }
                 first = false;

@@ -9,8 +9,10 @@ package dev.nabla.layers.kernels;
  *       ({@link FastConv}: per-sample im2col + GEMM) for fewer input channels (course conv1 forward 2.1 vs 4.2 ms),
  *       for strided 1×1 kernels (ResNet's projection shortcuts: forward 0.35–0.47×, forward + backward 0.55–0.75× of
  *       oneDNN's time at batch 128),
- *       for small batches (oneDNN's per-call set-up: ~1 ms at batch 1), and for the backward of a layer whose input
- *       needs no gradient (libnd4j's conv2d_bp always computes it: one step 22.1 → 18.6 ms); with Intel MKL loaded as
+ *       for small batches (oneDNN's per-call set-up: ~1 ms at batch 1), for the backward of a layer whose input
+ *       needs no gradient (libnd4j's conv2d_bp always computes it: one step 22.1 → 18.6 ms), and for the backward at
+ *       1,024 or more output positions a sample, or 256 or more below 32 input channels, where oneDNN's conv2d_bp
+ *       took 1.6–6× the project's ({@link Conv2dFunction#ownBackwardBeatsOneDnn}); with Intel MKL loaded as
  *       the BLAS the backward is always the project's ({@link Conv2dFunction#libBackwardWrong()});</li>
  *   <li>max pooling: libnd4j's {@code maxpool2d}/{@code maxpool2d_bp} without padding, dilation or ceil mode on inputs
  *       of 256 K elements or more (forward 0.67 ms vs 2.0 ms for the project's sweep on the course's first layer); the
