@@ -61,8 +61,17 @@ class ActivationGoldenTest {
             String label = "#" + index++ + " " + c.get("op").asText() + " " + c.get("dtype").asText() + " " + c.get("args") + " x"
                     + c.get("x").get("shape");
             for (boolean strided : new boolean[] {false, true}) {
-                String name = label + (strided ? " strided" : "");
-                tests.add(DynamicTest.dynamicTest(name, () -> check(c, strided, name)));
+                for (boolean vector : Vec.modes()) {
+                    String name = label + (strided ? " strided" : "") + (vector ? " vector-api" : "");
+                    tests.add(DynamicTest.dynamicTest(name, () -> {
+                        boolean previous = Vec.useForTests(vector);
+                        try {
+                            check(c, strided, name);
+                        } finally {
+                            Vec.useForTests(previous);
+                        }
+                    }));
+                }
             }
         }
         return tests.stream();

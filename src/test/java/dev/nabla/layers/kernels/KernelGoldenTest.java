@@ -93,8 +93,18 @@ class KernelGoldenTest {
             for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
                 for (boolean strided : new boolean[] {false, true}) {
                     for (int chunk : new int[] {Mem.CHUNK, 5}) {
-                        String name = label + " " + dtype + (strided ? " strided" : "") + (chunk != Mem.CHUNK ? " chunk " + chunk : "");
-                        tests.add(DynamicTest.dynamicTest(name, () -> check(c, dtype, strided, chunk, name)));
+                        for (boolean vector : Vec.modes()) {
+                            String name = label + " " + dtype + (strided ? " strided" : "") + (chunk != Mem.CHUNK ? " chunk " + chunk : "")
+                                    + (vector ? " vector-api" : "");
+                            tests.add(DynamicTest.dynamicTest(name, () -> {
+                                boolean previous = Vec.useForTests(vector);
+                                try {
+                                    check(c, dtype, strided, chunk, name);
+                                } finally {
+                                    Vec.useForTests(previous);
+                                }
+                            }));
+                        }
                     }
                 }
             }
