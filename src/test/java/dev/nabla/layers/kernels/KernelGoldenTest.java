@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestFactory;
  * The fused kernels (batch norm, layer norm, softmax, log-softmax, GELU), called through {@link F}, against PyTorch
  * (src/test/resources/golden/kernels.json, written by tools/golden/make_kernels_golden.py): the output, every gradient
  * and batch norm's running statistics, in float32 and float64, on contiguous inputs and on non-contiguous views of the
- * same values, with the kernels' usual chunk and with a chunk of 5 elements (planes and rows longer than a chunk).
+ * same values, with the kernels' usual chunk and with a chunk of 5 elements (planes and rows longer than a chunk),
+ * on the fallback loops and, when the JVM has jdk.incubator.vector, on the Vector API path ({@link Vec}).
  */
 class KernelGoldenTest {
     private static JsonNode golden() throws IOException {
