@@ -14,6 +14,12 @@ package dev.nabla.api;
  *       {@code trace}, {@code debug}, {@code info}, {@code warn}, {@code error}, {@code off}</td><td></td></tr>
  *   <tr><td>{@value #KERNELS}</td><td>{@code auto}</td><td>{@code own}: the project's convolution and pooling kernels
  *       everywhere instead of libnd4j's where those are faster</td><td>{@code dev.nabla.layers.kernels.Kernels.use}</td></tr>
+ *   <tr><td>{@code --add-modules jdk.incubator.vector} (a JVM option)</td><td>off</td><td>the LayerNorm, softmax and
+ *       GELU kernels' reductions (row max, sums, statistics) and exp run on JDK 17's incubating Vector API; without it,
+ *       on loops that C2 vectorises by itself (the reductions and the exp's 2^k step stay scalar there). The JVM prints
+ *       a warning about the incubator module at start</td><td>{@code dev.nabla.layers.kernels.Kernels.vectorApi()} tells</td></tr>
+ *   <tr><td>{@value #VECTOR_API}</td><td>{@code true}</td><td>{@code false}: the fallback loops even when the module
+ *       is present</td><td></td></tr>
  *   <tr><td>{@value #NO_POOL}</td><td>{@code false}</td><td>{@code true} turns off the pool that reuses the memory of
  *       large float arrays</td><td></td></tr>
  *   <tr><td>{@value #POOL_IDLE_BYTES}</td><td>256 MB</td><td>most bytes of idle pool blocks kept for reuse</td><td></td></tr>
@@ -33,6 +39,7 @@ package dev.nabla.api;
 public final class Settings {
     public static final String LOG_LEVEL = "nabla.logLevel";
     public static final String KERNELS = "nabla.kernels";
+    public static final String VECTOR_API = "nabla.vectorApi";
     public static final String NO_POOL = "nabla.noPool";
     public static final String POOL_IDLE_BYTES = "nabla.poolIdleBytes";
     public static final String POOL_TRIM_MILLIS = "nabla.poolTrimMillis";
@@ -48,6 +55,9 @@ public final class Settings {
 
     /** Whether {@value #KERNELS} asks for the project's kernels everywhere. */
     public static boolean ownKernels() { return "own".equalsIgnoreCase(System.getProperty(KERNELS)); }
+
+    /** Whether {@value #VECTOR_API} allows the Vector API path (it runs only when the module is present too). */
+    public static boolean vectorApi() { return !"false".equalsIgnoreCase(System.getProperty(VECTOR_API)); }
 
     static boolean poolEnabled() { return !Boolean.getBoolean(NO_POOL); }
 

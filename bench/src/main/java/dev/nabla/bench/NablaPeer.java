@@ -43,7 +43,7 @@ final class NablaPeer extends PeerWorker {
     @Override
     String info() {
         return "peer=nabla native=" + Nabla.nativeBuild() + " blas=" + Nabla.blas() + " java=" + System.getProperty("java.version")
-                + " threads=" + Nabla.numThreads();
+                + " threads=" + Nabla.numThreads() + " vectorApi=" + dev.nabla.layers.kernels.Kernels.vectorApi();
     }
 
     static Module convnet() {

@@ -57,7 +57,8 @@ import java.util.Set;
  * (Nabla's per-op times after the run, for convnet, resnet20 and the transformers among the workloads), {@code --data DIR}
  * (else $NABLA_DATA, ../shared/data, ../../shared/data), {@code --threads N} (default: the cores available),
  * {@code --peers nabla,torch-djl,torch-python}, {@code --workloads a,b} (names or prefixes: {@code micro},
- * {@code transformer}; default all: convnet, mlp, infer, step1, resnet20, transformer-post, transformer-pre, micro-…).
+ * {@code transformer}; default all: convnet, mlp, infer, step1, resnet20, transformer-post, transformer-pre, micro-…),
+ * {@code --no-vector-api} (the nabla peer without {@code --add-modules jdk.incubator.vector}: its kernels' fallback loops).
  */
 public final class VsPyTorch {
     private VsPyTorch() {}
@@ -76,6 +77,12 @@ public final class VsPyTorch {
         MICRO.put("softmax", "softmax over the last dim, [16, 4, 128, 128] (attention weights)");
         MICRO.put("gelu", "GELU, [16, 128, 1024] (feed-forward)");
     }
+
+    /**
+     * Whether the nabla peer's JVM runs with {@code --add-modules jdk.incubator.vector} (the kernels' Vector API path);
+     * {@code --no-vector-api}: without, on the loops C2 vectorises by itself.
+     */
+    private static boolean vectorApi = true;
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("worker")) {
@@ -96,8 +103,9 @@ public final class VsPyTorch {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--peers" -> peers = List.of(args[++i].split(","));
                 case "--workloads" -> workloads = List.of(args[++i].split(","));
+                case "--no-vector-api" -> vectorApi = false;
                 default -> throw new IllegalArgumentException("VsPyTorch: unknown option '" + args[i]
-                        + "'; expected --quick, --profile, --runs N, --data DIR, --threads N, --peers a,b, --workloads a,b");
+                        + "'; expected --quick, --profile, --runs N, --data DIR, --threads N, --peers a,b, --workloads a,b, --no-vector-api");
             }
         }
         new VsPyTorch.Run(quick, runs == null ? (quick ? 2 : 3) : runs, profile, data == null ? findData() : data, threads, peers, workloads).go();
@@ -422,7 +430,11 @@ public final class VsPyTorch {
             for (String name : peerNames) {
                 List<String> cmd = new ArrayList<>();
                 switch (name) {
-                    case "nabla" -> cmd.addAll(List.of(java, "-cp", cp, VsPyTorch.class.getName(), "worker", "nabla"));
+                    case "nabla" -> {
+                        cmd.addAll(List.of(java, "-cp", cp));
+                        if (vectorApi) cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+                        cmd.addAll(List.of(VsPyTorch.class.getName(), "worker", "nabla"));
+                    }
                     case "torch-djl" -> {
                         try {
                             Class.forName("ai.djl.engine.Engine", false, VsPyTorch.class.getClassLoader());

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestFactory;
  * written by tools/golden/make_activations_golden.py): float32 through FastMath's exp and erf, float64 through the
  * double paths, over ±0, NaN, ±inf, subnormals, large |x|, tails, a fine grid and lengths that are not multiples of a
  * vector width; softmax over every dim of a 4-d tensor, with masked (−inf) entries and large logits, and along rows
- * longer than a chunk; each on a contiguous input and on a non-contiguous view of the same values.
+ * longer than a chunk; each on a contiguous input and on a non-contiguous view of the same values, on the fallback
+ * loops and, when the JVM has jdk.incubator.vector, on the Vector API path ({@link Vec}).
  *
  * <p>An element passes when NaN and ±inf match exactly and otherwise |actual − torch| is within {@code ulps} units in
  * the last place of torch's value or within {@code abs}·scale: where 1 + erf(x/√2), x − max − log Σ or g − Σ g·y
@@ -61,8 +62,17 @@ class ActivationGoldenTest {
             String label = "#" + index++ + " " + c.get("op").asText() + " " + c.get("dtype").asText() + " " + c.get("args") + " x"
                     + c.get("x").get("shape");
             for (boolean strided : new boolean[] {false, true}) {
-                String name = label + (strided ? " strided" : "");
-                tests.add(DynamicTest.dynamicTest(name, () -> check(c, strided, name)));
+                for (boolean vector : Vec.modes()) {
+                    String name = label + (strided ? " strided" : "") + (vector ? " vector-api" : "");
+                    tests.add(DynamicTest.dynamicTest(name, () -> {
+                        boolean previous = Vec.useForTests(vector);
+                        try {
+                            check(c, strided, name);
+                        } finally {
+                            Vec.useForTests(previous);
+                        }
+                    }));
+                }
             }
         }
         return tests.stream();

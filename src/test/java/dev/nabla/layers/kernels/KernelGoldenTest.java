@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestFactory;
  * The fused kernels (batch norm, layer norm, softmax, log-softmax, GELU), called through {@link F}, against PyTorch
  * (src/test/resources/golden/kernels.json, written by tools/golden/make_kernels_golden.py): the output, every gradient
  * and batch norm's running statistics, in float32 and float64, on contiguous inputs and on non-contiguous views of the
- * same values, with the kernels' usual chunk and with a chunk of 5 elements (planes and rows longer than a chunk).
+ * same values, with the kernels' usual chunk and with a chunk of 5 elements (planes and rows longer than a chunk),
+ * on the fallback loops and, when the JVM has jdk.incubator.vector, on the Vector API path ({@link Vec}).
  */
 class KernelGoldenTest {
     private static JsonNode golden() throws IOException {
@@ -93,8 +94,18 @@ class KernelGoldenTest {
             for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
                 for (boolean strided : new boolean[] {false, true}) {
                     for (int chunk : new int[] {Mem.CHUNK, 5}) {
-                        String name = label + " " + dtype + (strided ? " strided" : "") + (chunk != Mem.CHUNK ? " chunk " + chunk : "");
-                        tests.add(DynamicTest.dynamicTest(name, () -> check(c, dtype, strided, chunk, name)));
+                        for (boolean vector : Vec.modes()) {
+                            String name = label + " " + dtype + (strided ? " strided" : "") + (chunk != Mem.CHUNK ? " chunk " + chunk : "")
+                                    + (vector ? " vector-api" : "");
+                            tests.add(DynamicTest.dynamicTest(name, () -> {
+                                boolean previous = Vec.useForTests(vector);
+                                try {
+                                    check(c, dtype, strided, chunk, name);
+                                } finally {
+                                    Vec.useForTests(previous);
+                                }
+                            }));
+                        }
                     }
                 }
             }

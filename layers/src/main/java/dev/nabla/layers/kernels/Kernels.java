@@ -36,6 +36,12 @@ public enum Kernels {
 
     public static Kernels current() { return choice; }
 
+    /**
+     * Whether the normalisation, softmax and GELU kernels' reductions and exp run on the Vector API (the JVM started
+     * with {@code --add-modules jdk.incubator.vector}, {@value dev.nabla.api.Settings#VECTOR_API} not false).
+     */
+    public static boolean vectorApi() { return Vec.on(); }
+
     /** Sets the kernel choice for the whole JVM; returns the previous one. */
     public static Kernels use(Kernels k) {
         Kernels previous = choice;

@@ -10,7 +10,9 @@ import java.nio.FloatBuffer;
  * {@link #BLOCK} elements on eight chains and carried in double across blocks; the row's statistics are shifted by its
  * first element, so that Q/D − (S/D)² does not cancel. The
  * element-wise loops (normalisation, dx, the weight and bias gradients) have no calls and no branches, so that C2
- * vectorises them. The weight and bias gradients add up in float over {@link #FLUSH} rows, then in double.
+ * vectorises them. The weight and bias gradients add up in float over {@link #FLUSH} rows, then in double. With the
+ * Vector API ({@link Vec}) each sum is one pass of float lanes ({@link VectorMath#deviationSums},
+ * {@link VectorMath#weighSums}) instead of a loop into scratch and a scalar one.
  */
 final class LayerNormF32 {
     private LayerNormF32() {}
@@ -40,8 +42,12 @@ final class LayerNormF32 {
             for (int o = 0; o < d; o += span) {
                 int len = Math.min(span, d - o);
                 xb.get(base + o, h, 0, len);
-                deviations(h, k, t, u, len);
-                sums(t, u, len, acc);
+                if (Vec.on()) {
+                    VectorMath.deviationSums(h, k, len, acc);
+                } else {
+                    deviations(h, k, t, u, len);
+                    sums(t, u, len, acc);
+                }
             }
             double dm = acc[0] / d, m = k + dm, s = 1 / Math.sqrt(Math.max(0, acc[1] / d - dm * dm) + eps);
             mean[r] = m;
@@ -95,10 +101,14 @@ final class LayerNormF32 {
                         System.arraycopy(tb, 0, fb, o, len);
                     }
                 }
-                weigh(hx, hg, ws, t, m, len);   // hg = g·w, t = g·w·(x − m)
-                ab[0] = 0;
-                ab[1] = 0;
-                sums(hg, t, len, ab);
+                if (Vec.on()) {
+                    VectorMath.weighSums(hx, hg, ws, m, len, ab);   // hg = g·w; ab = {Σ g·w, Σ g·w·(x − m)}
+                } else {
+                    weigh(hx, hg, ws, t, m, len);   // hg = g·w, t = g·w·(x − m)
+                    ab[0] = 0;
+                    ab[1] = 0;
+                    sums(hg, t, len, ab);
+                }
                 a += ab[0];
                 c += ab[1];
             }

@@ -171,8 +171,7 @@ public final class SoftmaxFunction extends Function {
 
     /** h[from, to): one row → its softmax (or log-softmax); e and bits are scratch over the same range. */
     private static void rowForward32(float[] h, float[] e, float[] bits, int from, int to, boolean log) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (int i = from; i < to; i++) m = Math.max(m, h[i]);   // NaN propagates, as PyTorch
+        float m = FastMath.max(h, from, to);   // NaN propagates, as PyTorch
         if (log) {
             float ls = (float) Math.log(FastMath.expSum(h, m, e, bits, from, to));
             for (int i = from; i < to; i++) h[i] = (h[i] - m) - ls;

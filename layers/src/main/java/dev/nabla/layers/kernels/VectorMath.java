@@ -1,0 +1,177 @@
+package dev.nabla.layers.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API forms (jdk.incubator.vector, JDK 17) of the loops C2 leaves scalar: float reductions (row max, sums,
+ * dot products, LayerNorm's statistics) and {@link FastMath}'s exp with its 2^k step as lane-wise int operations on the
+ * float bits (one pass instead of a vectorised pass and a scalar one). Same arithmetic as {@link FastMath} element by
+ * element, so exp, and GELU's derivative, equal the fallback's bit for bit; sums add in float lanes over blocks of
+ * {@link LayerNormF32#BLOCK} elements, carried in double across blocks, in a different order than the fallback's.
+ * Remainders shorter than a vector run the scalar forms. Loaded only through {@link Vec}, when the module is present.
+ */
+final class VectorMath {
+    private VectorMath() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final boolean FMA = FastMath.FMA;
+    private static final int BLOCK = LayerNormF32.BLOCK;
+    private static final int EXP_BIAS = (127 + 64) << 23;
+    private static final float TWO_M64 = 0x1p-64f;
+
+    static int lanes() { return L; }
+
+    private static FloatVector mad(FloatVector a, FloatVector b, float c) {
+        return FMA ? a.fma(b, FloatVector.broadcast(S, c)) : a.mul(b).add(c);
+    }
+
+    private static FloatVector mad(FloatVector a, float b, FloatVector c) {
+        return FMA ? a.fma(FloatVector.broadcast(S, b), c) : a.mul(b).add(c);
+    }
+
+    /** FastMath's exp of every lane, after its clamps (as {@link FastMath#exp1}). */
+    private static FloatVector exp(FloatVector x) {
+        x = x.min(FastMath.EXP_HI).max(FastMath.EXP_LO);
+        FloatVector t = x.mul(FastMath.LOG2E).add(FastMath.ROUND), k = t.sub(FastMath.ROUND);
+        FloatVector r = mad(k, -FastMath.LN2_LO, mad(k, -FastMath.LN2_HI, x));
+        FloatVector q = mad(mad(mad(mad(r, FastMath.E4, FloatVector.broadcast(S, FastMath.E3)), r, FastMath.E2), r, FastMath.E1), r, FastMath.E0);
+        FloatVector rr = r.mul(r), p = (FMA ? rr.fma(q, r) : rr.mul(q).add(r)).add(1f);
+        FloatVector pow2 = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(EXP_BIAS).reinterpretAsFloats();
+        return p.mul(pow2).mul(TWO_M64);
+    }
+
+    /** max of a[from, to) (NaN propagates); −inf for an empty range. */
+    static float max(float[] a, int from, int to) {
+        int i = from, bound = from + S.loopBound(to - from);
+        float m = Float.NEGATIVE_INFINITY;
+        if (i < bound) {
+            FloatVector v = FloatVector.fromArray(S, a, i);
+            for (i += L; i < bound; i += L) v = v.max(FloatVector.fromArray(S, a, i));
+            m = v.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < to; i++) m = Math.max(m, a[i]);
+        return m;
+    }
+
+    /** Σ a[from, to), in float lanes over blocks, in double across. */
+    static double sum(float[] a, int from, int to) {
+        double s = 0;
+        int i = from;
+        while (to - i >= L) {
+            int e = i + S.loopBound(Math.min(BLOCK, to - i));
+            FloatVector v = FloatVector.zero(S);
+            for (; i < e; i += L) v = v.add(FloatVector.fromArray(S, a, i));
+            s += v.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < to; i++) s += a[i];
+        return s;
+    }
+
+    /** Σ a·b over [from, to) (float products), as {@link #sum}. */
+    static double dot(float[] a, float[] b, int from, int to) {
+        double s = 0;
+        int i = from;
+        while (to - i >= L) {
+            int e = i + S.loopBound(Math.min(BLOCK, to - i));
+            FloatVector v = FloatVector.zero(S);
+            for (; i < e; i += L) v = v.add(FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)));
+            s += v.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < to; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    /** out = exp(a − shift) over [from, to) (out may be a); returns the sum of the results, as {@link #sum}. */
+    static double expSum(float[] a, float shift, float[] out, int from, int to) {
+        double s = 0;
+        int i = from;
+        while (to - i >= L) {
+            int e = i + S.loopBound(Math.min(BLOCK, to - i));
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < e; i += L) {
+                FloatVector y = exp(FloatVector.fromArray(S, a, i).sub(shift));
+                y.intoArray(out, i);
+                acc = acc.add(y);
+            }
+            s += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < to; i++) {
+            float y = FastMath.exp1(a[i] - shift);
+            out[i] = y;
+            s += y;
+        }
+        return s;
+    }
+
+    /** out = exp(a) over [from, to) (out may be a). */
+    static void exp(float[] a, float[] out, int from, int to) {
+        int i = from, bound = from + S.loopBound(to - from);
+        for (; i < bound; i += L) exp(FloatVector.fromArray(S, a, i)).intoArray(out, i);
+        for (; i < to; i++) out[i] = FastMath.exp1(a[i]);
+    }
+
+    /** out = exp(−a²/2) over [from, to), −a²/2 rounded to float first (as {@link FastMath#gaussian}). */
+    static void gaussian(float[] a, float[] out, int from, int to) {
+        int i = from, bound = from + S.loopBound(to - from);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, a, i);
+            exp(v.mul(-0.5f).mul(v)).intoArray(out, i);
+        }
+        for (; i < to; i++) out[i] = FastMath.exp1(-0.5f * a[i] * a[i]);
+    }
+
+    /** acc += {Σ (h − k), Σ (h − k)²} over [0, len) (LayerNorm's shifted statistics). */
+    static void deviationSums(float[] h, float k, int len, double[] acc) {
+        double s = acc[0], q = acc[1];
+        int i = 0;
+        while (len - i >= L) {
+            int e = i + S.loopBound(Math.min(BLOCK, len - i));
+            FloatVector vs = FloatVector.zero(S), vq = FloatVector.zero(S);
+            for (; i < e; i += L) {
+                FloatVector t = FloatVector.fromArray(S, h, i).sub(k);
+                vs = vs.add(t);
+                vq = vq.add(t.mul(t));
+            }
+            s += vs.reduceLanes(VectorOperators.ADD);
+            q += vq.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < len; i++) {
+            float t = h[i] - k;
+            s += t;
+            q += t * t;
+        }
+        acc[0] = s;
+        acc[1] = q;
+    }
+
+    /**
+     * g = g·w over [0, len), and acc = {Σ g·w, Σ g·w·(x − m)} (LayerNorm's backward sums; acc overwritten).
+     */
+    static void weighSums(float[] x, float[] g, float[] w, float m, int len, double[] acc) {
+        double a = 0, c = 0;
+        int i = 0;
+        while (len - i >= L) {
+            int e = i + S.loopBound(Math.min(BLOCK, len - i));
+            FloatVector va = FloatVector.zero(S), vc = FloatVector.zero(S);
+            for (; i < e; i += L) {
+                FloatVector gw = FloatVector.fromArray(S, g, i).mul(FloatVector.fromArray(S, w, i));
+                gw.intoArray(g, i);
+                va = va.add(gw);
+                vc = vc.add(gw.mul(FloatVector.fromArray(S, x, i).sub(m)));
+            }
+            a += va.reduceLanes(VectorOperators.ADD);
+            c += vc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < len; i++) {
+            float gw = g[i] * w[i];
+            g[i] = gw;
+            a += gw;
+            c += gw * (x[i] - m);
+        }
+        acc[0] = a;
+        acc[1] = c;
+    }
+}

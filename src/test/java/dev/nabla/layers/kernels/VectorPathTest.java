@@ -1,0 +1,185 @@
+package dev.nabla.layers.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nabla.api.DType;
+import dev.nabla.api.Tensor;
+import dev.nabla.layers.F;
+import dev.nabla.layers.LayerNorm;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernels' Vector API path ({@link VectorMath}) against their fallback loops: that it is taken exactly when the JVM
+ * has the module (surefire's two executions say which through {@code nabla.test.vectorApi}); exp and GELU's Gaussian
+ * equal bit for bit; sums, dot products, maxima and LayerNorm's statistics within float32 rounding of a double
+ * reference, at lengths around the lane count and the block (0, 1, lanes ± 1, 513, 2049) and at offsets; and softmax,
+ * log-softmax, GELU and LayerNorm forward + backward through {@link F} equal on both paths within float32 tolerance, on
+ * odd shapes, 1-element rows and non-contiguous inputs, in float32 and float64. (The PyTorch goldens run on both paths
+ * in {@link ActivationGoldenTest} and {@link KernelGoldenTest}.)
+ */
+class VectorPathTest {
+    private static final int[] LENGTHS = {0, 1, 3, 7, 15, 16, 17, 31, 33, 64, 100, 511, 513, 1000, 2049};
+
+    @Test void takenExactlyWhenTheModuleIsPresent() {
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        String expected = System.getProperty("nabla.test.vectorApi");
+        if (expected != null) assertThat(module).as("surefire's execution: module present").isEqualTo(Boolean.parseBoolean(expected));
+        assertThat(Vec.AVAILABLE).isEqualTo(module);
+        assertThat(Vec.on()).isEqualTo(module);
+        assertThat(Kernels.vectorApi()).isEqualTo(module);
+        if (!module) {
+            assertThatThrownBy(() -> Vec.useForTests(true)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("--add-modules jdk.incubator.vector");
+        }
+    }
+
+    private static float[] random(int n, long seed, float scale) {
+        Random r = new Random(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextGaussian() * scale);
+        return a;
+    }
+
+    private static <T> T on(boolean vector, java.util.function.Supplier<T> body) {
+        boolean previous = Vec.useForTests(vector);
+        try {
+            return body.get();
+        } finally {
+            Vec.useForTests(previous);
+        }
+    }
+
+    @Test void expAndGaussianEqualTheFallbackBitForBit() {
+        for (boolean vector : Vec.modes()) {
+            for (int n : LENGTHS) {
+                for (int from : new int[] {0, 3}) {
+                    if (from > n) continue;
+                    float[] a = random(n, n * 31L + from, 30f);
+                    if (n > 5) {
+                        a[1] = Float.NaN;
+                        a[2] = Float.NEGATIVE_INFINITY;
+                        a[3] = -200f;
+                        a[4] = 80f;
+                        a[5] = -0f;
+                    }
+                    float[] scalar = new float[n], vec = new float[n], bits = new float[n];
+                    on(false, () -> { FastMath.exp(a, scalar, bits, from, n); return null; });
+                    on(vector, () -> { FastMath.exp(a, vec, bits, from, n); return null; });
+                    for (int i = from; i < n; i++) {
+                        assertThat(Float.floatToIntBits(vec[i])).as("exp(%s), n %d, i %d", a[i], n, i).isEqualTo(Float.floatToIntBits(scalar[i]));
+                    }
+                    on(false, () -> { FastMath.gaussian(a, scalar, bits, from, n); return null; });
+                    on(vector, () -> { FastMath.gaussian(a, vec, bits, from, n); return null; });
+                    for (int i = from; i < n; i++) {
+                        assertThat(Float.floatToIntBits(vec[i])).as("exp(-x²/2) at %s, n %d", a[i], n).isEqualTo(Float.floatToIntBits(scalar[i]));
+                    }
+                    float shift = n > 0 ? a[0] : 0f;
+                    double sScalar = on(false, () -> FastMath.expSum(a, shift, scalar, bits, from, n));
+                    double sVec = on(vector, () -> FastMath.expSum(a, shift, vec, bits, from, n));
+                    double exact = 0;
+                    for (int i = from; i < n; i++) {
+                        assertThat(Float.floatToIntBits(vec[i])).as("expSum's exp, n %d", n).isEqualTo(Float.floatToIntBits(scalar[i]));
+                        exact += scalar[i];
+                    }
+                    if (Double.isNaN(exact)) {
+                        assertThat(sVec).isNaN();
+                        assertThat(sScalar).isNaN();
+                    } else {
+                        assertThat(sVec).as("expSum, n %d", n).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 * Math.abs(exact) + 1e-30));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test void reductionsAreWithinFloatRoundingOfDouble() {
+        for (boolean vector : Vec.modes()) {
+            for (int n : LENGTHS) {
+                int from = Math.min(n, 2);
+                float[] a = random(n, n, 3f), b = random(n, n + 7, 2f);
+                double sum = 0, dot = 0, abs = 0, absDot = 0;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int i = from; i < n; i++) {
+                    sum += a[i];
+                    abs += Math.abs(a[i]);
+                    dot += (double) (a[i] * b[i]);
+                    absDot += Math.abs(a[i] * b[i]);
+                    max = Math.max(max, a[i]);
+                }
+                double tol = 1e-6 * Math.max(1, Math.max(abs, absDot));
+                assertThat(on(vector, () -> FastMath.sum(a, from, n))).as("sum, n %d", n).isCloseTo(sum, org.assertj.core.data.Offset.offset(tol));
+                assertThat(on(vector, () -> FastMath.dot(a, b, from, n))).as("dot, n %d", n).isCloseTo(dot, org.assertj.core.data.Offset.offset(tol));
+                assertThat(on(vector, () -> FastMath.max(a, from, n))).as("max, n %d", n).isEqualTo(max);
+                if (n > from) {
+                    a[n - 1] = Float.NaN;
+                    assertThat(on(vector, () -> FastMath.max(a, from, n))).as("max with a NaN last, n %d", n).isNaN();
+                    a[n - 1] = 0;
+                    a[from] = Float.NaN;
+                    assertThat(on(vector, () -> FastMath.max(a, from, n))).as("max with a NaN first, n %d", n).isNaN();
+                }
+            }
+        }
+    }
+
+    /** op forward + backward through F on both paths: output and input gradient (and the weight, bias gradients). */
+    private static void bothPathsAgree(String what, long[] shape, boolean strided, DType dtype, Function<Tensor, Tensor> op,
+                                       Function<Void, Tensor[]> params) {
+        double[][] results = new double[2][];
+        for (boolean vector : Vec.modes()) {
+            double[] r = on(vector, () -> {
+                dev.nabla.api.Nabla.manualSeed(11);
+                Tensor x0 = Tensor.randn(shape).mul(2).to(dtype);
+                Tensor leaf = (strided ? x0.transpose(-1, -2).contiguous() : x0).requiresGrad_();
+                Tensor x = strided ? leaf.transpose(-1, -2) : leaf;
+                if (strided && shape[shape.length - 1] > 1 && shape[shape.length - 2] > 1) assertThat(x.isContiguous()).isFalse();
+                Tensor g = Tensor.randn(shape).to(dtype);
+                Tensor y = op.apply(x);
+                y.backward(g);
+                Tensor dx = strided ? leaf.grad().transpose(-1, -2) : leaf.grad();
+                java.util.List<Double> all = new java.util.ArrayList<>();
+                for (double v : y.contiguous().toDoubleArray()) all.add(v);
+                for (double v : dx.contiguous().toDoubleArray()) all.add(v);
+                for (Tensor p : params.apply(null)) {
+                    for (double v : p.grad().contiguous().toDoubleArray()) all.add(v);
+                    p.setGrad(null);
+                }
+                return all.stream().mapToDouble(Double::doubleValue).toArray();
+            });
+            results[vector ? 1 : 0] = r;
+        }
+        if (results[1] == null) return;   // no module: the fallback ran (and the goldens check it)
+        double tol = dtype == DType.FLOAT32 ? 2e-5 : 1e-12;
+        assertThat(results[1].length).isEqualTo(results[0].length);
+        for (int i = 0; i < results[0].length; i++) {
+            double e = results[0][i];
+            assertThat(results[1][i]).as("%s %s %s element %d", what, dtype, strided ? "strided" : "", i)
+                    .isCloseTo(e, org.assertj.core.data.Offset.offset(tol * Math.max(1, Math.abs(e))));
+        }
+    }
+
+    private static final long[][] SHAPES = {{3, 5, 17}, {2, 1}, {4, 1, 1}, {2, 3, 33}, {1, 7, 2049}, {5, 129}};
+
+    @Test void softmaxGeluAndLayerNormAgreeOnBothPaths() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (long[] shape : SHAPES) {
+                for (boolean strided : new boolean[] {false, true}) {
+                    String s = java.util.Arrays.toString(shape);
+                    bothPathsAgree("softmax(-1) " + s, shape, strided, dtype, x -> F.softmax(x, -1), v -> new Tensor[0]);
+                    bothPathsAgree("softmax(0) " + s, shape, strided, dtype, x -> F.softmax(x, 0), v -> new Tensor[0]);
+                    bothPathsAgree("logSoftmax(-1) " + s, shape, strided, dtype, x -> F.logSoftmax(x, -1), v -> new Tensor[0]);
+                    bothPathsAgree("gelu " + s, shape, strided, dtype, F::gelu, v -> new Tensor[0]);
+                    LayerNorm ln = new LayerNorm(shape[shape.length - 1]);
+                    if (dtype == DType.FLOAT64) ln.to(DType.FLOAT64);
+                    dev.nabla.api.Grad.noGrad(() -> {
+                        ln.weight().copy_(Tensor.randn(shape[shape.length - 1]).to(dtype));
+                        ln.bias().copy_(Tensor.randn(shape[shape.length - 1]).to(dtype));
+                    });
+                    bothPathsAgree("LayerNorm " + s, shape, strided, dtype, ln::forward, v -> new Tensor[] {ln.weight(), ln.bias()});
+                }
+            }
+        }
+    }
+}
