@@ -18,6 +18,10 @@ import java.util.Arrays;
 /** The batch-1 convnet step split into phases (forward, loss, zeroGrad, backward, step), medians per phase; args: steps [profile]. */
 public final class Step1Profile {
     public static void main(String[] a) throws Exception {
+        if (a.length > 0 && a[0].equals("classpath")) {   // the class path exec:java built, for plain java runs
+            for (java.net.URL u : ((java.net.URLClassLoader) Step1Profile.class.getClassLoader()).getURLs()) System.out.println(u.getPath());
+            return;
+        }
         int steps = a.length > 0 ? Integer.parseInt(a[0]) : 2000;
         boolean ops = a.length > 1 && a[1].equals("ops");
         Nabla.manualSeed(0);
