@@ -48,6 +48,7 @@ public final class Step1Profile {
                 t[3][i] = (t4 - t3) / 1e3; t[4][i] = (t5 - t4) / 1e3; t[5][i] = (t5 - t0) / 1e3;
             }
         }
+        System.out.println("javacpp maxPhysicalBytes=" + org.bytedeco.javacpp.Pointer.maxPhysicalBytes());
         String[] names = {"forward", "loss", "zeroGrad", "backward", "step", "total"};
         for (int k = 0; k < 6; k++) {
             double[] s = t[k].clone();
