@@ -73,6 +73,22 @@ class FusedConvPoolTest {
     }
 
     /**
+     * The kernels' per-thread scratch ([W | b], a caller-thread backward's partial [dW | db]) is reused across calls of
+     * other sizes with stale contents, and a batch split over the threads takes arrays of its own: a large layer, a
+     * small one at batch 1 (odd sizes, 1 output channel), then the large one again, split and not split.
+     */
+    @Test void scratchReusedAcrossShapesAndThreadSplits() {
+        Nabla.manualSeed(7);
+        Sequential big = new Sequential(new Conv2d(7, 16, 3), new MaxPool2d(2));   // 7 channels: the own kernel, not oneDNN
+        Sequential small = new Sequential(new Conv2d(3, 1, 3), new MaxPool2d(3, 2));
+        assertSame(big, Tensor.randn(16, 7, 20, 20).requiresGrad_(), 1e-5f);
+        assertSame(small, Tensor.randn(1, 3, 9, 7).requiresGrad_(), 1e-5f);
+        assertSame(big, Tensor.randn(1, 7, 20, 20), 1e-5f);
+        assertSame(small, Tensor.randn(5, 3, 9, 7), 1e-5f);
+        assertSame(big, Tensor.randn(16, 7, 20, 20), 1e-5f);
+    }
+
+    /**
      * Zero images give every window a tie (each value is the bias): the gradient goes to the first maximum, as PyTorch
      * routes it, and a NaN pixel makes its windows NaN.
      */

@@ -9,7 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /** Global settings: the random seed, the default dtype, and which ND4J native build loaded. */
 public final class Nabla {
-    static { LogDefaults.apply(); } // before any logger of Nabla's or ND4J's exists
+    static {
+        LogDefaults.apply();               // before any logger of Nabla's or ND4J's exists
+        Settings.applyJavaCppDefaults();   // before JavaCPP's Pointer reads its settings
+    }
     private static final Logger LOG = LoggerFactory.getLogger(Nabla.class);
     private static volatile DType defaultDtype = DType.FLOAT32;
     private static final ThreadLocal<NablaRandom> JAVA_RANDOM = ThreadLocal.withInitial(NablaRandom::new);

@@ -32,6 +32,11 @@ package dev.nabla.api;
  *       than a collection (measured as the program runs: {@code OffHeapGovernor}); 0: neither</td><td>{@link Nabla#setGcThreshold}</td></tr>
  *   <tr><td>{@value #SPIN_MICROS}</td><td>200</td><td>how long an idle worker thread spins before it sleeps (read after
  *       each job)</td><td></td></tr>
+ *   <tr><td>{@value #JAVACPP_MAX_PHYSICAL_BYTES}</td><td>0 (set by Nabla unless given)</td><td>JavaCPP's bound on the
+ *       process's resident memory, above which it runs the collector. JavaCPP's own default (its {@code maxBytes} plus 3×
+ *       the heap) makes every JavaCPP allocation, among them each ND4J array's shape information, read the resident size
+ *       from {@code /proc}: about a sixth of a batch-1 convnet step. Off-heap memory stays bounded by
+ *       {@value #GC_THRESHOLD_BYTES}; takes effect only when Nabla loads before JavaCPP's {@code Pointer}</td><td></td></tr>
  *   <tr><td>{@value #NO_MKL}</td><td>{@code false}</td><td>{@code true}: OpenBLAS even when Intel MKL's
  *       redistributable is on the class path ({@code -Pmkl})</td><td></td></tr>
  * </table>
@@ -47,6 +52,7 @@ public final class Settings {
     public static final String GC_THRESHOLD_BYTES = "nabla.gcThresholdBytes";
     public static final String SPIN_MICROS = "nabla.spinMicros";
     public static final String NO_MKL = "nabla.noMkl";
+    public static final String JAVACPP_MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
     private Settings() {}
 
@@ -70,6 +76,13 @@ public final class Settings {
     static long gcThresholdBytes() { return Long.getLong(GC_THRESHOLD_BYTES, 64L << 20); }
 
     static long spinMicros() { return Long.getLong(SPIN_MICROS, 200); }
+
+    /** Sets {@value #JAVACPP_MAX_PHYSICAL_BYTES} to 0 unless the user set it (or its lower-case form JavaCPP also reads). */
+    static void applyJavaCppDefaults() {
+        if (System.getProperty(JAVACPP_MAX_PHYSICAL_BYTES) == null && System.getProperty(JAVACPP_MAX_PHYSICAL_BYTES.toLowerCase(java.util.Locale.ROOT)) == null) {
+            System.setProperty(JAVACPP_MAX_PHYSICAL_BYTES, "0");
+        }
+    }
 
     static boolean mklAllowed() { return !Boolean.getBoolean(NO_MKL); }
 }

@@ -20,8 +20,12 @@ import org.nd4j.linalg.factory.Nd4j;
 final class FastConv {
     private FastConv() {}
 
-    /** Each thread's off-heap blocks (0: columns, 1: a fused op's second block), reused across calls (an ND4J allocation costs ~20 µs and up); 2: the calling thread's weights with a bias column ({@link #withBiasColumn}). */
-    private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[3]);
+    /**
+     * Each thread's off-heap blocks, reused across calls (an ND4J allocation costs ~20 µs and up, and a fresh block
+     * above glibc's mmap threshold pays its page faults again every call): 0 columns, 1 a fused op's second block, 2 the
+     * caller's [W | b], 3 the partial [dW | db] of a backward that runs on the caller's thread alone.
+     */
+    private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[4]);
 
     private static INDArray scratch(long floats) { return scratch(0, floats); }
 
@@ -39,7 +43,7 @@ final class FastConv {
     private static final ThreadLocal<java.util.Map<Long, float[]>> HEAP = ThreadLocal.withInitial(java.util.HashMap::new);
     private static final ThreadLocal<java.util.Map<Long, int[]>> INTS = ThreadLocal.withInitial(java.util.HashMap::new);
 
-    /** A scratch array of exactly {@code length} floats for {@code role} (0: input sample, 1: columns, 2–3: {@link FastConvPool}, 4–7: {@link FastMaxPool}), contents undefined. */
+    /** A scratch array of exactly {@code length} floats for {@code role} (0: input sample, 1: columns, 2–3: {@link FastConvPool}, 4–7: {@link FastMaxPool}, 8–9: {@link #weightGrads}), contents undefined. */
     static float[] heap(int role, int length) { return cached(HEAP.get(), role, length, float[]::new); }
 
     /**
@@ -69,21 +73,28 @@ final class FastConv {
         return (int) Math.max(2, Math.min(Integer.MAX_VALUE, (2_000_000 + macsPerSample - 1) / Math.max(1, macsPerSample)));
     }
 
-    /** [W | b]: the weight as [Co, K] with the bias as one more column, built with two bulk copies. */
+    /**
+     * [W | b]: the weight as [Co, K] with the bias as one more column, one bulk copy per row into the calling thread's
+     * scratch block 2 (valid until this thread's next call; its first Co·(K + 1) floats, leading dimension K + 1).
+     */
     static INDArray withBiasColumn(INDArray w, INDArray bias, int co, int k) {
-        float[] wa = heap(8, co * (k + 1));
-        java.nio.FloatBuffer wb = Blas.floats(w);
-        for (int c = 0; c < co; c++) wb.get(c * k, wa, c * (k + 1), k);
-        if (bias.dataType() == DataType.FLOAT && Blas.dense(bias) && bias.offset() == 0) {
-            java.nio.FloatBuffer bb = Blas.floats(bias);
-            for (int c = 0; c < co; c++) wa[c * (k + 1) + k] = bb.get(c);
-        } else {
-            float[] b = bias.castTo(DataType.FLOAT).toFloatVector();
-            for (int c = 0; c < co; c++) wa[c * (k + 1) + k] = b[c];
+        float[] b = bias.dataType() == DataType.FLOAT ? bias.toFloatVector() : bias.castTo(DataType.FLOAT).toFloatVector();
+        INDArray r = scratch(2, (long) co * (k + 1));
+        FloatBuffer wb = Blas.floats(w), rb = Blas.floats(r);
+        for (int c = 0; c < co; c++) {
+            rb.put(c * (k + 1), wb, c * k, k);
+            rb.put(c * (k + 1) + k, b[c]);
         }
-        INDArray r = scratch(2, (long) co * (k + 1));   // the calling thread's: used only until this forward returns
-        Blas.floats(r).put(0, wa);
         return r;
+    }
+
+    /**
+     * The block a backward part accumulates its [dW | db] ({@code floats} floats) in: the thread's scratch block 3 when
+     * the whole backward runs on the caller's thread ({@code parts == 1}), else an array of its own (a pool thread's
+     * scratch could be taken by another caller's kernel before this caller sums the parts).
+     */
+    static INDArray partialGrads(int parts, long floats) {
+        return parts == 1 ? scratch(3, floats) : Nd4j.createUninitialized(DataType.FLOAT, floats);
     }
 
     /** Whether this kernel handles these arrays. */
@@ -131,7 +142,7 @@ final class FastConv {
             FloatBuffer xb = Blas.floats(xc), dxb = dx == null ? null : Blas.floats(dx);
             INDArray colNd = scratch((long) ka * p);
             FloatBuffer cb = Blas.floats(colNd);
-            INDArray dw = wb ? Nd4j.createUninitialized(DataType.FLOAT, co, ka) : null;
+            INDArray dw = wb ? partialGrads(parts, (long) co * ka) : null;
             float[] xs = heap(0, chw), col = heap(1, ka * p);
             java.util.Arrays.fill(col, k * p, ka * p, 1f);
             float[] dxs = dx == null ? null : new float[chw];
@@ -167,15 +178,18 @@ final class FastConv {
      */
     static INDArray[] weightGrads(INDArray[] dwPart, int co, int k, long[] wShape, boolean dwNeeded, boolean dbNeeded) {
         int ka = dbNeeded ? k + 1 : k;
-        float[] sum = new float[co * ka], part = new float[co * ka];
+        float[] sum = heap(8, co * ka);
         Blas.floats(dwPart[0]).get(0, sum);
-        for (int i = 1; i < dwPart.length; i++) {
-            Blas.floats(dwPart[i]).get(0, part);
-            for (int e = 0; e < sum.length; e++) sum[e] += part[e];
+        if (dwPart.length > 1) {
+            float[] part = heap(9, co * ka);
+            for (int i = 1; i < dwPart.length; i++) {
+                Blas.floats(dwPart[i]).get(0, part);
+                for (int e = 0; e < sum.length; e++) sum[e] += part[e];
+            }
         }
         INDArray dw = null, db = null;
         if (dwNeeded) {
-            dw = Nd4j.createUninitialized(DataType.FLOAT, wShape);
+            dw = Pool.uninitialized(DataType.FLOAT, wShape);   // the tape hands it back to the pool once accumulated
             FloatBuffer d = Blas.floats(dw);
             for (int c = 0; c < co; c++) d.put(c * k, sum, c * ka, k);
         }

@@ -108,7 +108,7 @@ final class FastConvPool {
             FloatBuffer xb = Blas.floats(xc), gb = Blas.floats(gc), dxb = dx == null ? null : Blas.floats(dx);
             INDArray colNd = FastConv.scratch(0, (long) ka * p), dzNd = FastConv.scratch(1, (long) p * co);
             FloatBuffer cb = Blas.floats(colNd), dzb = Blas.floats(dzNd);
-            INDArray dw = wb ? Nd4j.createUninitialized(DataType.FLOAT, co, ka) : null;
+            INDArray dw = wb ? FastConv.partialGrads(parts, (long) co * ka) : null;
             float[] xs = FastConv.heap(0, chw), col = FastConv.heap(1, ka * p), dz = FastConv.heap(2, p * co), gs = FastConv.heap(3, wc);
             java.util.Arrays.fill(col, k * p, ka * p, 1f);
             float[] dxs = dx == null ? null : new float[chw];
