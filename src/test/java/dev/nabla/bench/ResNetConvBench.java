@@ -128,13 +128,15 @@ public final class ResNetConvBench {
         for (int i = 1; i < parts; i++) gw[0].addi(gw[i]);
     }
 
-    static double median(List<Double> v) {
+    /** The median of {@code v} (the mean of the middle two for an even count). */
+    public static double median(List<Double> v) {
         List<Double> s = new ArrayList<>(v);
         s.sort(null);
         return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
     }
 
-    static String load() {
+    /** /proc/loadavg, or "?" where there is none. */
+    public static String load() {
         try {
             return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
         } catch (java.io.IOException e) {

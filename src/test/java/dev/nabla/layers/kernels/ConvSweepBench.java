@@ -1,5 +1,8 @@
 package dev.nabla.layers.kernels;
 
+import static dev.nabla.bench.ResNetConvBench.load;
+import static dev.nabla.bench.ResNetConvBench.median;
+
 import dev.nabla.api.Nabla;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -89,19 +92,5 @@ public final class ConvSweepBench {
                 .addInputs(Conv2dFunction.batch(x, from, to, n), w, Conv2dFunction.batch(g, from, to, n))
                 .addOutputs(Conv2dFunction.batch(gi, from, to, n), gw[part]).addIntegerArguments(ARGS).build()));
         for (int i = 1; i < parts; i++) gw[0].addi(gw[i]);
-    }
-
-    static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        s.sort(null);
-        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
-    }
-
-    static String load() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
-        } catch (java.io.IOException e) {
-            return "?";
-        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.nabla.layers.kernels;
 
+import static dev.nabla.bench.ResNetConvBench.load;
+import static dev.nabla.bench.ResNetConvBench.median;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,11 +43,11 @@ public final class Im2colBench {
                 }
             }
             System.out.printf("%2dch %2dx%-2d k%d s%d  im2col new %7.1f old %7.1f us (%.2f, spread new %.1f-%.1f)  col2im new %7.1f old %7.1f us (%.2f)%n",
-                    c, hw, hw, k, s, ConvSweepBench.median(newIm), ConvSweepBench.median(oldIm),
-                    ConvSweepBench.median(newIm) / ConvSweepBench.median(oldIm), min(newIm), max(newIm),
-                    ConvSweepBench.median(newCol), ConvSweepBench.median(oldCol), ConvSweepBench.median(newCol) / ConvSweepBench.median(oldCol));
+                    c, hw, hw, k, s, median(newIm), median(oldIm),
+                    median(newIm) / median(oldIm), min(newIm), max(newIm),
+                    median(newCol), median(oldCol), median(newCol) / median(oldCol));
         }
-        System.out.println("load " + ConvSweepBench.load());
+        System.out.println("load " + load());
     }
 
     private static double min(List<Double> v) { return v.stream().mapToDouble(Double::doubleValue).min().orElse(0); }
