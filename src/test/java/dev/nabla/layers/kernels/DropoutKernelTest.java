@@ -95,6 +95,40 @@ class DropoutKernelTest {
         assertThat(F.dropout(x, 0.25, true).toDoubleArray()).as("the next call draws another mask").isNotEqualTo(a);
     }
 
+    /** The mask is the documented draw: element e kept unless its half of SplitMix64 word e/2 of the seed is below p·2³². */
+    @Test void theMaskIsTheDocumentedCounterBasedDrawInBothDtypesAndAcrossChunks() {
+        int previous = Mem.chunkForTests(128);
+        try {
+            for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+                for (int n : new int[] {1, 2, 63, 65, 127, 129, 4099}) {
+                    double p = 0.3;
+                    long seed = 1234 + n;
+                    Tensor x = Tensor.randn(dt, n).abs().add(0.5);   // no zeros: an output 0 is a dropped element
+                    double[] y = Function.apply(new DropoutFunction(p, seed), x).toDoubleArray();
+                    long threshold = (long) Math.rint(p * 4294967296.0);
+                    for (int e = 0; e < n; e++) {
+                        long z = seed + (long) ((e >>> 1) + 1) * 0x9E3779B97F4A7C15L;
+                        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+                        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+                        z ^= z >>> 31;
+                        long u = (e & 1) == 0 ? z & 0xFFFFFFFFL : z >>> 32;
+                        assertThat(y[e] != 0).as(dt + " n=" + n + " element " + e + " kept").isEqualTo(u >= threshold);
+                    }
+                }
+            }
+        } finally {
+            Mem.chunkForTests(previous);
+        }
+    }
+
+    /** As PyTorch's input·mask/(1 − p): a NaN stays NaN where dropped too (NaN·0). */
+    @Test void nonFiniteInputsPropagateAsInPyTorch() {
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            double[] y = Function.apply(new DropoutFunction(0.5, 3), Tensor.full(new long[] {200}, Double.NaN, dt)).toDoubleArray();
+            for (double v : y) assertThat(v).as(dt + " NaN in, NaN out").isNaN();
+        }
+    }
+
     @Test void finiteDifferencesAgreeForAFixedSeed() {
         GradCheck.check(in -> Function.apply(new DropoutFunction(0.4, 11), in.get(0)).mul(in.get(0)),
                 Tensor.randn(DType.FLOAT64, 7, 9).requiresGrad_());

@@ -12,7 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Dropout as one pass, float32 or float64: y = x·keep/(1 − p), where element e is kept unless the 32-bit draw of a
  * counter-based generator (SplitMix64 of the call's seed and e/2, one half of the word each) falls below p·2³², so
  * the mask depends on the seed and the element alone, not on how the pass is split over the threads. The mask is
- * kept as bits (n/8 bytes) for the backward, dx = g·keep/(1 − p), also one pass. Before: a double array of uniform
+ * kept as bits (n/8 bytes) for the backward, dx = g·keep/(1 − p), also one pass. Each chunk's factors (1/(1 − p) or 0)
+ * are drawn without branches into scratch and multiplied in a loop C2 vectorises, so a NaN stays NaN as in PyTorch's
+ * input·mask. Before: a double array of uniform
  * draws, a comparison, a cast, a product and a division, each a full pass with its own output.
  *
  * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
@@ -43,21 +45,11 @@ public final class DropoutFunction extends Function {
         INDArray y = Pool.uninitialized(x.dataType(), x.shape());
         long[] bits = new long[(n + 63) >>> 6];
         double scale = 1 / (1 - p);
-        sweep(n, (from, len, hx, fx) -> {
-            if (hx != null) {
-                for (int i = 0; i < len; i++) {
-                    boolean k = kept(from + i);
-                    if (k) bits[(from + i) >>> 6] |= 1L << (from + i);
-                    hx[i] = k ? hx[i] * scale : 0;
-                }
-            } else {
-                float s = (float) scale;
-                for (int i = 0; i < len; i++) {
-                    boolean k = kept(from + i);
-                    if (k) bits[(from + i) >>> 6] |= 1L << (from + i);
-                    fx[i] = k ? fx[i] * s : 0f;
-                }
-            }
+        float s = (float) scale;
+        sweep(n, (from, len, hx, fx, mh, mf) -> {
+            draw(from, len, bits, mh, mf, scale, s);
+            if (hx != null) for (int i = 0; i < len; i++) hx[i] *= mh[i];
+            else for (int i = 0; i < len; i++) fx[i] *= mf[i];
         }, x, y);
         keep = bits;
         return y;
@@ -71,31 +63,67 @@ public final class DropoutFunction extends Function {
         int n = (int) g.length();
         INDArray dx = Pool.uninitialized(type, g.shape());
         double scale = 1 / (1 - p);
-        sweep(n, (from, len, hx, fx) -> {
-            if (hx != null) {
-                for (int i = 0; i < len; i++) hx[i] = (bits[(from + i) >>> 6] >>> (from + i) & 1) != 0 ? hx[i] * scale : 0;
-            } else {
-                float s = (float) scale;
-                for (int i = 0; i < len; i++) fx[i] = (bits[(from + i) >>> 6] >>> (from + i) & 1) != 0 ? fx[i] * s : 0f;
-            }
+        float s = (float) scale;
+        sweep(n, (from, len, hx, fx, mh, mf) -> {
+            expand(from, len, bits, mh, mf, scale, s);
+            if (hx != null) for (int i = 0; i < len; i++) hx[i] *= mh[i];
+            else for (int i = 0; i < len; i++) fx[i] *= mf[i];
         }, g, dx);
         return new INDArray[] {dx};
     }
 
-    /** Whether element e is kept: the half of word e/2 of the seed's SplitMix64 stream that e picks, against p·2³². */
-    private boolean kept(int e) {
-        long z = seed + (long) ((e >>> 1) + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
-        long u = (e & 1) == 0 ? z & 0xFFFFFFFFL : z >>> 32;
-        return u >= threshold;
+    /**
+     * Draws the mask of elements from..from+len (from a multiple of 64): sets their bits and writes each element's
+     * factor (scale where kept, 0 where dropped) into mh (float64) or mf (float32). Element e is kept unless the half
+     * of word e/2 of the seed's SplitMix64 stream that e picks (low half for even e) falls below p·2³²: one hash per
+     * pair of elements, a word of the mask at a time.
+     */
+    private void draw(int from, int len, long[] bits, double[] mh, float[] mf, double scale, float s) {
+        int sf = Float.floatToRawIntBits(s);
+        long sd = Double.doubleToRawLongBits(scale);
+        for (int w = 0; w < len; w += 64) {
+            int m = Math.min(64, len - w), e0 = from + w;
+            long word = 0;
+            for (int j = 0; j < m; j += 2) {
+                long z = seed + (long) (((e0 + j) >>> 1) + 1) * 0x9E3779B97F4A7C15L;
+                z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+                z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+                z ^= z >>> 31;
+                // 1 where kept (the draw at or above the threshold), without a branch: p of the draws would mispredict
+                long lo = (((z & 0xFFFFFFFFL) - threshold) >>> 63) ^ 1, hi = (((z >>> 32) - threshold) >>> 63) ^ 1;
+                word |= (lo | hi << 1) << j;
+                if (mf != null) {
+                    mf[w + j] = Float.intBitsToFloat(sf & -(int) lo);
+                    if (j + 1 < m) mf[w + j + 1] = Float.intBitsToFloat(sf & -(int) hi);
+                } else {
+                    mh[w + j] = Double.longBitsToDouble(sd & -lo);
+                    if (j + 1 < m) mh[w + j + 1] = Double.longBitsToDouble(sd & -hi);
+                }
+            }
+            if (m < 64) word &= (1L << m) - 1;   // the draw for an element past the end of an odd length
+            bits[e0 >>> 6] = word;
+        }
     }
 
-    /** A chunk's body: elements from..from+len of the source, in hx (float64) or fx (float32), rewritten in place. */
+    /** The factors of elements from..from+len (from a multiple of 64) from the kept bits, into mh or mf, without branches. */
+    private static void expand(int from, int len, long[] bits, double[] mh, float[] mf, double scale, float s) {
+        int sf = Float.floatToRawIntBits(s);
+        long sd = Double.doubleToRawLongBits(scale);
+        for (int w = 0; w < len; w += 64) {
+            long word = bits[(from + w) >>> 6];
+            int m = Math.min(64, len - w);
+            if (mf != null) for (int i = 0; i < m; i++) mf[w + i] = Float.intBitsToFloat(sf & -(int) (word >>> i & 1));
+            else for (int i = 0; i < m; i++) mh[w + i] = Double.longBitsToDouble(sd & -(word >>> i & 1));
+        }
+    }
+
+    /**
+     * A chunk's body: elements from..from+len of the source, in hx (float64) or fx (float32), rewritten in place;
+     * mh or mf is scratch of the same length for the chunk's factors.
+     */
     @FunctionalInterface
     private interface Body {
-        void apply(int from, int len, double[] hx, float[] fx);
+        void apply(int from, int len, double[] hx, float[] fx, double[] mh, float[] mf);
     }
 
     /**
@@ -111,20 +139,20 @@ public final class DropoutFunction extends Function {
             int chunk = Math.max(64, Mem.chunk() & ~63);
             if (f32) {
                 FloatBuffer s = Mem.floats(src), d = Mem.floats(dst);
-                float[] h = Mem.f(0, chunk);
+                float[] h = Mem.f(0, chunk), m = Mem.f(1, chunk);
                 for (int at = from; at < to; at += chunk) {
                     int len = Math.min(chunk, to - at);
                     s.get(at, h, 0, len);
-                    body.apply(at, len, null, h);
+                    body.apply(at, len, null, h, null, m);
                     d.put(at, h, 0, len);
                 }
             } else {
                 DoubleBuffer s = Mem.doubles(src), d = Mem.doubles(dst);
-                double[] h = Mem.d(0, chunk);
+                double[] h = Mem.d(0, chunk), m = Mem.d(1, chunk);
                 for (int at = from; at < to; at += chunk) {
                     int len = Math.min(chunk, to - at);
                     s.get(at, h, 0, len);
-                    body.apply(at, len, h, null);
+                    body.apply(at, len, h, null, m, null);
                     d.put(at, h, 0, len);
                 }
             }
