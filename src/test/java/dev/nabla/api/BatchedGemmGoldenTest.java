@@ -23,17 +23,34 @@ class BatchedGemmGoldenTest {
                 DynamicTest.dynamicTest(c.get("name").asText() + " " + dt, () -> check(c, dt))));
     }
 
-    private static void check(JsonNode c, DType dt) {
+    /** With an alpha (attention's 1/√d, not a power of two): PyTorch's values and gradients times alpha. */
+    @TestFactory Stream<DynamicTest> goldensWithAlpha() {
+        double alpha = 1 / Math.sqrt(7);
+        return Golden.cases("matmul.json").stream().flatMap(c -> Stream.of(DType.FLOAT32, DType.FLOAT64).map(dt ->
+                DynamicTest.dynamicTest(c.get("name").asText() + " " + dt + " alpha", () -> check(c, dt, alpha))));
+    }
+
+    private static void check(JsonNode c, DType dt) { check(c, dt, 1); }
+
+    private static void check(JsonNode c, DType dt, double alpha) {
         Tensor a = Golden.tensor(withGrad(c.get("a"))).to(dt).detach().requiresGrad_();
         Tensor b = Golden.tensor(withGrad(c.get("b"))).to(dt).detach().requiresGrad_();
-        Tensor out = a.permute(Golden.ints(c.get("pa"))).matmul(b.permute(Golden.ints(c.get("pb"))));
+        Tensor pa = a.permute(Golden.ints(c.get("pa"))), pb = b.permute(Golden.ints(c.get("pb")));
+        Tensor out = alpha == 1 ? pa.matmul(pb) : pa.matmul(pb, alpha);
         double tol = dt == DType.FLOAT32 ? 1e-4 : 1e-10;
-        String name = c.get("name").asText() + " " + dt;
+        String name = c.get("name").asText() + " " + dt + (alpha == 1 ? "" : " alpha " + alpha);
         assertThat(out.dtype()).as(name).isEqualTo(dt);
-        close(out, c.get("out"), tol, name + " out");
+        close(out, c.get("out"), alpha, tol, name + " out");
         out.mul(Golden.tensor(withGrad(c.get("w"))).to(dt)).sum().backward();
-        close(a.grad(), c.get("grad_a"), tol, name + " grad a");
-        close(b.grad(), c.get("grad_b"), tol, name + " grad b");
+        close(a.grad(), c.get("grad_a"), alpha, tol, name + " grad a");
+        close(b.grad(), c.get("grad_b"), alpha, tol, name + " grad b");
+        if (alpha != 1) {   // against the composed form it replaces: the left operand scaled first
+            Tensor composed = pa.detach().mul(alpha).matmul(pb.detach());
+            double[] x = out.toDoubleArray(), y = composed.toDoubleArray();
+            for (int i = 0; i < x.length; i++) {
+                assertThat(x[i]).as(name + " vs scaled operand [" + i + "]").isCloseTo(y[i], org.assertj.core.data.Offset.offset(tol * (1 + Math.abs(y[i]))));
+            }
+        }
     }
 
     /** Golden tensors here carry no requires_grad flag: read them as plain values. */
@@ -44,10 +61,11 @@ class BatchedGemmGoldenTest {
         return o;
     }
 
-    private static void close(Tensor actual, JsonNode expected, double tol, String what) {
+    private static void close(Tensor actual, JsonNode expected, double scale, double tol, String what) {
         assertThat(actual.shape().toArray()).as(what + " shape").containsExactly(Golden.longs(expected.get("shape")));
         double[] e = Golden.doubles(expected.get("data")), a = actual.toDoubleArray();
         for (int i = 0; i < e.length; i++) {
+            e[i] *= scale;
             assertThat(a[i]).as(what + " [" + i + "]").isCloseTo(e[i], org.assertj.core.data.Offset.offset(tol * (1 + Math.abs(e[i]))));
         }
     }
@@ -62,6 +80,13 @@ class BatchedGemmGoldenTest {
     @Test void gradCheckThroughPermutedAndBroadcastViews() {
         GradCheck.check(in -> in.get(0).permute(0, 2, 1, 3).matmul(in.get(1).transpose(-2, -1)),
                 Tensor.randn(DType.FLOAT64, 2, 4, 3, 5).requiresGrad_(), Tensor.randn(DType.FLOAT64, 3, 6, 5).requiresGrad_());
+    }
+
+    @Test void gradCheckWithAlphaThroughPermutedAndBroadcastViews() {
+        GradCheck.check(in -> in.get(0).permute(0, 2, 1, 3).matmul(in.get(1).transpose(-2, -1), 0.37),
+                Tensor.randn(DType.FLOAT64, 2, 4, 3, 5).requiresGrad_(), Tensor.randn(DType.FLOAT64, 3, 6, 5).requiresGrad_());
+        GradCheck.check(in -> in.get(0).matmul(in.get(1), -1.5), Tensor.randn(DType.FLOAT64, 3, 5).requiresGrad_(),
+                Tensor.randn(DType.FLOAT64, 5, 2).requiresGrad_());
     }
 
     @Test void mismatchedInnerDimensionsAreNamed() {

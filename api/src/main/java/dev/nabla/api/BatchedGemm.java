@@ -20,7 +20,7 @@ final class BatchedGemm {
     private BatchedGemm() {}
 
     /** alpha·op(a)·op(b) for each batch index, as a new C-ordered [..., rows, cols] array. */
-    static INDArray mm(INDArray a, boolean ta, INDArray b, boolean tb, float alpha) {
+    static INDArray mm(INDArray a, boolean ta, INDArray b, boolean tb, double alpha) {
         int rank = a.rank();
         long[] as = a.shape(), bs = b.shape();
         if (rank < 3 || b.rank() != rank || !Arrays.equals(as, 0, rank - 2, bs, 0, rank - 2)) {
@@ -50,11 +50,12 @@ final class BatchedGemm {
         int m = (int) rows, n = (int) cols, kk = (int) k;
         long per = (long) m * n;
         int parts = (int) Math.min(nb, Blas.parts(nb * per * kk, SPLIT_MACS));
+        float alphaF = (float) alpha;
         long count = nb;
         Blas.parallel(parts, p -> {
             long i0 = count * p / parts, i1 = count * (p + 1) / parts;
             for (long i = i0; i < i1; i++) {
-                Blas.sgemm(ta ^ flipA, tb ^ flipB, m, n, kk, alpha, ad, offset(ad, i), ldA, bd, offset(bd, i), ldB, 0f, out, i * per, n);
+                Blas.sgemm(ta ^ flipA, tb ^ flipB, m, n, kk, alphaF, ad, offset(ad, i), ldA, bd, offset(bd, i), ldB, 0f, out, i * per, n);
             }
         });
         return out;
@@ -95,7 +96,7 @@ final class BatchedGemm {
         return (int) Math.max(1, cols == 1 ? rows : x.stride(r - 1));
     }
 
-    private static INDArray viaNd4j(INDArray a, boolean ta, INDArray b, boolean tb, float alpha, INDArray out, long nb, long rows, long cols) {
+    private static INDArray viaNd4j(INDArray a, boolean ta, INDArray b, boolean tb, double alpha, INDArray out, long nb, long rows, long cols) {
         int rank = a.rank();
         INDArray a3 = a.dup('c').reshape('c', nb, a.size(rank - 2), a.size(rank - 1));
         INDArray b3 = b.dup('c').reshape('c', nb, b.size(rank - 2), b.size(rank - 1));
@@ -103,7 +104,7 @@ final class BatchedGemm {
         for (long i = 0; i < nb; i++) {
             INDArray ai = ViewOps.row(a3, i), bi = ViewOps.row(b3, i);
             INDArray p = Gemm.mm(ai, ta, bi, tb);
-            if (alpha != 1f) p.muli(alpha);
+            if (alpha != 1) p.muli(alpha);
             ViewOps.row(o3, i).assign(p);
         }
         return out;

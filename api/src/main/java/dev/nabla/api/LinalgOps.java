@@ -51,22 +51,27 @@ final class LinalgOps {
     }
 
     /**
-     * a·b for a [..., n, k] and b [..., k, m] of one batch shape (matmul's, after broadcasting: a broadcast
+     * alpha·a·b for a [..., n, k] and b [..., k, m] of one batch shape (matmul's, after broadcasting: a broadcast
      * dimension is a stride-0 view, whose gradient the engine sums back), read in place through their strides
-     * ({@link BatchedGemm}); backward g·bᵀ and aᵀ·g the same way.
+     * ({@link BatchedGemm}); backward alpha·g·bᵀ and alpha·aᵀ·g the same way.
      */
     static final class Matmul extends Function {
+        private final double alpha;
+
+        /** alpha·a·b, the scale applied by the GEMM itself (attention's 1/√d): no pass over an operand or the result. */
+        Matmul(double alpha) { this.alpha = alpha; }
+
         @Override protected INDArray forward(INDArray... x) {
             if (x[0].dataType() != x[1].dataType()) {
                 throw new IllegalArgumentException("matmul: expected both operands to have the same dtype, but got "
                         + DType.of(x[0].dataType()) + " != " + DType.of(x[1].dataType()));
             }
-            return BatchedGemm.mm(x[0], false, x[1], false, 1f);
+            return BatchedGemm.mm(x[0], false, x[1], false, alpha);
         }
         @Override protected INDArray[] backward(INDArray g) {
             return new INDArray[] {
-                needsGrad(0) ? BatchedGemm.mm(g, false, input(1), true, 1f) : null,
-                needsGrad(1) ? BatchedGemm.mm(input(0), true, g, false, 1f) : null};
+                needsGrad(0) ? BatchedGemm.mm(g, false, input(1), true, alpha) : null,
+                needsGrad(1) ? BatchedGemm.mm(input(0), true, g, false, alpha) : null};
         }
     }
 

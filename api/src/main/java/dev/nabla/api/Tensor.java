@@ -1550,8 +1550,15 @@ public class Tensor {
     }
 
     /** As {@code torch.matmul} ({@code @}): dot, mv, mm, or a batched product with broadcast batch dims. */
-    public Tensor matmul(Tensor o) {
+    public Tensor matmul(Tensor o) { return matmul(o, 1); }
+
+    /**
+     * alpha·(this @ o), as {@code torch.baddbmm}'s alpha: for batched products (either operand of 3 or more dims) the
+     * scale is applied by the GEMM itself, so attention's q·kᵀ/√d makes no pass over q, k or the scores.
+     */
+    public Tensor matmul(Tensor o, double alpha) {
         int a = dim(), b = o.dim();
+        if (alpha != 1 && a <= 2 && b <= 2) return matmul(o).mul(alpha);
         check(a > 0 && b > 0, "matmul: both arguments to matmul need to be at least 1D, but they are " + a + "D and " + b + "D");
         if (a == 1 && b == 1) return dot(o);
         if (a == 2 && b == 1) return mv(o);
@@ -1565,7 +1572,7 @@ public class Tensor {
                 + k + " vs " + k2 + ")");
         long[] batch = Broadcast.shape("matmul", Arrays.copyOf(xs, xs.length - 2), Arrays.copyOf(ys, ys.length - 2));
         // the batch read in place through the strides (stride 0 where broadcast): no copies of permuted or expanded operands
-        Tensor r = Function.apply(new LinalgOps.Matmul(), x.expand(concat(batch, n, k)), y.expand(concat(batch, k, m)));
+        Tensor r = Function.apply(new LinalgOps.Matmul(alpha), x.expand(concat(batch, n, k)), y.expand(concat(batch, k, m)));
         if (a == 1) r = r.squeeze(-2);
         if (b == 1) r = r.squeeze(-1);
         return r;

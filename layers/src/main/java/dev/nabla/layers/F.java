@@ -289,7 +289,7 @@ public final class F {
             throw new IllegalArgumentException("scaledDotProductAttention: expected q [..., L, d] and k [..., S, d] of the same rank and d, got "
                     + q.shape() + " and " + k.shape());
         }
-        Tensor scores = q.mul(1 / Math.sqrt(q.size(-1))).matmul(k.transpose(-2, -1));
+        Tensor scores = q.matmul(k.transpose(-2, -1), 1 / Math.sqrt(q.size(-1)));   // the scale as the product's alpha
         if (mask != null) scores = mask.dtype() == DType.BOOL ? scores.maskedFill(mask, Double.NEGATIVE_INFINITY) : scores.add(mask);
         return dropout(softmax(scores, -1), dropoutP, training);
     }
