@@ -14,8 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the mask depends on the seed and the element alone, not on how the pass is split over the threads. The mask is
  * kept as bits (n/8 bytes) for the backward, dx = g·keep/(1 − p), also one pass. Each chunk's factors (1/(1 − p) or 0)
  * are drawn without branches into scratch and multiplied in a loop C2 vectorises, so a NaN stays NaN as in PyTorch's
- * input·mask. Before: a double array of uniform
- * draws, a comparison, a cast, a product and a division, each a full pass with its own output.
+ * input·mask. Before: a double array of uniform draws, a comparison, a cast, a product and a division, each a full
+ * pass with its own output.
  *
  * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
