@@ -46,11 +46,7 @@ public final class DropoutFunction extends Function {
         long[] bits = new long[(n + 63) >>> 6];
         double scale = 1 / (1 - p);
         float s = (float) scale;
-        sweep(n, (from, len, hx, fx, mh, mf) -> {
-            draw(from, len, bits, mh, mf, scale, s);
-            if (hx != null) for (int i = 0; i < len; i++) hx[i] *= mh[i];
-            else for (int i = 0; i < len; i++) fx[i] *= mf[i];
-        }, x, y);
+        sweep(n, (from, len, mh, mf) -> draw(from, len, bits, mh, mf, scale, s), x, y);
         keep = bits;
         return y;
     }
@@ -64,11 +60,7 @@ public final class DropoutFunction extends Function {
         INDArray dx = Pool.uninitialized(type, g.shape());
         double scale = 1 / (1 - p);
         float s = (float) scale;
-        sweep(n, (from, len, hx, fx, mh, mf) -> {
-            expand(from, len, bits, mh, mf, scale, s);
-            if (hx != null) for (int i = 0; i < len; i++) hx[i] *= mh[i];
-            else for (int i = 0; i < len; i++) fx[i] *= mf[i];
-        }, g, dx);
+        sweep(n, (from, len, mh, mf) -> expand(from, len, bits, mh, mf, scale, s), g, dx);
         return new INDArray[] {dx};
     }
 
@@ -117,20 +109,17 @@ public final class DropoutFunction extends Function {
         }
     }
 
-    /**
-     * A chunk's body: elements from..from+len of the source, in hx (float64) or fx (float32), rewritten in place;
-     * mh or mf is scratch of the same length for the chunk's factors.
-     */
+    /** The factors of elements from..from+len, written into mh (float64) or mf (float32); the sweep multiplies by them. */
     @FunctionalInterface
-    private interface Body {
-        void apply(int from, int len, double[] hx, float[] fx, double[] mh, float[] mf);
+    private interface Factors {
+        void fill(int from, int len, double[] mh, float[] mf);
     }
 
     /**
-     * Reads src in chunks into heap scratch, runs the body, writes the chunk to dst; parts split at multiples of 64
+     * Reads src in chunks into heap scratch, multiplies each chunk by its factors, writes it to dst; parts split at multiples of 64
      * elements, so that each word of the mask is written by one thread.
      */
-    private static void sweep(int n, Body body, INDArray src, INDArray dst) {
+    private static void sweep(int n, Factors factors, INDArray src, INDArray dst) {
         boolean f32 = src.dataType() == DataType.FLOAT;
         int words = (n + 63) >>> 6;
         int parts = (int) Math.min(words, Blas.parts(n, MIN_PER_PART));
@@ -143,7 +132,8 @@ public final class DropoutFunction extends Function {
                 for (int at = from; at < to; at += chunk) {
                     int len = Math.min(chunk, to - at);
                     s.get(at, h, 0, len);
-                    body.apply(at, len, null, h, null, m);
+                    factors.fill(at, len, null, m);
+                    for (int i = 0; i < len; i++) h[i] *= m[i];
                     d.put(at, h, 0, len);
                 }
             } else {
@@ -152,7 +142,8 @@ public final class DropoutFunction extends Function {
                 for (int at = from; at < to; at += chunk) {
                     int len = Math.min(chunk, to - at);
                     s.get(at, h, 0, len);
-                    body.apply(at, len, h, null, m, null);
+                    factors.fill(at, len, m, null);
+                    for (int i = 0; i < len; i++) h[i] *= m[i];
                     d.put(at, h, 0, len);
                 }
             }
