@@ -39,9 +39,10 @@ final class Autograd {
             slots[root.outputNr()] = seed;
             slotGrads.put(rootFn, slots);
         }
-        // gradient arrays this walk made and nobody else holds: freed as soon as they are consumed, so that ND4J
-        // need not wait for the garbage collector (the seed, views, and arrays aliasing forward data are never here)
-        Set<INDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        // gradient arrays this walk made and nobody else holds, and the views of them it passed on: their memory is freed
+        // once its last handle is consumed, so that ND4J need not wait for the garbage collector (the seed, and arrays
+        // aliasing forward data, are never here)
+        OwnedGradients owned = new OwnedGradients();
         // Sequential's intermediates that this graph's ops saved: their memory goes back to the pool once it is freed
         Set<Tensor> internal = Collections.newSetFromMap(new IdentityHashMap<>()), kept = Collections.newSetFromMap(new IdentityHashMap<>());
         try (var g = Grad.disabled()) {
@@ -58,7 +59,7 @@ final class Autograd {
                 if (f.hasOutputHooks()) {   // the outputs' tensor hooks: a gradient they replace is left to the collector
                     INDArray[] before = gOuts.clone();
                     f.runOutputHooks(gOuts);
-                    for (int k = 0; k < gOuts.length; k++) if (before[k] != null && gOuts[k] != before[k]) owned.remove(before[k]);
+                    for (int k = 0; k < gOuts.length; k++) if (before[k] != null && gOuts[k] != before[k]) owned.escape(before[k]);
                 }
                 f.accumulateRetained(gOuts);
                 if (single && intoGathered(f, gOuts[0], grads, owned)) {   // a slice added its part into the gradient gathered so far
@@ -80,25 +81,34 @@ final class Autograd {
                     }
                 }
                 Tensor[] inputs = f.inputs();
-                boolean[] passedOn = new boolean[gOuts.length];
+                // which output gradient each input gradient passes on (a view of it, or it: -1 for none)
+                int[] passes = new int[gIn.length];
                 for (int i = 0; i < gIn.length; i++) {
+                    passes[i] = -1;
                     if (gIn[i] == null) continue;
-                    boolean aliases = false;
-                    for (int k = 0; k < gOuts.length; k++) {
-                        if (gOuts[k] != null && Tensor.sharesStorage(gIn[i], gOuts[k])) passedOn[k] = aliases = true;
+                    for (int k = 0; k < gOuts.length && passes[i] < 0; k++) {
+                        if (gOuts[k] != null && Tensor.sharesStorage(gIn[i], gOuts[k])) passes[i] = k;
                     }
-                    if (!aliases && f.gradientsMayBeFreed() && isFresh(gIn, i, inputs, f.savedOutputArray())) owned.add(gIn[i]);
+                    if (passes[i] >= 0) {   // a custom function's code may keep what it returned: left to the collector
+                        if (!f.gradientsMayBeFreed()) owned.escape(gOuts[passes[i]]);
+                    } else if (f.gradientsMayBeFreed() && isFresh(gIn, i, inputs, f.savedOutputArray())) {
+                        owned.add(gIn[i]);
+                    }
                 }
-                // passed on (perhaps to several inputs): the collector frees it
-                for (int k = 0; k < gOuts.length; k++) if (passedOn[k]) owned.remove(gOuts[k]);
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
-                    if (!f.needsGrad(i) || gIn[i] == null) continue;
+                    if (!f.needsGrad(i) || gIn[i] == null) {
+                        if (gIn[i] != null && passes[i] < 0) free(owned, gIn[i]);   // computed but wanted by nobody
+                        continue;
+                    }
+                    // passed on, perhaps to several inputs: one more handle each on the output gradient's memory
+                    if (passes[i] >= 0) owned.share(gOuts[passes[i]], gIn[i]);
                     INDArray gi = Broadcast.sumTo(gIn[i], in.nd().shape());
                     if (gi.dataType() != in.nd().dataType()) gi = gi.castTo(in.nd().dataType());
                     if (gi != gIn[i]) {
+                        if (Tensor.sharesStorage(gi, gIn[i])) owned.share(gIn[i], gi);
+                        else if (!gi.isView()) owned.add(gi);
                         free(owned, gIn[i]);
-                        if (!gi.isView()) owned.add(gi);
                     }
                     Function next = f.edge(i);   // the function that made this input when f was recorded
                     if (next == null) {
@@ -120,7 +130,7 @@ final class Autograd {
                     }
                 }
                 if (hooked != null) leafUsesDone(f, gIn, hooked, owned);
-                for (int k = 0; k < gOuts.length; k++) if (!passedOn[k]) free(owned, gOuts[k]);
+                for (int k = 0; k < gOuts.length; k++) free(owned, gOuts[k]);
                 if (!retainGraph) f.release();
             }
         }
@@ -128,8 +138,8 @@ final class Autograd {
     }
 
     /** The leaf takes an array only this walk holds over as its first .grad (no copy), else copies or adds it. */
-    private static void toLeaf(Tensor leaf, INDArray g, Set<INDArray> owned) {
-        if (owned.contains(g) && leaf.adoptGrad(g)) owned.remove(g);
+    private static void toLeaf(Tensor leaf, INDArray g, OwnedGradients owned) {
+        if (owned.exclusive(g) && leaf.adoptGrad(g)) owned.escape(g);
         else leaf.accumulateGrad(g);
     }
 
@@ -174,7 +184,7 @@ final class Autograd {
      * at its last, the gathered gradient goes through its tensor hooks into .grad, and its post-accumulate hooks run
      * (when some gradient reached it in this walk, as PyTorch's AccumulateGrad runs only on a defined gradient).
      */
-    private static void leafUsesDone(Function f, INDArray[] gIn, Map<Tensor, HookedLeaf> hooked, Set<INDArray> owned) {
+    private static void leafUsesDone(Function f, INDArray[] gIn, Map<Tensor, HookedLeaf> hooked, OwnedGradients owned) {
         Tensor[] inputs = f.inputs();
         for (int i = 0; i < inputs.length; i++) {
             if (f.edge(i) != null) continue;
@@ -185,7 +195,7 @@ final class Autograd {
             Tensor leaf = inputs[i];
             if (h.gather && h.pending != null) {
                 INDArray g = leaf.runGradHooks(h.pending);
-                if (g != h.pending) owned.remove(h.pending);
+                if (g != h.pending) owned.escape(h.pending);
                 toLeaf(leaf, g, owned);
                 free(owned, g);
                 h.pending = null;
@@ -199,13 +209,13 @@ final class Autograd {
      * gathered so far ({@link Function#backwardInto}); only into an array the walk owns, dense, of the input's shape
      * and type.
      */
-    private static boolean intoGathered(Function f, INDArray g, Map<Function, INDArray> grads, Set<INDArray> owned) {
+    private static boolean intoGathered(Function f, INDArray g, Map<Function, INDArray> grads, OwnedGradients owned) {
         if (g == null || f.inputs().length != 1 || !f.needsGrad(0)) return false;
         Function next = f.edge(0);
         if (next == null || next.outputCount() != 1) return false;
         INDArray prev = grads.get(next);
         INDArray in = f.inputs()[0].nd();
-        if (prev == null || !owned.contains(prev) || prev.isView() || !Blas.dense(prev) || prev.dataType() != in.dataType()
+        if (prev == null || !owned.exclusive(prev) || prev.isView() || !Blas.dense(prev) || prev.dataType() != in.dataType()
                 || g.dataType() != in.dataType() || !java.util.Arrays.equals(prev.shape(), in.shape()) || Tensor.sharesStorage(prev, g)) {
             return false;
         }
@@ -220,9 +230,9 @@ final class Autograd {
      * of the two this walk owns (a tensor used twice, as a residual block's input: no new array and no extra pass),
      * else into a new array.
      */
-    private static INDArray accumulate(Set<INDArray> owned, INDArray prev, INDArray gi) {
+    private static INDArray accumulate(OwnedGradients owned, INDArray prev, INDArray gi) {
         if (prev == null) return gi;
-        INDArray into = owned.contains(prev) ? prev : owned.contains(gi) ? gi : null;
+        INDArray into = owned.exclusive(prev) ? prev : owned.exclusive(gi) ? gi : null;
         INDArray other = into == prev ? gi : prev;
         if (into != null && !into.isView() && into.dataType() == other.dataType() && java.util.Arrays.equals(into.shape(), other.shape())
                 && !Tensor.sharesStorage(into, other)) {
@@ -251,8 +261,9 @@ final class Autograd {
     }
 
     /** Releases an owned array now (and tells the governor); others are left to the garbage collector. */
-    private static void free(Set<INDArray> owned, INDArray a) {
-        if (a == null || !owned.remove(a)) return;
+    private static void free(OwnedGradients owned, INDArray handle) {
+        INDArray a = owned.consume(handle);
+        if (a == null) return;
         if (Pool.release(a)) return;
         if (a.closeable()) {
             OffHeapGovernor.freed(a);

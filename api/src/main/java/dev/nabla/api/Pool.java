@@ -43,6 +43,8 @@ public final class Pool {
     private static final Map<Reference<?>, Block> LENT = new HashMap<>();
     private static final Map<Long, Reference<?>> LENT_BY_ADDRESS = new HashMap<>();
     private static long idleBytes, lentBytes, misses, hits;
+    /** How many arrays the pool has lent so far: each lending's number ({@link #lentSince}). */
+    private static long lendings;
 
     /** Idle blocks of a size nobody asked for in this long are freed (0: never), so that a change of workload gives memory back. */
     static final long TRIM_MILLIS = Settings.poolTrimMillis();
@@ -62,8 +64,8 @@ public final class Pool {
     private record Block(INDArray owner, long address, long bytes) {}
 
     private static final class Lent extends PhantomReference<DataBuffer> {
-        final long address;
-        Lent(DataBuffer b, long address) { super(b, QUEUE); this.address = address; }
+        final long address, number;
+        Lent(DataBuffer b, long address, long number) { super(b, QUEUE); this.address = address; this.number = number; }
     }
 
     private Pool() {}
@@ -103,7 +105,7 @@ public final class Pool {
                 : Nd4j.createBuffer(new DoublePointer(p).capacity(n).limit(n), type, n, DoubleIndexer.create(new DoublePointer(p).capacity(n).limit(n)));
         INDArray a = Nd4j.create(buf, shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
         synchronized (Pool.class) {
-            Lent ref = new Lent(buf, b.address());
+            Lent ref = new Lent(buf, b.address(), lendings++);
             LENT.put(ref, b);
             LENT_BY_ADDRESS.put(b.address(), ref);
             lentBytes += bytes;
@@ -155,6 +157,18 @@ public final class Pool {
         if (!lendable(a)) return false;
         synchronized (Pool.class) {
             return LENT_BY_ADDRESS.containsKey(a.data().address());
+        }
+    }
+
+    /** The number the next lending will get: arrays lent from now on are {@link #lentSince} it. */
+    static synchronized long nextLending() { return lendings; }
+
+    /** Whether {@code a} is a whole array this pool lent as lending number {@code first} or later. */
+    static boolean lentSince(INDArray a, long first) {
+        if (!lendable(a)) return false;
+        synchronized (Pool.class) {
+            Reference<?> ref = LENT_BY_ADDRESS.get(a.data().address());
+            return ref instanceof Lent l && l.number >= first;
         }
     }
 

@@ -56,8 +56,9 @@ public class Tensor {
     /** Which output of {@link #gradFn} this tensor is (0 but for a custom function of several outputs). */
     private int outputNr;
     /**
-     * Set by {@link Sequential} on an intermediate result that only its own (framework) modules' ops can reach: once
-     * the backward pass has freed the graph that saved it, its memory goes back to the {@link Pool} at once.
+     * Set by {@link Sequential} and {@link Intermediates} on an intermediate result that only the ops of the modules that
+     * made it can reach: once the backward pass has freed the graph that saved it, its memory goes back to the
+     * {@link Pool} at once.
      */
     private boolean internal;
     /** Set on a view made by a view op: its base and the version its history is valid for (null for others). */
@@ -69,6 +70,7 @@ public class Tensor {
     Tensor(INDArray data) {
         this.data = data;
         this.version = new Version();
+        Intermediates.made(this);
     }
 
     /**
@@ -282,13 +284,17 @@ public class Tensor {
     /** The underlying ND4J array (shares memory). */
     public INDArray nd() {
         if (data == null) {
-            throw new IllegalStateException("Tensor: this intermediate result of a Sequential was released to the memory pool "
-                    + "after its last use; Sequential releases only results that none of its modules keeps (report this as a bug)");
+            throw new IllegalStateException("Tensor: this intermediate result of a module was released to the memory pool "
+                    + "after its last use; Sequential and Intermediates release only results that their modules promise not to keep "
+                    + "(a module that keeps one breaks KeepsNoTensors' promise)");
         }
         return data;
     }
 
     void markInternal() { internal = true; }
+
+    /** False once the memory of this intermediate went back to the pool. */
+    boolean hasData() { return data != null; }
 
     boolean isInternal() { return internal; }
 

@@ -1,6 +1,7 @@
 package dev.nabla.layers;
 
 import dev.nabla.api.DType;
+import dev.nabla.api.Intermediates;
 import dev.nabla.api.Module;
 import dev.nabla.api.Parameter;
 import dev.nabla.api.Tensor;
@@ -90,6 +91,15 @@ public final class MultiheadAttention extends Module {
 
     /** With {@code averageWeights} false the weights are per head, [N, H, L, S]. */
     public Output forward(Tensor query, Tensor key, Tensor value, Tensor keyPaddingMask, Tensor attnMask, boolean needWeights,
+                          boolean averageWeights) {
+        // the projections, heads and scores go back to the pool once backward has used them, not at the next collection
+        try (var scope = Intermediates.open()) {
+            Output o = attend(query, key, value, keyPaddingMask, attnMask, needWeights, averageWeights);
+            return new Output(scope.keep(o.output()), scope.keep(o.weights()));
+        }
+    }
+
+    private Output attend(Tensor query, Tensor key, Tensor value, Tensor keyPaddingMask, Tensor attnMask, boolean needWeights,
                           boolean averageWeights) {
         String who = who();
         boolean unbatched = query.dim() == 2;

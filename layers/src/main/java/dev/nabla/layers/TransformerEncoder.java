@@ -1,5 +1,6 @@
 package dev.nabla.layers;
 
+import dev.nabla.api.Intermediates;
 import dev.nabla.api.Module;
 import dev.nabla.api.ModuleList;
 import dev.nabla.api.Tensor;
@@ -41,8 +42,10 @@ public final class TransformerEncoder extends Module {
 
     /** As PyTorch's {@code forward(src, mask, src_key_padding_mask)}; either mask may be null. */
     public Tensor forward(Tensor src, Tensor mask, Tensor srcKeyPaddingMask) {
-        Tensor x = src;
-        for (Module m : layers) x = ((TransformerEncoderLayer) m).forward(x, mask, srcKeyPaddingMask);
-        return norm == null ? x : norm.forward(x);
+        try (var scope = Intermediates.open()) {   // the outputs between layers go back to the pool once backward has used them
+            Tensor x = src;
+            for (Module m : layers) x = ((TransformerEncoderLayer) m).forward(x, mask, srcKeyPaddingMask);
+            return scope.keep(norm == null ? x : norm.forward(x));
+        }
     }
 }

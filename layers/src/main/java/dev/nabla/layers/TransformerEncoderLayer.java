@@ -1,5 +1,6 @@
 package dev.nabla.layers;
 
+import dev.nabla.api.Intermediates;
 import dev.nabla.api.Module;
 import dev.nabla.api.Tensor;
 
@@ -82,6 +83,12 @@ public final class TransformerEncoderLayer extends Module {
             throw new IllegalArgumentException("TransformerEncoderLayer(d_model=" + dModel + ", nhead=" + nhead + "): expected src ["
                     + (options.batchFirst() ? "N, L, " : "L, N, ") + dModel + "] or [L, " + dModel + "], got " + src.shape());
         }
+        try (var scope = Intermediates.open()) {   // the block's activations go back to the pool once backward has used them
+            return scope.keep(block(src, srcMask, srcKeyPaddingMask));
+        }
+    }
+
+    private Tensor block(Tensor src, Tensor srcMask, Tensor srcKeyPaddingMask) {
         Tensor x = src;
         if (options.normFirst()) {
             x = x.add(attention(norm1.forward(x), srcMask, srcKeyPaddingMask));
