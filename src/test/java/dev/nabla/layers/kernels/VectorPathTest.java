@@ -182,4 +182,48 @@ class VectorPathTest {
             }
         }
     }
+
+    /**
+     * softmax along the last dimension, forward and backward through {@link F}, equals bit for bit the row arithmetic on
+     * heap copies ({@link FastMath#max}, {@link FastMath#expSum}, the scale; {@link FastMath#dot}, y·(g − d)) on each
+     * path: on the Vector API path the rows are read and written in place, which must not change a bit. Row widths
+     * around the lane count and the block, 1-element rows, and NaN / ±inf / huge entries.
+     */
+    @Test void softmaxRowsInPlaceEqualTheHeapRowArithmetic() {
+        for (boolean vector : Vec.modes()) {
+            for (int n : new int[] {1, 3, 7, 8, 9, 16, 17, 33, 128, 129, 513, 2049}) {
+                int rows = 5;
+                float[] x = random(rows * n, n * 7L + 1, 6f), g = random(rows * n, n * 13L + 2, 1f);
+                if (n > 4) {
+                    x[1] = 90f;
+                    x[n + 2] = Float.NaN;
+                    x[2 * n + 3] = Float.NEGATIVE_INFINITY;
+                    x[3 * n] = -300f;
+                }
+                float[][] got = on(vector, () -> {
+                    Tensor leaf = Tensor.from(org.nd4j.linalg.factory.Nd4j.createFromArray(x.clone()).reshape(rows, n)).requiresGrad_();
+                    Tensor y = F.softmax(leaf, -1);
+                    y.backward(Tensor.from(org.nd4j.linalg.factory.Nd4j.createFromArray(g.clone()).reshape(rows, n)));
+                    return new float[][] {y.toFloatArray(), leaf.grad().toFloatArray()};
+                });
+                float[] y = new float[rows * n], dx = new float[rows * n], bits = new float[rows * n];
+                on(vector, () -> {
+                    for (int r = 0; r < rows; r++) {
+                        int from = r * n, to = from + n;
+                        float[] h = java.util.Arrays.copyOf(x, x.length);
+                        float m = FastMath.max(h, from, to);
+                        float inv = (float) (1 / FastMath.expSum(h, m, h, bits, from, to));
+                        for (int i = from; i < to; i++) y[i] = h[i] * inv;
+                        float d = (float) FastMath.dot(g, y, from, to);
+                        for (int i = from; i < to; i++) dx[i] = y[i] * (g[i] - d);
+                    }
+                    return null;
+                });
+                for (int i = 0; i < rows * n; i++) {
+                    assertThat(Float.floatToIntBits(got[0][i])).as("softmax y, n %d, i %d, vector %s", n, i, vector).isEqualTo(Float.floatToIntBits(y[i]));
+                    assertThat(Float.floatToIntBits(got[1][i])).as("softmax dx, n %d, i %d, vector %s", n, i, vector).isEqualTo(Float.floatToIntBits(dx[i]));
+                }
+            }
+        }
+    }
 }

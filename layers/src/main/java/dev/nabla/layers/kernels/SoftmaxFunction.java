@@ -3,7 +3,10 @@ package dev.nabla.layers.kernels;
 import dev.nabla.api.Blas;
 import dev.nabla.api.Function;
 import dev.nabla.api.Pool;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -16,7 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>float64 is computed in double. float32 is computed in float, as PyTorch does, with {@link FastMath#exp} (sums in
  * double): along the last dimension a block of whole rows at a time, each row's passes (max, exp and sum, scale) over
- * contiguous elements in L1; along another dimension in the tiles above.
+ * contiguous elements in L1; along another dimension in the tiles above. softmax along the last dimension on the Vector
+ * API path reads and writes the arrays' memory in place (max, exp-and-sum into a row of scratch, scale into the
+ * output; backward Σ g·y, then y·(g − Σ)), with the same arithmetic in the same order as on heap copies.
  *
  * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
@@ -127,6 +132,18 @@ public final class SoftmaxFunction extends Function {
     private void sweep32(Sweep w, INDArray a, INDArray b, INDArray out, boolean backward) {
         int parts = Blas.parts(a.length(), Planes.MIN_PER_PART);
         int s = w.s();
+        if (w.inner() == 1 && !log && Vec.on() && a.length() <= Integer.MAX_VALUE / 4) {
+            long rows = w.outer();
+            Blas.parallel(parts, part -> {
+                ByteBuffer ab = bytes(a), bb = backward ? bytes(b) : null, ob = bytes(out);
+                float[] e = backward ? null : Mem.f(2, s);
+                for (long r = rows * part / parts, end = rows * (part + 1) / parts; r < end; r++) {
+                    if (backward) VectorMath.softmaxGradRow(ab, bb, ob, (int) (r * s), s);
+                    else VectorMath.softmaxRow(ab, ob, (int) (r * s), s, e);
+                }
+            });
+            return;
+        }
         if (w.inner() == 1) {
             long rows = w.outer();
             int per = Math.max(1, Mem.chunk() / s);
@@ -167,6 +184,11 @@ public final class SoftmaxFunction extends Function {
                 }
             }
         });
+    }
+
+    /** A dense float32 array's memory from element 0, native order (the Vector API path reads and writes it in place). */
+    private static ByteBuffer bytes(INDArray dense) {
+        return new FloatPointer(dense.data().addressPointer()).position(0).limit(dense.length()).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     /** h[from, to): one row → its softmax (or log-softmax); e and bits are scratch over the same range. */

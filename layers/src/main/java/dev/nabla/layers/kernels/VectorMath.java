@@ -1,5 +1,7 @@
 package dev.nabla.layers.kernels;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -173,5 +175,74 @@ final class VectorMath {
         }
         acc[0] = a;
         acc[1] = c;
+    }
+
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    /**
+     * One softmax row read from and written to native memory: x floats [off, off + n) of {@code xb} → y of {@code yb}
+     * (both native order), with {@code e} heap scratch of n floats for the exponentials. The same arithmetic, in the same
+     * order, as {@link #max}, {@link #expSum} and the scale on a heap copy, without the copies in and out.
+     */
+    static void softmaxRow(ByteBuffer xb, ByteBuffer yb, int off, int n, float[] e) {
+        int bound = S.loopBound(n);
+        float m = Float.NEGATIVE_INFINITY;
+        int i = 0;
+        if (bound > 0) {
+            FloatVector v = FloatVector.fromByteBuffer(S, xb, 4 * off, NATIVE);
+            for (i = L; i < bound; i += L) v = v.max(FloatVector.fromByteBuffer(S, xb, 4 * (off + i), NATIVE));
+            m = v.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) m = Math.max(m, xb.getFloat(4 * (off + i)));
+        double s = 0;
+        i = 0;
+        while (n - i >= L) {
+            int end = i + S.loopBound(Math.min(BLOCK, n - i));
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector y = exp(FloatVector.fromByteBuffer(S, xb, 4 * (off + i), NATIVE).sub(m));
+                y.intoArray(e, i);
+                acc = acc.add(y);
+            }
+            s += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float y = FastMath.exp1(xb.getFloat(4 * (off + i)) - m);
+            e[i] = y;
+            s += y;
+        }
+        float inv = (float) (1 / s);
+        for (i = 0; i < bound; i += L) FloatVector.fromArray(S, e, i).mul(inv).intoByteBuffer(yb, 4 * (off + i), NATIVE);
+        for (; i < n; i++) yb.putFloat(4 * (off + i), e[i] * inv);
+    }
+
+    /**
+     * One softmax row's input gradient in native memory: dx = y·(g − Σ g·y) over floats [off, off + n), the same
+     * arithmetic and order as {@link #dot} and the update on heap copies.
+     */
+    static void softmaxGradRow(ByteBuffer yb, ByteBuffer gb, ByteBuffer db, int off, int n) {
+        double d = 0;
+        int i = 0;
+        while (n - i >= L) {
+            int end = i + S.loopBound(Math.min(BLOCK, n - i));
+            FloatVector v = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                int b = 4 * (off + i);
+                v = v.add(FloatVector.fromByteBuffer(S, gb, b, NATIVE).mul(FloatVector.fromByteBuffer(S, yb, b, NATIVE)));
+            }
+            d += v.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) d += gb.getFloat(4 * (off + i)) * yb.getFloat(4 * (off + i));
+        float df = (float) d;
+        int bound = S.loopBound(n);
+        for (i = 0; i < bound; i += L) {
+            int b = 4 * (off + i);
+            FloatVector y = FloatVector.fromByteBuffer(S, yb, b, NATIVE);
+            y.mul(FloatVector.fromByteBuffer(S, gb, b, NATIVE).sub(df)).intoByteBuffer(db, b, NATIVE);
+        }
+        for (; i < n; i++) {
+            int b = 4 * (off + i);
+            db.putFloat(b, yb.getFloat(b) * (gb.getFloat(b) - df));
+        }
     }
 }
