@@ -22,7 +22,7 @@ public final class Conv2dFunction extends Function {
     private final int sh, sw, padTop, padLeft, padBottom, padRight, dh, dw, groups;
     private ConvGeometry g;
     private INDArray col;
-    private boolean lib, fast, ownBackward;
+    private boolean lib, fast, ownBackward, direct;
     private long co;
 
     public Conv2dFunction(int sh, int sw, int padTop, int padLeft, int padBottom, int padRight, int dh, int dw, int groups) {
@@ -44,6 +44,8 @@ public final class Conv2dFunction extends Function {
         // the backward will not be libnd4j's (see libBackwardWrong): without the float32 kernel, the project's generic
         // path, whose forward keeps the columns for it
         if (lib && !fast && libBackwardWrong() && (needsGrad(0) || needsGrad(1) || (in.length > 2 && needsGrad(2)))) lib = false;
+        direct = fast && Kernels.current() == Kernels.AUTO && Vec.on() && DirectConv.applies(g, x, w, groups) && directBeatsOthers(g);
+        if (direct) return DirectConv.forward(g, x, w, in.length > 2 ? in[2] : null);
         if (!lib && fast) return FastConv.forward(g, x, w, in.length > 2 ? in[2] : null);
         if (lib) {
             INDArray out = dev.nabla.api.Pool.uninitialized(x.dataType(), n, co, oh, ow);
@@ -104,8 +106,22 @@ public final class Conv2dFunction extends Function {
      */
     public static boolean libBackwardWrong() { return MKL; }
 
+    /**
+     * Whether the project's direct stride-1 kernel ({@link DirectConv}) beats oneDNN's convolution and the im2col + GEMM
+     * kernel: see BENCHMARKS.md, eleventh round.
+     */
+    static boolean directBeatsOthers(ConvGeometry g) {
+        return true;
+    }
+
     @Override protected INDArray[] backward(INDArray gOut) {
         boolean bias = inputCount() > 2;
+        if (direct) {
+            boolean dxHere = needsGrad(0) && DirectConv.appliesToInputGrad(g);
+            INDArray[] r = DirectConv.backward(g, input(0), input(1), gOut, dxHere, needsGrad(1), bias && needsGrad(2));
+            if (needsGrad(0) && !dxHere) r[0] = FastConv.backward(g, input(0), input(1), gOut, true, false, false)[0];
+            return bias ? r : new INDArray[] {r[0], r[1]};
+        }
         // libnd4j's conv2d_bp always computes the input gradient; for a first layer (input without grad) the
         // project's kernel skips it (BENCHMARKS.md: conv1 backward)
         if (fast && (!lib || libBackwardWrong() || !needsGrad(0) || ownBackwardBeatsOneDnn(g.c(), g.p()))) {
@@ -128,7 +144,7 @@ public final class Conv2dFunction extends Function {
     @Override protected void releaseSaved() { col = null; }
 
     @Override protected String profileName() {
-        String kernel = lib ? (ownBackward ? "libnd4j, own backward" : "libnd4j") : fast ? "own" : "own, heap";
+        String kernel = direct ? "direct" : lib ? (ownBackward ? "libnd4j, own backward" : "libnd4j") : fast ? "own" : "own, heap";
         return g == null ? "Conv2d" : "Conv2d " + g.c() + "->" + co + " k" + g.kh() + " (" + kernel + ")";
     }
 
