@@ -34,6 +34,9 @@ class DirectConvTest {
         {2, 3, 4, 4, 5, 3, 3, 3, 3, 3, 3, 1, 1},   // padding beyond dilation·(k − 1): dx from the im2col kernel
         {6, 12, 1, 1, 8, 3, 3, 1, 1, 1, 1, 1, 1},
         {19, 33, 5, 6, 13, 3, 3, 1, 2, 1, 0, 1, 0},
+        {128, 16, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 0},   // ResNet-20's layers at its batch
+        {128, 32, 16, 16, 32, 3, 3, 1, 1, 1, 1, 1, 0},
+        {128, 64, 8, 8, 64, 3, 3, 1, 1, 1, 1, 1, 0},
     };
 
     @TestFactory Stream<DynamicTest> directEqualsIm2colOnOddShapes() {
