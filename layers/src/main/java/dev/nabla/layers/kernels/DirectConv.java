@@ -30,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *       sums after each group and reduced once at the end; the bias gradient sums the gradient as it is copied in.</li>
  * </ul>
  * Samples are split over the threads ({@link Blas#parallel}); each part sums its own weight gradient. Measured on
- * ResNet-20's 3×3 shapes at batch 128, one thread (BENCHMARKS.md, eleventh round): forward 5.4–7.0 ms against oneDNN's
+ * ResNet-20's 3×3 shapes at batch 128, one thread (BENCHMARKS.md, twelfth round): forward 5.4–7.0 ms against oneDNN's
  * 8.4 ms on two threads; weight gradient 4.8–8.5 ms against 25–27 ms for im2col + sgemm.
  *
  * <p>Loaded only when the Vector API is on ({@link Vec#on()}).
@@ -84,7 +84,7 @@ final class DirectConv {
         INDArray xc = Blas.denseC(x);
         int n = g.n(), c = g.c(), co = (int) w.size(0), taps = g.kh() * g.kw(), co4 = round(co, 4);
         float[] wt = new float[c * taps * co4];   // [ci][tap][o], o padded to 4
-        float[] wa = floatsOf(w);
+        float[] wa = Heap.floats(w);
         for (int o = 0; o < co; o++) for (int ck = 0; ck < c * taps; ck++) wt[ck * co4 + o] = wa[o * c * taps + ck];
         float[] b = bias == null ? null : (bias.dataType() == DataType.FLOAT ? bias : bias.castTo(DataType.FLOAT)).toFloatVector();
         Stack st = Stack.of(g.h() + g.padTop() + bottom(g), g.w() + g.padLeft() + right(g), n, g.kh(), g.kw(), g.dh(), g.dw(), 3 * L, taps);
@@ -184,7 +184,7 @@ final class DirectConv {
         INDArray xc = Blas.denseC(x), gc = Blas.denseC(gOut.dataType() == DataType.FLOAT ? gOut : gOut.castTo(DataType.FLOAT));
         int n = g.n(), c = g.c(), co = (int) w.size(0), kh = g.kh(), kw = g.kw(), taps = kh * kw;
         int co4 = round(co, 4), c4 = round(c, 4), taps3 = round(taps, 3);
-        float[] wa = floatsOf(w);
+        float[] wa = Heap.floats(w);
         // the input gradient: the gradient padded by dilation·(k − 1) − padding, the kernel flipped, roles swapped
         int fh = g.dh() * (kh - 1), fw = g.dw() * (kw - 1);
         Stack sq = dxNeeded ? Stack.of(g.oh() + (fh - g.padTop()) + (fh - bottom(g)), g.ow() + (fw - g.padLeft()) + (fw - right(g)), n, kh, kw,
@@ -221,18 +221,16 @@ final class DirectConv {
             }
             double[] bsum = dbNeeded ? new double[co] : null;
             int from = n * part / parts, end = n * (part + 1) / parts;
-            if (dwNeeded || dbNeeded) {
-                for (int s0 = from; s0 < end; s0 += dwNeeded ? sx.group() : end - from) {
-                    if (!dwNeeded) {   // the bias gradient alone
-                        for (int s = from; s < end; s++)
-                            for (int o = 0; o < co; o++) bsum[o] += sum(gb, (s * co + o) * g.p(), g.p());
-                        break;
-                    }
+            if (dwNeeded) {   // dW, with db summed as the gradient is packed
+                for (int s0 = from; s0 < end; s0 += sx.group()) {
                     int gs = Math.min(sx.group(), end - s0);
                     pack(xb, s0, gs, c, g.h(), g.w(), xp, sx, g.padTop(), g.padLeft(), null);
                     pack(gb, s0, gs, co, g.oh(), g.ow(), gp, sx, 0, 0, bsum);
                     weightCorrelate(xp, sx.plane(), c, gp, co4, sx.off(), taps3, acc, sx.span());
                 }
+            } else if (dbNeeded) {
+                for (int s = from; s < end; s++)
+                    for (int o = 0; o < co; o++) bsum[o] += sum(gb, (s * co + o) * g.p(), g.p());
             }
             if (dxNeeded) {
                 for (int s0 = from; s0 < end; s0 += fsq.group()) {
@@ -273,13 +271,6 @@ final class DirectConv {
             dbOut = Nd4j.createFromArray(b);
         }
         return new INDArray[] {dx, dwOut, dbOut};
-    }
-
-    /** The elements of a float32 array in C order, as a new float[]. */
-    private static float[] floatsOf(INDArray w) {
-        float[] a = new float[(int) w.length()];
-        Blas.floats(Blas.denseC(w)).get(0, a);
-        return a;
     }
 
     private static double sum(FloatBuffer b, int from, int len) {

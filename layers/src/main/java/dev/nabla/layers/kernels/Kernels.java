@@ -7,7 +7,7 @@ package dev.nabla.layers.kernels;
  *   <li>convolution at stride 1 (one group, float32) with the Vector API on: the project's direct kernel
  *       ({@link DirectConv}: forward, input and weight gradients as correlations over stacked zero-padded planes, no
  *       columns; ResNet-20's 3×3 layers at batch 128: forward 0.3–0.4×, backward 0.3× of the im2col + sgemm kernel's
- *       time, BENCHMARKS.md eleventh round), the rule in {@link Conv2dFunction#directBeatsOthers};</li>
+ *       time, BENCHMARKS.md twelfth round), the rule in {@link Conv2dFunction#directBeatsOthers};</li>
  *   <li>convolution otherwise: libnd4j's oneDNN {@code conv2d}/{@code conv2d_bp} for batches of 16 or more with 8 or more input
  *       channels (course conv2 forward 0.8 ms vs 2.3 ms for the project's kernel); the project's float32 kernel
  *       ({@link FastConv}: per-sample im2col + GEMM) for fewer input channels (course conv1 forward 2.1 vs 4.2 ms),
