@@ -179,6 +179,48 @@ final class VectorMath {
 
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
+    private static final float SQRT_HALF_F = (float) Math.sqrt(0.5), INV_SQRT_2PI_F = (float) (1 / Math.sqrt(2 * Math.PI));
+
+    /** {@link FastMath#erf} of every lane: the same clamps, Horner steps (fused where FastMath's are) and division. */
+    static FloatVector erf(FloatVector x) {
+        FloatVector w = x.min(FastMath.ERF_W).max(-FastMath.ERF_W), s = w.mul(w);
+        FloatVector p = mad(mad(mad(mad(mad(mad(s, FastMath.P6, FloatVector.broadcast(S, FastMath.P5)), s, FastMath.P4), s,
+                FastMath.P3), s, FastMath.P2), s, FastMath.P1), s, FastMath.P0);
+        FloatVector q = mad(mad(mad(mad(mad(s, FastMath.Q5, FloatVector.broadcast(S, FastMath.Q4)), s, FastMath.Q3), s,
+                FastMath.Q2), s, FastMath.Q1), s, 1f);
+        return w.mul(p).div(q).min(1f).max(-1f);
+    }
+
+    /** GELU of every lane, x·0.5·(1 + erf(x/√2)), as {@link GeluFunction#gelu32}. */
+    static FloatVector gelu(FloatVector x) { return x.mul(0.5f).mul(erf(x.mul(SQRT_HALF_F)).add(1f)); }
+
+    /** g·(Φ(x) + x·exp(−x²/2)/√(2π)) of every lane, as {@link GeluFunction#geluGrad32}. */
+    static FloatVector geluGrad(FloatVector x, FloatVector g) {
+        FloatVector cdf = erf(x.mul(SQRT_HALF_F)).add(1f).mul(0.5f);
+        FloatVector pdf = x.mul(exp(x.mul(-0.5f).mul(x))).mul(INV_SQRT_2PI_F);
+        return g.mul(cdf.add(pdf));
+    }
+
+    /**
+     * y = GELU(x) over floats [from, to) of native memory (native order), read and written in place; the remainder
+     * shorter than a vector with {@link GeluFunction#gelu32}, the same arithmetic.
+     */
+    static void gelu(ByteBuffer xb, ByteBuffer yb, int from, int to) {
+        int i = from, bound = from + S.loopBound(to - from);
+        for (; i < bound; i += L) gelu(FloatVector.fromByteBuffer(S, xb, 4 * i, NATIVE)).intoByteBuffer(yb, 4 * i, NATIVE);
+        for (; i < to; i++) yb.putFloat(4 * i, GeluFunction.gelu32(xb.getFloat(4 * i)));
+    }
+
+    /** dx = GELU'(x)·g over floats [from, to) of native memory, in one pass (as {@link #gelu}). */
+    static void geluGrad(ByteBuffer xb, ByteBuffer gb, ByteBuffer db, int from, int to) {
+        int i = from, bound = from + S.loopBound(to - from);
+        for (; i < bound; i += L) {
+            int b = 4 * i;
+            geluGrad(FloatVector.fromByteBuffer(S, xb, b, NATIVE), FloatVector.fromByteBuffer(S, gb, b, NATIVE)).intoByteBuffer(db, b, NATIVE);
+        }
+        for (; i < to; i++) db.putFloat(4 * i, GeluFunction.geluGrad32(xb.getFloat(4 * i), gb.getFloat(4 * i)));
+    }
+
     /**
      * One softmax row read from and written to native memory: x floats [off, off + n) of {@code xb} → y of {@code yb}
      * (both native order), with {@code e} heap scratch of n floats for the exponentials. The same arithmetic, in the same
