@@ -226,4 +226,106 @@ class VectorPathTest {
             }
         }
     }
+
+    private static final float[] GELU_SPECIALS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e30f,
+            -1e30f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-40f, 5.6568f, -5.6568f, 5.66f,
+            -5.66f, 12f, -12f, -14f, -20f, 200f, -200f};
+
+    /** x and g for the GELU tests: Gaussians of spread 3 (and 1), with the specials spread over lanes and remainders. */
+    private static float[][] geluInputs(int n, long seed) {
+        float[] x = random(n, seed, 3f), g = random(n, seed + 1, 1f);
+        Random r = new Random(seed + 2);
+        for (int k = 0; k < Math.min(n, 40); k++) x[r.nextInt(n)] = GELU_SPECIALS[k % GELU_SPECIALS.length];
+        if (n > 2) {
+            x[n - 1] = Float.NaN;   // in the remainder
+            g[r.nextInt(n)] = Float.NaN;
+            g[r.nextInt(n)] = Float.POSITIVE_INFINITY;
+            g[r.nextInt(n)] = 0f;
+        }
+        return new float[][] {x, g};
+    }
+
+    /** F.gelu forward and backward, float32 exact, on a 1-d tensor of x with upstream gradient g: {y, dx}. */
+    private static float[][] geluThroughF(float[] x, float[] g) {
+        Tensor leaf = Tensor.from(org.nd4j.linalg.factory.Nd4j.createFromArray(x.clone()).reshape(x.length)).requiresGrad_();
+        Tensor y = F.gelu(leaf);
+        y.backward(Tensor.from(org.nd4j.linalg.factory.Nd4j.createFromArray(g.clone()).reshape(g.length)));
+        return new float[][] {y.toFloatArray(), leaf.grad().toFloatArray()};
+    }
+
+    /**
+     * The float32 exact GELU, forward and backward, on the Vector API path (in place on the arrays' memory, erf and
+     * exp lane-wise, the backward fused into one pass) equals the fallback's loops on heap copies bit for bit: every
+     * length 1..2049 (around the lane count, its multiples and the remainders), NaN, ±inf, ±0, huge, subnormal and
+     * clamp-edge inputs, NaN / inf / 0 gradients; and lengths that split over the threads.
+     */
+    @Test void geluVectorPathEqualsTheFallbackBitForBit() {
+        if (!Vec.AVAILABLE) return;   // no module: only the fallback exists
+        java.util.List<Integer> lengths = new java.util.ArrayList<>();
+        for (int n = 1; n <= 2049; n++) lengths.add(n);
+        lengths.add(3 * (int) Planes.MIN_PER_PART + 5);
+        lengths.add(4 * (int) Planes.MIN_PER_PART + 17);
+        for (int n : lengths) {
+            float[][] in = geluInputs(n, n * 17L + 3);
+            float[][] scalar = on(false, () -> geluThroughF(in[0], in[1]));
+            float[][] vec = on(true, () -> geluThroughF(in[0], in[1]));
+            for (int i = 0; i < n; i++) {
+                if (Float.floatToIntBits(vec[0][i]) != Float.floatToIntBits(scalar[0][i])) {
+                    assertThat(vec[0][i]).as("gelu(%s), n %d, i %d", in[0][i], n, i).isEqualTo(scalar[0][i]);
+                }
+                if (Float.floatToIntBits(vec[1][i]) != Float.floatToIntBits(scalar[1][i])) {
+                    assertThat(vec[1][i]).as("gelu'(%s)·%s, n %d, i %d", in[0][i], in[1][i], n, i).isEqualTo(scalar[1][i]);
+                }
+            }
+        }
+    }
+
+    /** The lane-wise erf and GELU kernels at offsets and empty ranges equal the scalar forms bit for bit. */
+    @Test void geluKernelsAtOffsetsEqualTheScalarForms() {
+        if (!Vec.AVAILABLE) return;
+        int n = 300;
+        float[][] in = geluInputs(n, 5);
+        java.nio.ByteBuffer xb = java.nio.ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.nativeOrder());
+        java.nio.ByteBuffer gb = java.nio.ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.nativeOrder());
+        java.nio.ByteBuffer ob = java.nio.ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.nativeOrder());
+        for (int i = 0; i < n; i++) {
+            xb.putFloat(4 * i, in[0][i]);
+            gb.putFloat(4 * i, in[1][i]);
+        }
+        for (int[] r : new int[][] {{0, 0}, {5, 5}, {3, 4}, {1, 10}, {7, 300}, {13, 290}}) {
+            for (int i = 0; i < n; i++) ob.putFloat(4 * i, 42f);
+            VectorMath.gelu(xb, ob, r[0], r[1]);
+            for (int i = 0; i < n; i++) {
+                float want = i >= r[0] && i < r[1] ? GeluFunction.gelu32(in[0][i]) : 42f;
+                assertThat(Float.floatToIntBits(ob.getFloat(4 * i))).as("gelu [%d, %d) at %d", r[0], r[1], i).isEqualTo(Float.floatToIntBits(want));
+            }
+            for (int i = 0; i < n; i++) ob.putFloat(4 * i, 42f);
+            VectorMath.geluGrad(xb, gb, ob, r[0], r[1]);
+            for (int i = 0; i < n; i++) {
+                float want = i >= r[0] && i < r[1] ? GeluFunction.geluGrad32(in[0][i], in[1][i]) : 42f;
+                assertThat(Float.floatToIntBits(ob.getFloat(4 * i))).as("gelu' [%d, %d) at %d", r[0], r[1], i).isEqualTo(Float.floatToIntBits(want));
+            }
+        }
+        for (int i = 0; i < n; i += VectorMath.lanes()) {
+            if (i + VectorMath.lanes() > n) break;
+            jdk.incubator.vector.FloatVector v = jdk.incubator.vector.FloatVector.fromArray(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, in[0], i);
+            float[] e = VectorMath.erf(v).toArray();
+            for (int k = 0; k < e.length; k++) {
+                assertThat(Float.floatToIntBits(e[k])).as("erf(%s)", in[0][i + k]).isEqualTo(Float.floatToIntBits(FastMath.erf(in[0][i + k])));
+            }
+        }
+    }
+
+    @Test void geluOfAnEmptyTensorOnBothPaths() {
+        for (boolean vector : Vec.modes()) for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor leaf = Tensor.zeros(dtype, 0).requiresGrad_();
+            Tensor y = on(vector, () -> {
+                Tensor out = F.gelu(leaf);
+                out.backward(Tensor.zeros(dtype, 0));
+                return out;
+            });
+            assertThat(y.numel()).isZero();
+            assertThat(leaf.grad().numel()).isZero();
+        }
+    }
 }

@@ -34,9 +34,9 @@ final class FastMath {
     private static final float TWO_M64 = 0x1p-64f;
 
     static final float ERF_W = 4f;
-    private static final float P0 = 1.1283790401e+00f, P1 = 1.8981004091e-01f, P2 = 5.2164587855e-02f, P3 = 3.6847348679e-03f,
+    static final float P0 = 1.1283790401e+00f, P1 = 1.8981004091e-01f, P2 = 5.2164587855e-02f, P3 = 3.6847348679e-03f,
             P4 = 2.6293765913e-04f, P5 = 1.4194575900e-06f, P6 = 3.5791594688e-09f;
-    private static final float Q1 = 5.0154660738e-01f, Q2 = 1.1341756178e-01f, Q3 = 1.4716300459e-02f, Q4 = 1.1183998847e-03f,
+    static final float Q1 = 5.0154660738e-01f, Q2 = 1.1341756178e-01f, Q3 = 1.4716300459e-02f, Q4 = 1.1183998847e-03f,
             Q5 = 3.2364623953e-05f;
 
     /**

@@ -3,6 +3,7 @@ package dev.nabla.layers.kernels;
 import dev.nabla.api.Blas;
 import dev.nabla.api.Function;
 import dev.nabla.api.Pool;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,6 +36,10 @@ public final class GeluFunction extends Function {
         INDArray x = Blas.denseC(in[0]);
         INDArray y = Pool.uninitialized(x.dataType(), x.shape());
         boolean f32 = x.dataType() == DataType.FLOAT;
+        if (f32 && !tanh && Vec.on() && x.length() <= Integer.MAX_VALUE / 4) {
+            vector32(x, null, y);
+            return y;
+        }
         if (f32 && !tanh) {
             sweep32(x, null, y, (h, hg, s1, s2, len) -> {
                 for (int i = 0; i < len; i++) h[i] = gelu32(h[i]);
@@ -53,6 +58,10 @@ public final class GeluFunction extends Function {
         INDArray g = Blas.denseC(gOut.dataType() == x.dataType() ? gOut : gOut.castTo(x.dataType()));
         INDArray dx = Pool.uninitialized(x.dataType(), x.shape());
         boolean f32 = x.dataType() == DataType.FLOAT;
+        if (f32 && !tanh && Vec.on() && x.length() <= Integer.MAX_VALUE / 4) {
+            vector32(x, g, dx);
+            return new INDArray[] {dx};
+        }
         if (f32 && !tanh) {
             sweep32(x, g, dx, (h, hg, s1, s2, len) -> {
                 FastMath.gaussian(h, s1, s2, 0, len);
@@ -84,6 +93,7 @@ public final class GeluFunction extends Function {
     /** out = body(x[, g]) chunk by chunk, split over the threads. */
     private static void sweep(INDArray x, INDArray g, INDArray out, Chunk body) {
         long n = x.length();
+        if (n == 0) return;   // no memory to view
         int parts = Blas.parts(n, Planes.MIN_PER_PART / 4);   // a few hundred ns an element: worth splitting early
         Blas.parallel(parts, part -> {
             Mem.Access xa = Mem.access(x), ga = g == null ? null : Mem.access(g), oa = Mem.access(out);
@@ -108,6 +118,7 @@ public final class GeluFunction extends Function {
     /** The float32 sweep: chunks of x (and g) copied to float[] scratch, out = hg (or h) after the body. */
     private static void sweep32(INDArray x, INDArray g, INDArray out, Chunk32 body) {
         long n = x.length();
+        if (n == 0) return;   // no memory to view
         int parts = Blas.parts(n, Planes.MIN_PER_PART);
         Blas.parallel(parts, part -> {
             FloatBuffer xb = Mem.floats(x), gb = g == null ? null : Mem.floats(g), ob = Mem.floats(out);
@@ -123,6 +134,22 @@ public final class GeluFunction extends Function {
         });
     }
 
+    /**
+     * The float32 exact GELU on the Vector API path: out = GELU(x), or GELU'(x)·g in one pass, read from and written to
+     * the arrays' memory in place (no heap copies), split over the threads at multiples of 16 elements (64 bytes).
+     */
+    private static void vector32(INDArray x, INDArray g, INDArray out) {
+        long n = x.length();
+        if (n == 0) return;   // no memory to view
+        int parts = Blas.parts(n, Planes.MIN_PER_PART);
+        Blas.parallel(parts, part -> {
+            ByteBuffer xb = Mem.bytes(x), gb = g == null ? null : Mem.bytes(g), ob = Mem.bytes(out);
+            int from = (int) (n * part / parts & ~15L), to = part + 1 == parts ? (int) n : (int) (n * (part + 1) / parts & ~15L);
+            if (gb == null) VectorMath.gelu(xb, ob, from, to);
+            else VectorMath.geluGrad(xb, gb, ob, from, to);
+        });
+    }
+
     private static final float SQRT_HALF_F = (float) SQRT_HALF, INV_SQRT_2PI_F = (float) INV_SQRT_2PI;
 
     /** x·0.5·(1 + erf(x/√2)) in float, as PyTorch. */
@@ -130,6 +157,12 @@ public final class GeluFunction extends Function {
 
     /** Φ(x) = 0.5·(1 + erf(x/√2)) in float, as PyTorch's backward. */
     static float cdf32f(float x) { return 0.5f * (1f + FastMath.erf(x * SQRT_HALF_F)); }
+
+    /**
+     * g·(Φ(x) + x·exp(−x²/2)/√(2π)) for one float: the arithmetic of the float32 backward's loops, with exp(−x²/2) as
+     * {@link FastMath#gaussian} computes it (the Vector API path's remainders).
+     */
+    static float geluGrad32(float x, float g) { return g * (cdf32f(x) + x * FastMath.exp1(-0.5f * x * x) * INV_SQRT_2PI_F); }
 
     /** tanh(u) = 1 − 2/(exp(2u) + 1): one exp; ±1 where exp overflows or vanishes. */
     static double tanh(double u) { return 1 - 2 / (Math.exp(2 * u) + 1); }

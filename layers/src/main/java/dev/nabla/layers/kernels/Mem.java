@@ -44,6 +44,12 @@ final class Mem {
 
     static FloatBuffer floats(INDArray dense) { return Blas.floats(dense); }
 
+    /** A dense float32 array's {@code 4·length} bytes from element 0, native order (for the Vector API's loads and stores). */
+    static java.nio.ByteBuffer bytes(INDArray dense) {
+        return new org.bytedeco.javacpp.FloatPointer(dense.data().addressPointer()).position(0).limit(dense.length()).asByteBuffer()
+                .order(ByteOrder.nativeOrder());
+    }
+
     static DoubleBuffer doubles(INDArray dense) {
         if (dense.dataType() != DataType.DOUBLE) throw new IllegalArgumentException("Mem: expected a float64 array, got " + dense.dataType());
         DoublePointer p = new DoublePointer(dense.data().addressPointer()).position(0).limit(dense.length());
