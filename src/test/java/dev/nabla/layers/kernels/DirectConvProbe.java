@@ -14,14 +14,16 @@ public final class DirectConvProbe {
             long t0 = System.nanoTime();
             DirectConv.forward(g, x, w, null);
             long t1 = System.nanoTime();
-            DirectConv.backward(g, x, w, gy, true, true, true);
+            DirectConv.backward(g, x, w, gy, true, false, false);
             long t2 = System.nanoTime();
-            FastConv.forward(g, x, w, null);
+            DirectConv.backward(g, x, w, gy, false, true, true);
             long t3 = System.nanoTime();
-            FastConv.backward(g, x, w, gy, true, true, true);
+            FastConv.forward(g, x, w, null);
             long t4 = System.nanoTime();
-            
-            System.out.printf("direct fwd %.2f bwd %.2f | im2col fwd %.2f bwd %.2f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6);
+            FastConv.backward(g, x, w, gy, true, true, true);
+            long t5 = System.nanoTime();
+            System.out.printf("direct fwd %.2f dx %.2f dW+db %.2f | im2col fwd %.2f bwd %.2f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6,
+                    (t3 - t2) / 1e6, (t4 - t3) / 1e6, (t5 - t4) / 1e6);
         }
     }
 }
