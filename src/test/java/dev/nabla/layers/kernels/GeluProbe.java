@@ -67,12 +67,11 @@ public final class GeluProbe {
                 switch (m) {
                     case 0 -> VectorMath.gelu(x, o, 0, n);
                     case 1 -> VectorMath.geluGrad(x, g, o, 0, n);
-                    case 2 -> { x.asFloatBuffer().get(0, h, 0, n); for (int i = 0; i < n; i++) h[i] = GeluFunction.gelu32(h[i]); o.asFloatBuffer().put(0, h, 0, n); }
+                    case 2 -> { x.asFloatBuffer().get(0, h, 0, n); GeluFunction.forward32(h, s1, s2, n); o.asFloatBuffer().put(0, h, 0, n); }
                     default -> {
                         x.asFloatBuffer().get(0, h, 0, n);
                         g.asFloatBuffer().get(0, hg, 0, n);
-                        FastMath.gaussian(h, s1, s2, 0, n);
-                        for (int i = 0; i < n; i++) hg[i] *= GeluFunction.cdf32f(h[i]) + h[i] * s1[i] * 0.3989422804f;
+                        GeluFunction.backward32(h, hg, s1, s2, n);
                         o.asFloatBuffer().put(0, hg, 0, n);
                     }
                 }

@@ -15,9 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * float64 comes from erf's Taylor series below |x|/√2 = 1.5 and erfc's continued fraction above (relative error about
  * 1e-14, in the negative tail too).
  *
- * <p>The exact GELU in float32 is computed in float, as PyTorch computes it: x·0.5·(1 + erf(x/√2)) and
- * dx = g·(Φ(x) + x·exp(−x²/2)/√(2π)), with {@link FastMath}'s erf and exp in loops that C2 vectorises. Like PyTorch's,
- * its error is absolute (about 1e-7·|x|) where 1 + erf cancels, for x below about −4.
+ * <p>The exact GELU in float32 is computed in float, as PyTorch's vectorised kernel computes it: x·Φ(x) and
+ * dx = g·(Φ(x) + x·exp(−x²/2)/√(2π)), with erf by Abramowitz &amp; Stegun 7.1.26 (as ATen's) from the same
+ * exp(−x²/2) as the density: one exp, one division and a degree-5 polynomial an element. Like PyTorch's, its error
+ * is absolute (Φ within about 1e-7).
  *
  * <p>Internal: public only for {@code dev.nabla.layers}; not part of the public API.
  */
@@ -41,9 +42,7 @@ public final class GeluFunction extends Function {
             return y;
         }
         if (f32 && !tanh) {
-            sweep32(x, null, y, (h, hg, s1, s2, len) -> {
-                for (int i = 0; i < len; i++) h[i] = gelu32(h[i]);
-            });
+            sweep32(x, null, y, (h, hg, s1, s2, len) -> forward32(h, s1, s2, len));
             return y;
         }
         sweep(x, null, y, (h, hg, len) -> {
@@ -63,10 +62,7 @@ public final class GeluFunction extends Function {
             return new INDArray[] {dx};
         }
         if (f32 && !tanh) {
-            sweep32(x, g, dx, (h, hg, s1, s2, len) -> {
-                FastMath.gaussian(h, s1, s2, 0, len);
-                for (int i = 0; i < len; i++) hg[i] *= cdf32f(h[i]) + h[i] * s1[i] * INV_SQRT_2PI_F;
-            });
+            sweep32(x, g, dx, GeluFunction::backward32);
             return new INDArray[] {dx};
         }
         sweep(x, g, dx, (h, hg, len) -> {
@@ -152,17 +148,62 @@ public final class GeluFunction extends Function {
 
     private static final float SQRT_HALF_F = (float) SQRT_HALF, INV_SQRT_2PI_F = (float) INV_SQRT_2PI;
 
-    /** x·0.5·(1 + erf(x/√2)) in float, as PyTorch. */
-    static float gelu32(float x) { return x * 0.5f * (1f + FastMath.erf(x * SQRT_HALF_F)); }
+    /**
+     * Abramowitz &amp; Stegun 7.1.26, the erf of PyTorch's vectorised float kernels: for z ≥ 0,
+     * erfc(z) ≈ u·(a1 + u·(a2 + u·(a3 + u·(a4 + u·a5))))·exp(−z²) with u = 1/(1 + p·z), absolute error below 1.5e-7.
+     * With z = |x|/√2, exp(−z²) is exp(−x²/2), the Gaussian the backward needs anyway. H1..H5 are a1..a5 halved
+     * (exactly), so that the polynomial times exp(−x²/2) is erfc(|x|/√2)/2 = Φ(−|x|).
+     */
+    static final float AS_P = 0.3275911f, H1 = 0.5f * 0.254829592f, H2 = 0.5f * -0.284496736f, H3 = 0.5f * 1.421413741f,
+            H4 = 0.5f * -1.453152027f, H5 = 0.5f * 1.061405429f;
 
-    /** Φ(x) = 0.5·(1 + erf(x/√2)) in float, as PyTorch's backward. */
-    static float cdf32f(float x) { return 0.5f * (1f + FastMath.erf(x * SQRT_HALF_F)); }
+    /** exp(−x²/2) as the float32 GELU computes it: −x²/2 rounded to float, then {@link FastMath#exp1}. */
+    static float gauss32(float x) { return FastMath.exp1(-0.5f * x * x); }
+
+    /** Φ(x) in float from e = {@link #gauss32}(x): Φ(−|x|) = erfc(|x|/√2)/2 by 7.1.26, reflected for x ≥ 0. */
+    static float cdf32(float x, float e) {
+        float u = 1f / FastMath.mad(Math.abs(x) * SQRT_HALF_F, AS_P, 1f);
+        float half = FastMath.mad(FastMath.mad(FastMath.mad(FastMath.mad(u, H5, H4), u, H3), u, H2), u, H1) * u * e;
+        return x < 0 ? half : 1f - half;
+    }
+
+    /** The fallback's forward on a chunk: h[0, len) → GELU(h); s1, s2 scratch. */
+    static void forward32(float[] h, float[] s1, float[] s2, int len) {
+        cdf32(h, s1, s2, len);
+        for (int i = 0; i < len; i++) h[i] *= s2[i];
+    }
+
+    /** The fallback's backward on a chunk: hg[0, len) → GELU'(h)·hg; s1, s2 scratch. */
+    static void backward32(float[] h, float[] hg, float[] s1, float[] s2, int len) {
+        cdf32(h, s1, s2, len);
+        for (int i = 0; i < len; i++) hg[i] *= s2[i] + h[i] * s1[i] * INV_SQRT_2PI_F;
+    }
 
     /**
-     * g·(Φ(x) + x·exp(−x²/2)/√(2π)) for one float: the arithmetic of the float32 backward's loops, with exp(−x²/2) as
-     * {@link FastMath#gaussian} computes it (the Vector API path's remainders).
+     * e = exp(−x²/2) and Φ(x) of h[0, len) into e and cdf, with {@link #cdf32}'s arithmetic in passes that C2
+     * vectorises (all but the last, the reflection): the fallback's loops, equal bit for bit to the Vector API path.
      */
-    static float geluGrad32(float x, float g) { return g * (cdf32f(x) + x * FastMath.exp1(-0.5f * x * x) * INV_SQRT_2PI_F); }
+    private static void cdf32(float[] h, float[] e, float[] cdf, int len) {
+        FastMath.gaussian(h, e, cdf, 0, len);   // cdf as its scratch first
+        for (int i = 0; i < len; i++) cdf[i] = 1f / FastMath.mad(Math.abs(h[i]) * SQRT_HALF_F, AS_P, 1f);
+        for (int i = 0; i < len; i++) {
+            float u = cdf[i];
+            cdf[i] = FastMath.mad(FastMath.mad(FastMath.mad(FastMath.mad(u, H5, H4), u, H3), u, H2), u, H1) * u * e[i];
+        }
+        for (int i = 0; i < len; i++) cdf[i] = h[i] < 0 ? cdf[i] : 1f - cdf[i];
+    }
+
+    /** x·Φ(x) in float (the Vector API path's arithmetic, lane by lane). */
+    static float gelu32(float x) { return x * cdf32(x, gauss32(x)); }
+
+    /**
+     * g·(Φ(x) + x·exp(−x²/2)/√(2π)) for one float, with one exp(−x²/2) for Φ and the density (the Vector API path's
+     * arithmetic, lane by lane).
+     */
+    static float geluGrad32(float x, float g) {
+        float e = gauss32(x);
+        return g * (cdf32(x, e) + x * e * INV_SQRT_2PI_F);
+    }
 
     /** tanh(u) = 1 − 2/(exp(2u) + 1): one exp; ±1 where exp overflows or vanishes. */
     static double tanh(double u) { return 1 - 2 / (Math.exp(2 * u) + 1); }

@@ -187,44 +187,76 @@ final class VectorMath {
 
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
-    // geluGrad's vector steps, with and without FMA: only Vector API (force-inlined) calls, no mad helpers, so that C2
-    // inlines the whole step within its budget (the step with mad calls left some of them out, and boxed vectors).
+    // The GELU steps, with and without FMA: only Vector API (force-inlined) calls, no mad helpers, so that C2 inlines the
+    // whole step within its budget (a step with mad calls left some of them out, and boxed vectors). Each is
+    // GeluFunction's scalar arithmetic lane by lane: e = exp(−x²/2) (FastMath's exp after its lower clamp, as a compare
+    // and blend: −x²/2 is never above the upper one), Φ from Abramowitz & Stegun 7.1.26 with that same e.
+
+    private static void geluFma(ByteBuffer xb, ByteBuffer yb, int b) {
+        FloatVector x = FloatVector.fromByteBuffer(S, xb, b, NATIVE);
+        FloatVector v = x.mul(-0.5f).mul(x);
+        v = v.blend(FastMath.EXP_LO, v.lt(FastMath.EXP_LO));
+        FloatVector t = v.mul(FastMath.LOG2E).add(FastMath.ROUND), k = t.sub(FastMath.ROUND);
+        FloatVector r = k.fma(FloatVector.broadcast(S, -FastMath.LN2_LO), k.fma(FloatVector.broadcast(S, -FastMath.LN2_HI), v));
+        FloatVector h = r.fma(FastMath.E4, FastMath.E3).fma(r, FloatVector.broadcast(S, FastMath.E2)).fma(r, FloatVector.broadcast(S, FastMath.E1))
+                .fma(r, FloatVector.broadcast(S, FastMath.E0));
+        FloatVector pow2 = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(EXP_BIAS).reinterpretAsFloats();
+        FloatVector e = r.mul(r).fma(h, r).add(1f).mul(pow2).mul(TWO_M64);
+        FloatVector u = ONE.div(x.abs().mul(SQRT_HALF_F).fma(GeluFunction.AS_P, 1f));
+        FloatVector half = u.fma(GeluFunction.H5, GeluFunction.H4).fma(u, FloatVector.broadcast(S, GeluFunction.H3))
+                .fma(u, FloatVector.broadcast(S, GeluFunction.H2)).fma(u, FloatVector.broadcast(S, GeluFunction.H1)).mul(u).mul(e);
+        x.mul(ONE.sub(half).blend(half, x.lt(0f))).intoByteBuffer(yb, b, NATIVE);
+    }
+
+    private static void geluMulAdd(ByteBuffer xb, ByteBuffer yb, int b) {
+        FloatVector x = FloatVector.fromByteBuffer(S, xb, b, NATIVE);
+        FloatVector v = x.mul(-0.5f).mul(x);
+        v = v.blend(FastMath.EXP_LO, v.lt(FastMath.EXP_LO));
+        FloatVector t = v.mul(FastMath.LOG2E).add(FastMath.ROUND), k = t.sub(FastMath.ROUND);
+        FloatVector r = k.mul(-FastMath.LN2_LO).add(k.mul(-FastMath.LN2_HI).add(v));
+        FloatVector h = r.mul(FastMath.E4).add(FastMath.E3).mul(r).add(FastMath.E2).mul(r).add(FastMath.E1).mul(r).add(FastMath.E0);
+        FloatVector pow2 = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(EXP_BIAS).reinterpretAsFloats();
+        FloatVector e = r.mul(r).mul(h).add(r).add(1f).mul(pow2).mul(TWO_M64);
+        FloatVector u = ONE.div(x.abs().mul(SQRT_HALF_F).mul(GeluFunction.AS_P).add(1f));
+        FloatVector half = u.mul(GeluFunction.H5).add(GeluFunction.H4).mul(u).add(GeluFunction.H3).mul(u).add(GeluFunction.H2).mul(u)
+                .add(GeluFunction.H1).mul(u).mul(e);
+        x.mul(ONE.sub(half).blend(half, x.lt(0f))).intoByteBuffer(yb, b, NATIVE);
+    }
 
     private static void geluGradFma(ByteBuffer xb, ByteBuffer gb, ByteBuffer db, int b) {
         FloatVector x = FloatVector.fromByteBuffer(S, xb, b, NATIVE);
-        FloatVector w = x.mul(SQRT_HALF_F).min(FastMath.ERF_W).max(-FastMath.ERF_W), s = w.mul(w);
-        FloatVector p = s.fma(FastMath.P6, FastMath.P5).fma(s, FloatVector.broadcast(S, FastMath.P4)).fma(s, FloatVector.broadcast(S, FastMath.P3))
-                .fma(s, FloatVector.broadcast(S, FastMath.P2)).fma(s, FloatVector.broadcast(S, FastMath.P1)).fma(s, FloatVector.broadcast(S, FastMath.P0));
-        FloatVector q = s.fma(FastMath.Q5, FastMath.Q4).fma(s, FloatVector.broadcast(S, FastMath.Q3)).fma(s, FloatVector.broadcast(S, FastMath.Q2))
-                .fma(s, FloatVector.broadcast(S, FastMath.Q1)).fma(s, FloatVector.broadcast(S, 1f));
-        FloatVector cdf = w.mul(p).div(q).min(1f).max(-1f).add(1f).mul(0.5f);
-        FloatVector e = x.mul(-0.5f).mul(x).min(FastMath.EXP_HI).max(FastMath.EXP_LO);
-        FloatVector t = e.mul(FastMath.LOG2E).add(FastMath.ROUND), k = t.sub(FastMath.ROUND);
-        FloatVector r = k.fma(FloatVector.broadcast(S, -FastMath.LN2_LO), k.fma(FloatVector.broadcast(S, -FastMath.LN2_HI), e));
+        FloatVector v = x.mul(-0.5f).mul(x);
+        v = v.blend(FastMath.EXP_LO, v.lt(FastMath.EXP_LO));
+        FloatVector t = v.mul(FastMath.LOG2E).add(FastMath.ROUND), k = t.sub(FastMath.ROUND);
+        FloatVector r = k.fma(FloatVector.broadcast(S, -FastMath.LN2_LO), k.fma(FloatVector.broadcast(S, -FastMath.LN2_HI), v));
         FloatVector h = r.fma(FastMath.E4, FastMath.E3).fma(r, FloatVector.broadcast(S, FastMath.E2)).fma(r, FloatVector.broadcast(S, FastMath.E1))
                 .fma(r, FloatVector.broadcast(S, FastMath.E0));
-        FloatVector er = r.mul(r).fma(h, r).add(1f);
         FloatVector pow2 = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(EXP_BIAS).reinterpretAsFloats();
-        FloatVector pdf = x.mul(er.mul(pow2).mul(TWO_M64)).mul(INV_SQRT_2PI_F);
-        FloatVector.fromByteBuffer(S, gb, b, NATIVE).mul(cdf.add(pdf)).intoByteBuffer(db, b, NATIVE);
+        FloatVector e = r.mul(r).fma(h, r).add(1f).mul(pow2).mul(TWO_M64);
+        FloatVector u = ONE.div(x.abs().mul(SQRT_HALF_F).fma(GeluFunction.AS_P, 1f));
+        FloatVector half = u.fma(GeluFunction.H5, GeluFunction.H4).fma(u, FloatVector.broadcast(S, GeluFunction.H3))
+                .fma(u, FloatVector.broadcast(S, GeluFunction.H2)).fma(u, FloatVector.broadcast(S, GeluFunction.H1)).mul(u).mul(e);
+        FloatVector cdf = ONE.sub(half).blend(half, x.lt(0f));
+        FloatVector.fromByteBuffer(S, gb, b, NATIVE).mul(cdf.add(x.mul(e).mul(INV_SQRT_2PI_F))).intoByteBuffer(db, b, NATIVE);
     }
 
     private static void geluGradMulAdd(ByteBuffer xb, ByteBuffer gb, ByteBuffer db, int b) {
         FloatVector x = FloatVector.fromByteBuffer(S, xb, b, NATIVE);
-        FloatVector w = x.mul(SQRT_HALF_F).min(FastMath.ERF_W).max(-FastMath.ERF_W), s = w.mul(w);
-        FloatVector p = s.mul(FastMath.P6).add(FastMath.P5).mul(s).add(FastMath.P4).mul(s).add(FastMath.P3).mul(s).add(FastMath.P2)
-                .mul(s).add(FastMath.P1).mul(s).add(FastMath.P0);
-        FloatVector q = s.mul(FastMath.Q5).add(FastMath.Q4).mul(s).add(FastMath.Q3).mul(s).add(FastMath.Q2).mul(s).add(FastMath.Q1).mul(s).add(1f);
-        FloatVector cdf = w.mul(p).div(q).min(1f).max(-1f).add(1f).mul(0.5f);
-        FloatVector e = x.mul(-0.5f).mul(x).min(FastMath.EXP_HI).max(FastMath.EXP_LO);
-        FloatVector t = e.mul(FastMath.LOG2E).add(FastMath.ROUND), k = t.sub(FastMath.ROUND);
-        FloatVector r = k.mul(-FastMath.LN2_LO).add(k.mul(-FastMath.LN2_HI).add(e));
+        FloatVector v = x.mul(-0.5f).mul(x);
+        v = v.blend(FastMath.EXP_LO, v.lt(FastMath.EXP_LO));
+        FloatVector t = v.mul(FastMath.LOG2E).add(FastMath.ROUND), k = t.sub(FastMath.ROUND);
+        FloatVector r = k.mul(-FastMath.LN2_LO).add(k.mul(-FastMath.LN2_HI).add(v));
         FloatVector h = r.mul(FastMath.E4).add(FastMath.E3).mul(r).add(FastMath.E2).mul(r).add(FastMath.E1).mul(r).add(FastMath.E0);
-        FloatVector er = r.mul(r).mul(h).add(r).add(1f);
         FloatVector pow2 = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(EXP_BIAS).reinterpretAsFloats();
-        FloatVector pdf = x.mul(er.mul(pow2).mul(TWO_M64)).mul(INV_SQRT_2PI_F);
-        FloatVector.fromByteBuffer(S, gb, b, NATIVE).mul(cdf.add(pdf)).intoByteBuffer(db, b, NATIVE);
+        FloatVector e = r.mul(r).mul(h).add(r).add(1f).mul(pow2).mul(TWO_M64);
+        FloatVector u = ONE.div(x.abs().mul(SQRT_HALF_F).mul(GeluFunction.AS_P).add(1f));
+        FloatVector half = u.mul(GeluFunction.H5).add(GeluFunction.H4).mul(u).add(GeluFunction.H3).mul(u).add(GeluFunction.H2).mul(u)
+                .add(GeluFunction.H1).mul(u).mul(e);
+        FloatVector cdf = ONE.sub(half).blend(half, x.lt(0f));
+        FloatVector.fromByteBuffer(S, gb, b, NATIVE).mul(cdf.add(x.mul(e).mul(INV_SQRT_2PI_F))).intoByteBuffer(db, b, NATIVE);
     }
+
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     private static final float SQRT_HALF_F = (float) Math.sqrt(0.5), INV_SQRT_2PI_F = (float) (1 / Math.sqrt(2 * Math.PI));
 
@@ -239,37 +271,27 @@ final class VectorMath {
     }
 
     /*
-     * The GELU loops below spell out erf (and exp) in the loop body instead of calling erf(FloatVector) and exp(FloatVector):
-     * a lane-wise helper that C2 has already compiled on its own (it is hot from the interpreted first iterations) is not
+     * The GELU loops below call steps that spell out exp and Φ instead of calling exp(FloatVector)-like helpers: a
+     * lane-wise helper that C2 has already compiled on its own (it is hot from the interpreted first iterations) is not
      * inlined into the loop once its code is bigger than InlineSmallCode, and then every vector passed to it or returned
-     * is boxed on the heap: slower than the scalar fallback, with garbage at every element. Only the small mad steps
-     * remain calls.
+     * is boxed on the heap: slower than the scalar fallback, with garbage at every element. The steps take only buffers
+     * and offsets, so nothing is boxed even where one is not inlined.
      */
 
     /**
-     * y = GELU(x) = x·0.5·(1 + erf(x/√2)) over floats [from, to) of native memory (native order), read and written in
-     * place, with {@link #erf}'s arithmetic written out; the remainder shorter than a vector with
-     * {@link GeluFunction#gelu32}, the same arithmetic.
+     * y = GELU(x) = x·Φ(x) over floats [from, to) of native memory (native order), read and written in place, with
+     * {@link GeluFunction#gelu32}'s arithmetic lane by lane (the remainder shorter than a vector with it).
      */
     static void gelu(ByteBuffer xb, ByteBuffer yb, int from, int to) {
         int i = from, bound = from + S.loopBound(to - from);
-        for (; i < bound; i += L) {
-            FloatVector x = FloatVector.fromByteBuffer(S, xb, 4 * i, NATIVE);
-            FloatVector w = x.mul(SQRT_HALF_F).min(FastMath.ERF_W).max(-FastMath.ERF_W), s = w.mul(w);
-            FloatVector p = mad(mad(mad(mad(mad(mad(s, FastMath.P6, FloatVector.broadcast(S, FastMath.P5)), s, FastMath.P4), s,
-                    FastMath.P3), s, FastMath.P2), s, FastMath.P1), s, FastMath.P0);
-            FloatVector q = mad(mad(mad(mad(mad(s, FastMath.Q5, FloatVector.broadcast(S, FastMath.Q4)), s, FastMath.Q3), s,
-                    FastMath.Q2), s, FastMath.Q1), s, 1f);
-            FloatVector erf = w.mul(p).div(q).min(1f).max(-1f);
-            x.mul(0.5f).mul(erf.add(1f)).intoByteBuffer(yb, 4 * i, NATIVE);
-        }
+        if (FMA) for (; i < bound; i += L) geluFma(xb, yb, 4 * i);
+        else for (; i < bound; i += L) geluMulAdd(xb, yb, 4 * i);
         for (; i < to; i++) yb.putFloat(4 * i, GeluFunction.gelu32(xb.getFloat(4 * i)));
     }
 
     /**
-     * dx = g·(Φ(x) + x·exp(−x²/2)/√(2π)) over floats [from, to) of native memory in one pass, as
-     * {@link GeluFunction#geluGrad32} (erf as {@link #erf}, exp(−x²/2) as {@link #gaussian}), written out as in
-     * {@link #gelu}.
+     * dx = g·(Φ(x) + x·exp(−x²/2)/√(2π)) over floats [from, to) of native memory in one pass, with
+     * {@link GeluFunction#geluGrad32}'s arithmetic lane by lane (one exp(−x²/2) for Φ and the density).
      */
     static void geluGrad(ByteBuffer xb, ByteBuffer gb, ByteBuffer db, int from, int to) {
         int i = from, bound = from + S.loopBound(to - from);

@@ -1,0 +1,77 @@
+package dev.nabla.layers.kernels;
+
+import dev.nabla.api.Module;
+import dev.nabla.api.Nabla;
+import dev.nabla.api.Pool;
+import dev.nabla.api.Profiler;
+import dev.nabla.api.Tensor;
+import dev.nabla.layers.BatchNorm2d;
+import dev.nabla.layers.F;
+import dev.nabla.layers.LayerNorm;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+
+/**
+ * VsPyTorch's micro workloads as NablaPeer runs them (forward + backward, gradient given), with the pool's counters
+ * and the spread of the per-call wall times, to tell kernel time from per-call overhead.
+ *
+ * <pre>mvn -o -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.layers.kernels.MicroProbe -Dexec.args="OP REPS THREADS [profile]"</pre>
+ */
+public final class MicroProbe {
+    private MicroProbe() {}
+
+    public static void main(String[] args) {
+        String op = args[0];
+        int reps = Integer.parseInt(args[1]);
+        Nabla.setNumThreads(Integer.parseInt(args[2]));
+        boolean profile = args.length > 3 && args[3].contains("profile");
+        Nabla.manualSeed(0);
+        long[] shape = switch (op) {
+            case "bn2d-16" -> new long[] {128, 16, 32, 32};
+            case "bn2d-32" -> new long[] {128, 32, 16, 16};
+            case "bn2d-64" -> new long[] {128, 64, 8, 8};
+            case "layernorm" -> new long[] {16, 128, 256};
+            case "softmax" -> new long[] {16, 4, 128, 128};
+            case "gelu" -> new long[] {16, 128, 1024};
+            default -> throw new IllegalArgumentException(op);
+        };
+        UnaryOperator<Tensor> f;
+        if (op.startsWith("bn2d")) {
+            Module bn = new BatchNorm2d((int) shape[1]).train();
+            f = bn::forward;
+        } else if (op.equals("layernorm")) {
+            Module ln = new LayerNorm(shape[2]);
+            f = ln::forward;
+        } else if (op.equals("softmax")) {
+            f = x -> F.softmax(x, -1);
+        } else {
+            f = F::gelu;
+        }
+        Tensor x = Tensor.randn(shape).requiresGrad_(), g = Tensor.randn(shape);
+        for (int i = 0; i < 50; i++) {
+            f.apply(x).backward(g);
+            x.setGrad(null);
+        }
+        long[] s0 = Pool.stats();
+        if (profile) Profiler.enable();
+        double[] ms = new double[reps], fw = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            Tensor y = f.apply(x);
+            long t1 = System.nanoTime();
+            y.backward(g);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+            fw[i] = (t1 - t0) / 1e6;
+            x.setGrad(null);
+        }
+        long[] s1 = Pool.stats();
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        double[] fs = fw.clone();
+        Arrays.sort(fs);
+        System.out.printf("%s %s, %d threads: fwd+bwd median %.3f min %.3f p90 %.3f ms; fwd median %.3f min %.3f; pool misses %d hits %d%n",
+                op, Arrays.toString(shape), Nabla.numThreads(), sorted[reps / 2], sorted[0], sorted[reps * 9 / 10], fs[reps / 2], fs[0],
+                s1[2] - s0[2], s1[3] - s0[3]);
+        if (profile) System.out.print(Profiler.report());
+    }
+}
