@@ -72,6 +72,11 @@ public final class MicroProbe {
         System.out.printf("%s %s, %d threads: fwd+bwd median %.3f min %.3f p90 %.3f ms; fwd median %.3f min %.3f; pool misses %d hits %d%n",
                 op, Arrays.toString(shape), Nabla.numThreads(), sorted[reps / 2], sorted[0], sorted[reps * 9 / 10], fs[reps / 2], fs[0],
                 s1[2] - s0[2], s1[3] - s0[3]);
+        if (args.length > 3 && args[3].contains("seq")) {
+            StringBuilder b = new StringBuilder("per call ms:");
+            for (double v : ms) b.append(String.format(" %.2f", v));
+            System.out.println(b);
+        }
         if (profile) System.out.print(Profiler.report());
     }
 }
