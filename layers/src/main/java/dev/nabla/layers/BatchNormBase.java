@@ -1,7 +1,6 @@
 package dev.nabla.layers;
 
 import dev.nabla.api.DType;
-import dev.nabla.api.Grad;
 import dev.nabla.api.Module;
 import dev.nabla.api.Parameter;
 import dev.nabla.api.Tensor;
@@ -63,7 +62,8 @@ public abstract class BatchNormBase extends Module {
                 : numBatchesTracked == null ? 0 : 1.0 / (numBatchesTracked.toLongArray()[0] + 1);   // cumulative average
         Tensor y = F.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, options.eps());
         if (training && numBatchesTracked != null) {
-            try (var g = Grad.disabled()) { numBatchesTracked.add_(1); }
+            numBatchesTracked.nd().putScalar(0, (double) (numBatchesTracked.nd().getLong(0) + 1));   // one value: no op call
+            numBatchesTracked.markModified();
         }
         return y;
     }

@@ -356,14 +356,25 @@ public final class F {
                 : weight != null ? new Tensor[] {x, weight} : bias != null ? new Tensor[] {x, bias} : new Tensor[] {x};
         Tensor y = Function.apply(f, in);
         if (training && runningMean != null) {
-            try (var g = Grad.disabled()) {
-                double[] v = f.batchVar();
-                for (int i = 0; i < v.length; i++) v[i] *= (double) n / (n - 1);
-                runningMean.mul_(1 - momentum).add_(Tensor.of(DType.FLOAT64, f.batchMean()).to(runningMean.dtype()).mul(momentum));
-                runningVar.mul_(1 - momentum).add_(Tensor.of(DType.FLOAT64, v).to(runningVar.dtype()).mul(momentum));
-            }
+            updateRunning(runningMean, f.batchMean(), momentum, 1);
+            updateRunning(runningVar, f.batchVar(), momentum, (double) n / (n - 1));   // the unbiased variance
         }
         return y;
+    }
+
+    /**
+     * r ← momentum·(b·scale) + (1 − momentum)·r per channel, in double with one rounding into r's dtype, as ATen's CPU
+     * update computes it in its accumulate type. Written into r's array directly (a few hundred values): through
+     * generic Tensor ops the two updates cost about 0.45 ms a call (six small ops, each a libnd4j call), which
+     * ResNet-20 pays 19 times a step. Bumps r's version as an in-place op does.
+     */
+    private static void updateRunning(Tensor r, double[] b, double momentum, double scale) {
+        org.nd4j.linalg.api.ndarray.INDArray a = r.nd();
+        if (a.length() != b.length) {
+            throw new IllegalArgumentException("batchNorm: expected running statistics of " + b.length + " channels, got " + r.shape());
+        }
+        for (int i = 0; i < b.length; i++) a.putScalar(i, momentum * (b[i] * scale) + (1 - momentum) * a.getDouble(i));
+        r.markModified();
     }
 
     /**
