@@ -188,13 +188,15 @@ final class NablaPeer extends PeerWorker {
         }
         Tensor x = Tensor.randn(shape).requiresGrad_(), g = Tensor.randn(shape);
         double[] ms = new double[reps];
+        long[] before = dev.nabla.api.Pool.stats();
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
             f.apply(x).backward(g);
             ms[i] = (System.nanoTime() - t0) / 1e6;
             x.setGrad(null);
         }
-        return fmt("ms=%.4f", median(ms));
+        long[] after = dev.nabla.api.Pool.stats();   // fresh allocations and reuses of the memory pool over the timed calls
+        return fmt("ms=%.4f pool_misses=%d pool_hits=%d", median(ms), after[2] - before[2], after[3] - before[3]);
     }
 
     /** The GEMM floor of a workload's training step (GemmFloor), its products printed as "| " lines. */
