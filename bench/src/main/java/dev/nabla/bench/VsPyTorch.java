@@ -59,6 +59,7 @@ import java.util.Set;
  * {@code --peers nabla,torch-djl,torch-python}, {@code --workloads a,b} (names or prefixes: {@code micro},
  * {@code transformer}; default all: convnet, mlp, infer, step1, resnet20, transformer-post, transformer-pre, micro-…),
  * {@code --no-vector-api} (the nabla peer without {@code --add-modules jdk.incubator.vector}: its kernels' fallback loops).
+ * {@code -Dnabla.bench.peerJvmArgs="…"} (on the Maven command line) adds JVM options to the nabla peer, e.g. a flight recording.
  */
 public final class VsPyTorch {
     private VsPyTorch() {}
@@ -433,6 +434,8 @@ public final class VsPyTorch {
                     case "nabla" -> {
                         cmd.addAll(List.of(java, "-cp", cp));
                         if (vectorApi) cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+                        String extra = System.getProperty("nabla.bench.peerJvmArgs", "").trim();   // e.g. a flight recording
+                        if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
                         cmd.addAll(List.of(VsPyTorch.class.getName(), "worker", "nabla"));
                     }
                     case "torch-djl" -> {
