@@ -1,9 +1,9 @@
 package dev.nabla.layers.kernels;
 
 /**
- * float32 exp and erf for the element-wise kernels (GELU, softmax), written so that C2 (JDK 17) vectorises them: plain
- * float arithmetic, {@code Math.min}/{@code Math.max} clamps instead of branches, no calls. The coefficients are fits of
- * tools/kernels/fit_fast_math.py.
+ * float32 exp for the element-wise kernels (GELU, softmax), written so that C2 (JDK 17) vectorises it: plain float
+ * arithmetic, {@code Math.min}/{@code Math.max} clamps instead of branches, no calls. The coefficients are fits of
+ * tools/kernels/fit_fast_math.py (whose erf fit the kernels no longer use: GELU's Φ is {@link GeluFunction#cdf32}).
  *
  * <p>exp: x = k·ln2 + r with |r| ≤ ln2/2 (k by rounding with the 1.5·2²³ trick, ln2 in two parts), e^r = 1 + r +
  * r²·R(r) (R of degree 4, relative error 3e-9), times 2^k built in the exponent bits. C2 does not vectorise the moves
@@ -14,10 +14,6 @@ package dev.nabla.layers.kernels;
  *
  * <p>With the Vector API ({@link Vec}) the exp (2^k as lane-wise int operations, one pass) and the sums and maxima run
  * in {@link VectorMath} instead, with the same element-wise arithmetic.
- *
- * <p>erf: erf(w) = w·P(w²)/Q(w²) on |w| ≤ 4 (P of degree 6, Q of degree 5, absolute error 1.4e-8 before rounding
- * below 3.8; measured after float rounding 2.9e-7 with FMA, 3.5e-7 without, near w = 3.5), exactly ±1 beyond (as PyTorch's float erf, it has
- * absolute, not relative, precision near ±1).
  */
 final class FastMath {
     private FastMath() {}
@@ -32,12 +28,6 @@ final class FastMath {
     /** 2^(k+64) as float bits: (bits of k + ROUND) << 23 is k << 23; adding this sets the biased exponent k + 64 + 127. */
     private static final int EXP_BIAS = (127 + 64) << 23;
     private static final float TWO_M64 = 0x1p-64f;
-
-    static final float ERF_W = 4f;
-    static final float P0 = 1.1283790401e+00f, P1 = 1.8981004091e-01f, P2 = 5.2164587855e-02f, P3 = 3.6847348679e-03f,
-            P4 = 2.6293765913e-04f, P5 = 1.4194575900e-06f, P6 = 3.5791594688e-09f;
-    static final float Q1 = 5.0154660738e-01f, Q2 = 1.1341756178e-01f, Q3 = 1.4716300459e-02f, Q4 = 1.1183998847e-03f,
-            Q5 = 3.2364623953e-05f;
 
     /**
      * Whether the JVM computes {@link Math#fma} in hardware (HotSpot's UseFMA): the polynomials use it then, and a·b + c
@@ -56,18 +46,6 @@ final class FastMath {
 
     /** a·b + c: one fused rounding where the hardware has it (constant-folded by C2: no branch in the loops). */
     static float mad(float a, float b, float c) { return FMA ? Math.fma(a, b, c) : a * b + c; }
-
-    /**
-     * erf(x), float32, branch-free (inlined into vectorised loops): w·P(w²)/Q(w²) with w = x clamped to ±4, then clamped
-     * to ±1. The fit rises above 1 just below 4, so that erf is exactly ±1 from there on (and x·(1 + erf) exactly 0
-     * for large negative x, not a rounding residue times x).
-     */
-    static float erf(float x) {
-        float w = Math.max(-ERF_W, Math.min(ERF_W, x)), s = w * w;
-        float p = mad(mad(mad(mad(mad(mad(P6, s, P5), s, P4), s, P3), s, P2), s, P1), s, P0);
-        float q = mad(mad(mad(mad(mad(Q5, s, Q4), s, Q3), s, Q2), s, Q1), s, 1f);
-        return Math.max(-1f, Math.min(1f, w * p / q));
-    }
 
     // The array kernels index every array with the same i: C2 (JDK 17) does not vectorise a loop that stores into one
     // float[] and reads another at a different offset, since they might be the same array.

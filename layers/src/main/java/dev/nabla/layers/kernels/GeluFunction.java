@@ -161,11 +161,20 @@ public final class GeluFunction extends Function {
     static float gauss32(float x) { return FastMath.exp1(-0.5f * x * x); }
 
     /** Φ(x) in float from e = {@link #gauss32}(x): Φ(−|x|) = erfc(|x|/√2)/2 by 7.1.26, reflected for x ≥ 0. */
-    static float cdf32(float x, float e) {
-        float u = 1f / FastMath.mad(Math.abs(x) * SQRT_HALF_F, AS_P, 1f);
-        float half = FastMath.mad(FastMath.mad(FastMath.mad(FastMath.mad(u, H5, H4), u, H3), u, H2), u, H1) * u * e;
-        return x < 0 ? half : 1f - half;
+    static float cdf32(float x, float e) { return reflect(x, tail(reciprocal(x), e)); }
+
+    // 7.1.26's three steps, each a pass of the fallback's chunk loops (C2 inlines them and vectorises the first two).
+
+    /** u = 1/(1 + p·|x|/√2). */
+    private static float reciprocal(float x) { return 1f / FastMath.mad(Math.abs(x) * SQRT_HALF_F, AS_P, 1f); }
+
+    /** Φ(−|x|) = u·(H1 + u·(H2 + …))·exp(−x²/2). */
+    private static float tail(float u, float e) {
+        return FastMath.mad(FastMath.mad(FastMath.mad(FastMath.mad(u, H5, H4), u, H3), u, H2), u, H1) * u * e;
     }
+
+    /** Φ(x) from Φ(−|x|). */
+    private static float reflect(float x, float half) { return x < 0 ? half : 1f - half; }
 
     /** The fallback's forward on a chunk: h[0, len) → GELU(h); s1, s2 scratch. */
     static void forward32(float[] h, float[] s1, float[] s2, int len) {
@@ -185,12 +194,9 @@ public final class GeluFunction extends Function {
      */
     private static void cdf32(float[] h, float[] e, float[] cdf, int len) {
         FastMath.gaussian(h, e, cdf, 0, len);   // cdf as its scratch first
-        for (int i = 0; i < len; i++) cdf[i] = 1f / FastMath.mad(Math.abs(h[i]) * SQRT_HALF_F, AS_P, 1f);
-        for (int i = 0; i < len; i++) {
-            float u = cdf[i];
-            cdf[i] = FastMath.mad(FastMath.mad(FastMath.mad(FastMath.mad(u, H5, H4), u, H3), u, H2), u, H1) * u * e[i];
-        }
-        for (int i = 0; i < len; i++) cdf[i] = h[i] < 0 ? cdf[i] : 1f - cdf[i];
+        for (int i = 0; i < len; i++) cdf[i] = reciprocal(h[i]);
+        for (int i = 0; i < len; i++) cdf[i] = tail(cdf[i], e[i]);
+        for (int i = 0; i < len; i++) cdf[i] = reflect(h[i], cdf[i]);
     }
 
     /** x·Φ(x) in float (the Vector API path's arithmetic, lane by lane). */

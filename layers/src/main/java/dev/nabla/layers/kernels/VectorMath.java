@@ -260,16 +260,6 @@ final class VectorMath {
 
     private static final float SQRT_HALF_F = (float) Math.sqrt(0.5), INV_SQRT_2PI_F = (float) (1 / Math.sqrt(2 * Math.PI));
 
-    /** {@link FastMath#erf} of every lane: the same clamps, Horner steps (fused where FastMath's are) and division. */
-    static FloatVector erf(FloatVector x) {
-        FloatVector w = x.min(FastMath.ERF_W).max(-FastMath.ERF_W), s = w.mul(w);
-        FloatVector p = mad(mad(mad(mad(mad(mad(s, FastMath.P6, FloatVector.broadcast(S, FastMath.P5)), s, FastMath.P4), s,
-                FastMath.P3), s, FastMath.P2), s, FastMath.P1), s, FastMath.P0);
-        FloatVector q = mad(mad(mad(mad(mad(s, FastMath.Q5, FloatVector.broadcast(S, FastMath.Q4)), s, FastMath.Q3), s,
-                FastMath.Q2), s, FastMath.Q1), s, 1f);
-        return w.mul(p).div(q).min(1f).max(-1f);
-    }
-
     /*
      * The GELU loops below call steps that spell out exp and Φ instead of calling exp(FloatVector)-like helpers: a
      * lane-wise helper that C2 has already compiled on its own (it is hot from the interpreted first iterations) is not
