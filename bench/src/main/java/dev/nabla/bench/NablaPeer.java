@@ -189,14 +189,32 @@ final class NablaPeer extends PeerWorker {
         Tensor x = Tensor.randn(shape).requiresGrad_(), g = Tensor.randn(shape);
         double[] ms = new double[reps];
         long[] before = dev.nabla.api.Pool.stats();
+        // -Dnabla.bench.microTrace=true (in -Dnabla.bench.peerJvmArgs): each call's forward/total ms, "m" where the pool
+        // took fresh memory, "g" where a collection ran, and the pool's lent and idle bytes before the first call
+        boolean trace = Boolean.getBoolean("nabla.bench.microTrace");
+        StringBuilder tr = new StringBuilder();
         for (int i = 0; i < reps; i++) {
+            long m0 = trace ? dev.nabla.api.Pool.stats()[2] : 0, c0 = trace ? collections() : 0;
             long t0 = System.nanoTime();
-            f.apply(x).backward(g);
+            Tensor y = f.apply(x);
+            long tf = System.nanoTime();
+            y.backward(g);
             ms[i] = (System.nanoTime() - t0) / 1e6;
             x.setGrad(null);
+            if (trace) {
+                tr.append(fmt(" %.1f/%.1f", (tf - t0) / 1e6, ms[i])).append(dev.nabla.api.Pool.stats()[2] > m0 ? "m" : "")
+                        .append(collections() > c0 ? "g" : "");
+            }
         }
+        if (trace) protocol.println("| micro " + op + fmt(" lent %.0f MB idle %.0f MB before:", before[0] / 1e6, before[1] / 1e6) + tr);
         long[] after = dev.nabla.api.Pool.stats();   // fresh allocations and reuses of the memory pool over the timed calls
         return fmt("ms=%.4f pool_misses=%d pool_hits=%d", median(ms), after[2] - before[2], after[3] - before[3]);
+    }
+
+    private static long collections() {
+        long n = 0;
+        for (var b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) n += Math.max(0, b.getCollectionCount());
+        return n;
     }
 
     /** The GEMM floor of a workload's training step (GemmFloor), its products printed as "| " lines. */
