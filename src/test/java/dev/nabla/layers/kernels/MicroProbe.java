@@ -47,13 +47,6 @@ public final class MicroProbe {
         } else {
             f = F::gelu;
         }
-        if (Boolean.getBoolean("probe.initSegment")) {
-            try {
-                Class.forName("jdk.internal.access.foreign.MemorySegmentProxy", true, null);
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
-        }
         int ballastMb = Integer.getInteger("probe.ballastMB", 0);
         float[][] ballast = new float[ballastMb * 64][];   // live heap of 4 KB arrays, as a program's own data would be
         for (int i = 0; i < ballast.length; i++) ballast[i] = new float[1024];

@@ -23,8 +23,51 @@ final class VectorMath {
     private static final int BLOCK = LayerNormF32.BLOCK;
     private static final int EXP_BIAS = (127 + 64) << 23;
     private static final float TWO_M64 = 0x1p-64f;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     static int lanes() { return L; }
+
+    private static volatile float warmSink;
+    private static final int WARM_ROUNDS = 300;
+
+    static { warmTypeProfiles(); }
+
+    /**
+     * Runs every kind of vector operation the kernels use, each template with more operators than a type profile holds
+     * (2), before any kernel does. The Vector API (JDK 17) sends all binary operations through one template method whose
+     * default implementation, looked up per operator, passes a checkcast (FloatVector.lanewiseTemplate, bci 111): when
+     * its type profile held only one or two operators' classes as C2 compiled a kernel, the next operator's class was an
+     * uncommon trap (class_check in the compilation log). In the processes where that trap fired, GELU's steps came out
+     * with their vector store to native memory left as a call (no _VectorStoreOp intrinsic), softmax's row kernel with
+     * one of its two, and every such store boxed its vector: the bench peer's GELU micro-benchmark took 8.3–11.8 ms a call
+     * instead of 1.8–2.6 in 8 of 17 processes (the same code in each; which operators a profile saw first depends on
+     * what ran), softmax and LayerNorm slowing with it. A profile that has seen many classes is megamorphic and compiles
+     * to a plain check: with this warm-up the trap and the slow processes were gone (0 of 8). It costs about 65 ms,
+     * once, when the kernels first load (VectorMath's class initialisation: 87–93 ms with it, 23–27 ms without).
+     */
+    private static void warmTypeProfiles() {
+        float[] a = new float[2 * L];
+        for (int i = 0; i < a.length; i++) a[i] = 1 + 0.25f * i;
+        ByteBuffer bb = ByteBuffer.allocateDirect(4 * L).order(NATIVE);
+        float sink = 0;
+        for (int round = 0; round < WARM_ROUNDS; round++) {
+            FloatVector u = FloatVector.fromArray(S, a, 0), w = FloatVector.fromArray(S, a, L);
+            FloatVector v = u.add(w).sub(u).mul(w).div(u).min(w).max(u);
+            v = v.add(1f).sub(0.5f).mul(0.75f).div(1.25f).min(100f).max(-100f);
+            v = v.neg().abs().sqrt().neg().abs();
+            v = v.blend(u, v.lt(w)).blend(w, v.compare(VectorOperators.GT, u)).blend(u, v.compare(VectorOperators.LE, 0f))
+                    .blend(w, v.compare(VectorOperators.GE, 1f));
+            v = v.fma(u, w).fma(0.5f, 0.25f);
+            v = v.reinterpretAsInts().lanewise(VectorOperators.LSHL, 1).lanewise(VectorOperators.LSHR, 1).add(1).sub(1)
+                    .lanewise(VectorOperators.AND, -1).reinterpretAsFloats();
+            sink += v.reduceLanes(VectorOperators.ADD) + v.reduceLanes(VectorOperators.MAX) + v.reduceLanes(VectorOperators.MIN);
+            v.intoByteBuffer(bb, 0, NATIVE);
+            v.intoArray(a, L);
+            sink += FloatVector.fromByteBuffer(S, bb, 0, NATIVE).reduceLanes(VectorOperators.ADD);
+            a[L] = 1 + 0.25f * L;
+        }
+        warmSink = sink;
+    }
 
     private static FloatVector mad(FloatVector a, FloatVector b, float c) {
         return FMA ? a.fma(b, FloatVector.broadcast(S, c)) : a.mul(b).add(c);
@@ -184,8 +227,6 @@ final class VectorMath {
         acc[0] = a;
         acc[1] = c;
     }
-
-    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     // The GELU steps, with and without FMA: only Vector API (force-inlined) calls, no mad helpers, so that C2 inlines the
     // whole step within its budget (a step with mad calls left some of them out, and boxed vectors). Each is
