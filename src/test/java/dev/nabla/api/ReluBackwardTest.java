@@ -56,4 +56,36 @@ class ReluBackwardTest {
         assertThat(passed).isBetween(n / 2 - 2_000, n / 2 + 2_000);
         assertThat(xt.grad().nd().dataType()).isEqualTo(DataType.FLOAT);
     }
+
+    /**
+     * The backward writes into its output gradient only when the walk holds that array alone: one array that an add
+     * passes to two ReLUs is read by the first (still shared) before the second (by then alone) overwrites it; a user's
+     * gradient is never written.
+     */
+    @Test void writesIntoTheOutputGradientOnlyWhenTheWalkHoldsItAlone() {
+        for (int n : new int[] {37, 3 * 65_536 + 123}) {
+            Nabla.manualSeed(11);
+            Tensor u = Tensor.randn(n).requiresGrad_(), v = Tensor.randn(n).requiresGrad_(), w = Tensor.randn(n), seed = Tensor.randn(n);
+            float[] seedBefore = seed.nd().toFloatVector();
+            Tensor s = u.mul(1).relu().add(v.mul(1).relu());
+            s.mul(w).backward(seed);
+            float[] uv = u.nd().toFloatVector(), vv = v.nd().toFloatVector(), wv = w.nd().toFloatVector(), sv = seed.nd().toFloatVector();
+            float[] gu = u.grad().nd().toFloatVector(), gv = v.grad().nd().toFloatVector();
+            for (int i = 0; i < n; i++) {
+                float up = seedBefore[i] * wv[i];
+                assertThat(gu[i]).as("du at %d", i).isEqualTo(uv[i] > 0 ? up : 0f);
+                assertThat(gv[i]).as("dv at %d", i).isEqualTo(vv[i] > 0 ? up : 0f);
+                assertThat(sv[i]).as("the user's gradient at %d", i).isEqualTo(seedBefore[i]);
+            }
+            // one ReLU whose output is used twice: its gradient is the walk's own sum, written in place
+            Tensor x = Tensor.randn(n).requiresGrad_(), w2 = Tensor.randn(n);
+            Tensor z = x.mul(1).relu();
+            z.mul(w).add(z.mul(w2)).backward(seed);
+            float[] xv = x.nd().toFloatVector(), w2v = w2.nd().toFloatVector(), gx = x.grad().nd().toFloatVector();
+            for (int i = 0; i < n; i++) {
+                float up = seedBefore[i] * wv[i] + seedBefore[i] * w2v[i];
+                assertThat(gx[i]).as("dx at %d", i).isCloseTo(xv[i] > 0 ? up : 0f, org.assertj.core.data.Offset.offset(1e-6f * (1 + Math.abs(up))));
+            }
+        }
+    }
 }

@@ -69,7 +69,13 @@ final class Autograd {
                 }
                 long t0 = Profiler.isEnabled() ? System.nanoTime() : 0;
                 f.clearWroteInPlace();
-                INDArray[] gIn = single ? f.backward(gOuts[0]) : f.backwardAll(gOuts);
+                f.setGradOutputWritable(single && gOuts[0] != null && f.gradientsMayBeFreed() && owned.exclusive(gOuts[0]));
+                INDArray[] gIn;
+                try {
+                    gIn = single ? f.backward(gOuts[0]) : f.backwardAll(gOuts);
+                } finally {
+                    f.setGradOutputWritable(false);
+                }
                 if (t0 != 0) Profiler.record(f.profileName() + " backward", System.nanoTime() - t0);
                 for (INDArray a : gIn) {   // new memory only: not the pool's, not a view of the output's gradient
                     if (a != null && !Pool.owns(a) && !Function.sharesAny(a, gOuts)) OffHeapGovernor.allocated(a);

@@ -148,6 +148,18 @@ public abstract class Function {
     /** Forgets which inputs {@link #gradInPlace} wrote (before a backward). */
     void clearWroteInPlace() { wroteInPlace = 0; }
 
+    /** Set by the backward walk around {@link #backward}: see {@link #gradOutputWritable}. */
+    private boolean gradOutputWritable;
+
+    void setGradOutputWritable(boolean writable) { gradOutputWritable = writable; }
+
+    /**
+     * Whether {@link #backward} may write its input gradient into the output gradient it was given and return that array:
+     * the walk holds it alone (no other consumer, no hook, not kept as anyone's .grad) and would free it right after.
+     * Writing into it spares a new array and the cold memory it comes in.
+     */
+    boolean gradOutputWritable() { return gradOutputWritable; }
+
     /** Whether some output has {@link Tensor#registerHook} hooks. */
     boolean hasOutputHooks() { return hookedOutputs != null; }
 

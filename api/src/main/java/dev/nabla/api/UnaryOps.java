@@ -95,6 +95,8 @@ final class UnaryOps {
                 return new INDArray[] {g.mul(y.gt(0).castTo(g.dataType()))};
             }
             if (g.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && Blas.available() && g.length() < Integer.MAX_VALUE) {
+                // into g itself when the walk holds it alone: each chunk of g is read before it is written
+                if (gradOutputWritable() && Blas.dense(g)) return new INDArray[] {keepWherePositive(Blas.denseC(y), g, g)};
                 return new INDArray[] {reluBackwardBits(Blas.denseC(y), Blas.denseC(g))};
             }
             // g where y > 0, else 0: two legacy passes (step, multiply) into one array, ~8× cheaper than the
