@@ -95,11 +95,11 @@ class PoolTest {
     }
 
     @Test void aFullPoolGivesUpTheSizeAskedForLeastRecentlyNotTheOneComingBack() {
-        java.util.Map<Long, Integer> idle = new java.util.HashMap<>();
+        java.util.Map<Long, java.util.List<Integer>> idle = new java.util.HashMap<>();
         java.util.Map<Long, Long> asked = new java.util.HashMap<>();
-        idle.put(100L, 3);
-        idle.put(200L, 1);
-        idle.put(300L, 2);
+        idle.put(100L, List.of(1, 2, 3));
+        idle.put(200L, List.of(1));
+        idle.put(300L, List.of(1, 2));
         asked.put(100L, 50L);
         asked.put(200L, 20L);
         asked.put(300L, 40L);
@@ -107,12 +107,12 @@ class PoolTest {
         assertThat(Pool.staleSize(400, idle, asked)).as("the oldest idle size goes first").isEqualTo(200);
         assertThat(Pool.staleSize(300, idle, asked)).as("not the returning size itself").isEqualTo(200);
         assertThat(Pool.staleSize(200, idle, asked)).as("nothing idle is older than the returning size").isEqualTo(-1);
-        idle.put(500L, 1);
+        idle.put(500L, List.of(1));
         assertThat(Pool.staleSize(400, idle, asked)).as("a size never asked for is the oldest").isEqualTo(500);
-        idle.put(500L, 0);
+        idle.put(500L, List.of());
         asked.put(100L, Long.MAX_VALUE);
         asked.put(400L, Long.MIN_VALUE);   // nanoTime wraps: MIN_VALUE comes after MAX_VALUE
         assertThat(Pool.staleSize(400, idle, asked)).as("times compare by their difference").isEqualTo(200);
-        assertThat(Pool.staleSize(400, java.util.Map.of(400L, 2), asked)).as("only blocks of its own size idle").isEqualTo(-1);
+        assertThat(Pool.staleSize(400, java.util.Map.of(400L, List.of(1, 2)), asked)).as("only blocks of its own size idle").isEqualTo(-1);
     }
 }

@@ -206,7 +206,7 @@ public final class Pool {
         LENT_BY_ADDRESS.remove(b.address());
         lentBytes -= b.bytes();
         while (idleBytes + b.bytes() > IDLE_LIMIT) {
-            long victim = staleSize(b.bytes());
+            long victim = staleSize(b.bytes(), IDLE, LAST_REQUEST);
             if (victim < 0) {
                 b.owner().close();
                 return;
@@ -222,39 +222,21 @@ public final class Pool {
     }
 
     /**
-     * The size whose idle blocks go first when a block of {@code bytes} comes back to a full pool: the idle size asked
-     * for least recently, if that was before {@code bytes} was; else -1 (the returning block is freed instead). A
+     * The size whose idle blocks go first when a block of {@code bytes} comes back to a full pool: of the sizes with idle
+     * blocks ({@code idle}), the one asked for least recently ({@code lastRequest}, System.nanoTime; a size never asked
+     * for counts as oldest), if that was before {@code bytes} was; else -1 (the returning block is freed instead). A
      * workload that changes sizes keeps what it asks for now; keeping the old sizes' blocks and freeing the returning ones
      * made every call take fresh memory (the micro-benchmarks late in a long process: GELU at [16, 128, 1024] missed
      * on 33–38 of 40 calls, with 190–270 MB idle when it started).
      */
-    private static long staleSize(long bytes) {
-        Map<Long, Integer> counts = new HashMap<>();
-        for (var e : IDLE.entrySet()) if (!e.getValue().isEmpty()) counts.put(e.getKey(), e.getValue().size());
-        return staleSize(bytes, counts, LAST_REQUEST);
-    }
-
-    /**
-     * {@link #staleSize(long)} on plain maps: of the sizes with idle blocks ({@code idleCounts}), the one with the oldest
-     * request ({@code lastRequest}, System.nanoTime; a size never asked for counts as oldest), when it is older than
-     * {@code bytes}'s request; else -1.
-     */
-    static long staleSize(long bytes, Map<Long, Integer> idleCounts, Map<Long, Long> lastRequest) {
-        Long mine = lastRequest.get(bytes);
+    static long staleSize(long bytes, Map<Long, ? extends java.util.Collection<?>> idle, Map<Long, Long> lastRequest) {
         long victim = -1;
-        Long oldest = null;
-        boolean found = false;
-        for (var e : idleCounts.entrySet()) {
-            if (e.getValue() <= 0 || e.getKey() == bytes) continue;
-            Long t = lastRequest.get(e.getKey());
-            if (!found || older(t, oldest)) {
-                victim = e.getKey();
-                oldest = t;
-                found = true;
-            }
+        for (var e : idle.entrySet()) {
+            if (e.getValue().isEmpty() || e.getKey() == bytes) continue;
+            if (victim < 0 || older(lastRequest.get(e.getKey()), lastRequest.get(victim))) victim = e.getKey();
         }
-        if (!found) return -1;
-        return mine == null || older(oldest, mine) ? victim : -1;
+        Long mine = lastRequest.get(bytes);
+        return victim >= 0 && (mine == null || older(lastRequest.get(victim), mine)) ? victim : -1;
     }
 
     /** Whether request time a is before b (null: never asked for, before everything). */
