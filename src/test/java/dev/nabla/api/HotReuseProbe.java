@@ -6,7 +6,7 @@ import java.util.function.UnaryOperator;
 /**
  * A micro op's forward + backward when its output and input gradient go back to the {@link Pool} right after each
  * call (as a refcounting framework frees them), against leaving them to the collector: how much of a call's time is
- * the memory it takes cold. {@code OP} is one of MicroProbe's.
+ * the memory it takes cold. {@code OP} is one of {@link dev.nabla.bench.Workloads#microShape}'s.
  *
  * <pre>mvn -o -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nabla.api.HotReuseProbe -Dexec.args="OP REPS"</pre>
  */
@@ -16,8 +16,8 @@ public final class HotReuseProbe {
     public static void main(String[] args) {
         String op = args[0];
         int reps = Integer.parseInt(args[1]);
-        long[] shape = dev.nabla.layers.kernels.MicroProbe.shape(op);
-        UnaryOperator<Tensor> f = dev.nabla.layers.kernels.MicroProbe.op(op, shape);
+        long[] shape = dev.nabla.bench.Workloads.microShape(op);
+        UnaryOperator<Tensor> f = dev.nabla.bench.Workloads.microOp(op, shape);
         Nabla.manualSeed(0);
         Tensor x = Tensor.randn(shape).requiresGrad_(), g = Tensor.randn(shape);
         for (boolean release : new boolean[] {false, true, false, true}) {

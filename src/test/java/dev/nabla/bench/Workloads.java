@@ -105,4 +105,24 @@ public final class Workloads {
         return new Tensor[] {Tensor.of(t[0]).view(batch, seq), Tensor.of(t[1]).view(batch, seq)};
     }
 
+    /** A micro workload's input shape (VsPyTorch's micro-…, bench_torch.py's MICRO): bn2d-16/-32/-64, layernorm, softmax, gelu. */
+    public static long[] microShape(String op) {
+        return switch (op) {
+            case "bn2d-16" -> new long[] {128, 16, 32, 32};
+            case "bn2d-32" -> new long[] {128, 32, 16, 16};
+            case "bn2d-64" -> new long[] {128, 64, 8, 8};
+            case "layernorm" -> new long[] {16, 128, 256};
+            case "softmax" -> new long[] {16, 4, 128, 128};
+            case "gelu" -> new long[] {16, 128, 1024};
+            default -> throw new IllegalArgumentException("micro: unknown op " + op + "; expected bn2d-16, bn2d-32, bn2d-64, layernorm, softmax, gelu");
+        };
+    }
+
+    /** A micro workload's forward on inputs of {@code shape}: BatchNorm2d in training mode, LayerNorm, softmax over the last dim, GELU. */
+    public static java.util.function.UnaryOperator<Tensor> microOp(String op, long[] shape) {
+        if (op.startsWith("bn2d")) return new dev.nabla.layers.BatchNorm2d((int) shape[1]).train()::forward;
+        if (op.equals("layernorm")) return new dev.nabla.layers.LayerNorm(shape[2])::forward;
+        if (op.equals("softmax")) return x -> F.softmax(x, -1);
+        return F::gelu;
+    }
 }

@@ -14,11 +14,9 @@ import dev.nabla.datasets.FashionMnist;
 import dev.nabla.datasets.Normalize;
 import dev.nabla.datasets.ToTensor;
 import dev.nabla.datasets.Transform;
-import dev.nabla.layers.BatchNorm2d;
 import dev.nabla.layers.Conv2d;
 import dev.nabla.layers.F;
 import dev.nabla.layers.Flatten;
-import dev.nabla.layers.LayerNorm;
 import dev.nabla.layers.Linear;
 import dev.nabla.layers.MaxPool2d;
 import dev.nabla.layers.ReLU;
@@ -165,27 +163,8 @@ final class NablaPeer extends PeerWorker {
     @Override
     String micro(String op, int reps) {
         Nabla.manualSeed(0);
-        long[] shape = switch (op) {
-            case "bn2d-16" -> new long[] {128, 16, 32, 32};
-            case "bn2d-32" -> new long[] {128, 32, 16, 16};
-            case "bn2d-64" -> new long[] {128, 64, 8, 8};
-            case "layernorm" -> new long[] {16, 128, 256};
-            case "softmax" -> new long[] {16, 4, 128, 128};
-            case "gelu" -> new long[] {16, 128, 1024};
-            default -> throw new IllegalArgumentException("micro: unknown op " + op + "; expected bn2d-16, bn2d-32, bn2d-64, layernorm, softmax, gelu");
-        };
-        java.util.function.UnaryOperator<Tensor> f;
-        if (op.startsWith("bn2d")) {
-            Module bn = new BatchNorm2d((int) shape[1]).train();
-            f = bn::forward;
-        } else if (op.equals("layernorm")) {
-            Module ln = new LayerNorm(shape[2]);
-            f = ln::forward;
-        } else if (op.equals("softmax")) {
-            f = x -> F.softmax(x, -1);
-        } else {
-            f = F::gelu;
-        }
+        long[] shape = Workloads.microShape(op);
+        java.util.function.UnaryOperator<Tensor> f = Workloads.microOp(op, shape);
         Tensor x = Tensor.randn(shape).requiresGrad_(), g = Tensor.randn(shape);
         double[] ms = new double[reps];
         long[] before = dev.nabla.api.Pool.stats();

@@ -4,9 +4,7 @@ import dev.nabla.api.Nabla;
 import dev.nabla.api.Pool;
 import dev.nabla.api.Profiler;
 import dev.nabla.api.Tensor;
-import dev.nabla.layers.BatchNorm2d;
-import dev.nabla.layers.F;
-import dev.nabla.layers.LayerNorm;
+import dev.nabla.bench.Workloads;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
@@ -25,8 +23,8 @@ public final class MicroProbe {
         Nabla.setNumThreads(Integer.parseInt(args[2]));
         boolean profile = args.length > 3 && args[3].contains("profile");
         Nabla.manualSeed(0);
-        long[] shape = shape(op);
-        UnaryOperator<Tensor> f = op(op, shape);
+        long[] shape = Workloads.microShape(op);
+        UnaryOperator<Tensor> f = Workloads.microOp(op, shape);
         int ballastMb = Integer.getInteger("probe.ballastMB", 0);
         float[][] ballast = new float[ballastMb * 64][];   // live heap of 4 KB arrays, as a program's own data would be
         for (int i = 0; i < ballast.length; i++) ballast[i] = new float[1024];
@@ -65,27 +63,6 @@ public final class MicroProbe {
         }
         if (profile) System.out.print(Profiler.report());
         java.lang.ref.Reference.reachabilityFence(ballast);
-    }
-
-    /** The op's input shape, as VsPyTorch's micro workloads (bench_torch.py's MICRO). */
-    public static long[] shape(String op) {
-        return switch (op) {
-            case "bn2d-16" -> new long[] {128, 16, 32, 32};
-            case "bn2d-32" -> new long[] {128, 32, 16, 16};
-            case "bn2d-64" -> new long[] {128, 64, 8, 8};
-            case "layernorm" -> new long[] {16, 128, 256};
-            case "softmax" -> new long[] {16, 4, 128, 128};
-            case "gelu" -> new long[] {16, 128, 1024};
-            default -> throw new IllegalArgumentException("MicroProbe: unknown op " + op + "; expected bn2d-16, bn2d-32, bn2d-64, layernorm, softmax, gelu");
-        };
-    }
-
-    /** The op's forward on inputs of {@code shape} (a module in training mode where it has one). */
-    public static UnaryOperator<Tensor> op(String op, long[] shape) {
-        if (op.startsWith("bn2d")) return new BatchNorm2d((int) shape[1]).train()::forward;
-        if (op.equals("layernorm")) return new LayerNorm(shape[2])::forward;
-        if (op.equals("softmax")) return x -> F.softmax(x, -1);
-        return F::gelu;
     }
 
     private static long gcCount() {
