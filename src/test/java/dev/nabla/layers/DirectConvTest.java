@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * counts that are not multiples of 4, one channel, kernels of 1, 2, 3, 5 and non-square, padding 0 up to beyond
  * dilation·(k − 1) (where the input gradient falls back to the im2col kernel), asymmetric padding, dilation 2, planes
  * from 1×1 to 33×31, batches of 1 to 37 (groups of stacked samples that end short), non-contiguous inputs, and without
- * bias. The PyTorch goldens (GoldenConvTest) run the same kernel under the default setting.
+ * bias; planes whose rows and columns share one zero gap with their neighbours. The PyTorch goldens (GoldenConvTest) run the same kernel under the default setting.
  */
 class DirectConvTest {
     /** n, c, h, w, co, kh, kw, padTop, padLeft, padBottom, padRight, dilation, bias. */
@@ -34,6 +34,9 @@ class DirectConvTest {
         {2, 3, 4, 4, 5, 3, 3, 3, 3, 3, 3, 1, 1},   // padding beyond dilation·(k − 1): dx from the im2col kernel
         {6, 12, 1, 1, 8, 3, 3, 1, 1, 1, 1, 1, 1},
         {19, 33, 5, 6, 13, 3, 3, 1, 2, 1, 0, 1, 0},
+        {3, 4, 7, 6, 5, 1, 3, 1, 1, 1, 1, 1, 1},   // rows padded beyond the reach (both stored), columns sharing one gap
+        {4, 5, 6, 9, 3, 3, 3, 2, 0, 0, 2, 1, 1},   // one-sided padding: the shared gap is all the trailing side's
+        {3, 6, 9, 8, 4, 3, 3, 1, 3, 4, 1, 2, 1},   // dilation 2, a different padding on every side
         {128, 16, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 0},   // ResNet-20's layers at its batch
         {128, 32, 16, 16, 32, 3, 3, 1, 1, 1, 1, 1, 0},
         {128, 64, 8, 8, 64, 3, 3, 1, 1, 1, 1, 1, 0},

@@ -1,16 +1,19 @@
 package dev.nabla.layers.kernels;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+/** The direct 3×3 convolution's three passes at batch 128 against im2col: {@code C HW [threads [reps]]}; medians and GFLOP/s. */
 public final class DirectConvProbe {
     public static void main(String[] a) {
-        int c = Integer.parseInt(a[0]), hw = Integer.parseInt(a[1]), n = 128;
+        int c = Integer.parseInt(a[0]), hw = Integer.parseInt(a[1]), n = 128, reps = a.length > 3 ? Integer.parseInt(a[3]) : 15;
         if (a.length > 2) dev.nabla.api.Nabla.setNumThreads(Integer.parseInt(a[2]));
         ConvGeometry g = new ConvGeometry(n, c, hw, hw, 3, 3, 1, 1, 1, 1, 1, 1, hw, hw);
         INDArray x = Nd4j.rand(DataType.FLOAT, n, c, hw, hw), w = Nd4j.rand(DataType.FLOAT, c, c, 3, 3), gy = Nd4j.rand(DataType.FLOAT, n, c, hw, hw);
-        for (int r = 0; r < 15; r++) {
+        double[][] t = new double[5][reps];
+        for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
             DirectConv.forward(g, x, w, null);
             long t1 = System.nanoTime();
@@ -22,8 +25,16 @@ public final class DirectConvProbe {
             long t4 = System.nanoTime();
             FastConv.backward(g, x, w, gy, true, true, true);
             long t5 = System.nanoTime();
-            System.out.printf("direct fwd %.2f dx %.2f dW+db %.2f | im2col fwd %.2f bwd %.2f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6,
-                    (t3 - t2) / 1e6, (t4 - t3) / 1e6, (t5 - t4) / 1e6);
+            long[] ts = {t0, t1, t2, t3, t4, t5};
+            for (int k = 0; k < 5; k++) t[k][r] = (ts[k + 1] - ts[k]) / 1e6;
+        }
+        double gflop = 2.0 * n * hw * hw * c * c * 9 / 1e9;
+        String[] names = {"direct fwd", "direct dx", "direct dW+db", "im2col fwd", "im2col bwd(3)"};
+        for (int k = 0; k < 5; k++) {
+            double[] s = Arrays.copyOfRange(t[k], reps / 3, reps);
+            Arrays.sort(s);
+            double med = s[s.length / 2];
+            System.out.printf("%-14s median %6.2f ms  min %6.2f  %6.1f GFLOP/s%n", names[k], med, s[0], gflop * (k == 4 ? 3 : 1) / med * 1e3);
         }
     }
 }

@@ -61,6 +61,18 @@ final class DirectConv {
 
     private static int right(ConvGeometry g) { return g.ow() + g.dw() * (g.kw() - 1) - g.w() - g.padLeft(); }
 
+    /**
+     * The period of a padded plane's rows (or of its columns): {@code size} between {@code before} and {@code after}
+     * zeros, where one plane's (or row's) trailing zeros are the next one's leading zeros, so that only the larger of the
+     * two is stored. An output then never reads past the shared gap into the next plane's data (reads reach at most
+     * {@code reach} = dilation·(k − 1) beyond an output's own position), and the outputs of one row still fit in a
+     * period when the smaller padding is at most the reach; otherwise both are stored. A 3×3 convolution with padding 1
+     * on 8×8 planes then computes 81 positions per plane instead of 100.
+     */
+    private static int period(int size, int before, int after, int reach) {
+        return size + (Math.min(before, after) <= reach ? Math.max(before, after) : before + after);
+    }
+
     private static int round(int v, int m) { return (v + m - 1) / m * m; }
 
     /** The planes of one layout: stacked planes of hp × wp, a group of {@code group} samples, span positions. */
@@ -87,7 +99,7 @@ final class DirectConv {
         float[] wa = Heap.floats(w);
         for (int o = 0; o < co; o++) for (int ck = 0; ck < c * taps; ck++) wt[ck * co4 + o] = wa[o * c * taps + ck];
         float[] b = bias == null ? null : (bias.dataType() == DataType.FLOAT ? bias : bias.castTo(DataType.FLOAT)).toFloatVector();
-        Stack st = Stack.of(g.h() + g.padTop() + bottom(g), g.w() + g.padLeft() + right(g), n, g.kh(), g.kw(), g.dh(), g.dw(), 3 * L, taps);
+        Stack st = Stack.of(period(g.h(), g.padTop(), bottom(g), g.dh() * (g.kh() - 1)), period(g.w(), g.padLeft(), right(g), g.dw() * (g.kw() - 1)), n, g.kh(), g.kw(), g.dh(), g.dw(), 3 * L, taps);
         INDArray y = Pool.uninitialized(DataType.FLOAT, n, co, g.oh(), g.ow());
         int parts = Blas.parts(n, FastConv.samplesPerPart((long) co * c * taps * g.p()));
         Blas.parallel(parts, part -> {
@@ -187,7 +199,7 @@ final class DirectConv {
         float[] wa = Heap.floats(w);
         // the input gradient: the gradient padded by dilation·(k − 1) − padding, the kernel flipped, roles swapped
         int fh = g.dh() * (kh - 1), fw = g.dw() * (kw - 1);
-        Stack sq = dxNeeded ? Stack.of(g.oh() + (fh - g.padTop()) + (fh - bottom(g)), g.ow() + (fw - g.padLeft()) + (fw - right(g)), n, kh, kw,
+        Stack sq = dxNeeded ? Stack.of(period(g.oh(), fh - g.padTop(), fh - bottom(g), fh), period(g.ow(), fw - g.padLeft(), fw - right(g), fw), n, kh, kw,
                 g.dh(), g.dw(), 3 * L, taps) : null;
         float[] wx = null;
         if (dxNeeded) {
@@ -196,7 +208,7 @@ final class DirectConv {
                 for (int ci = 0; ci < c; ci++)
                     for (int k = 0; k < taps; k++) wx[(o * taps + k) * c4 + ci] = wa[(o * c + ci) * taps + taps - 1 - k];
         }
-        Stack sx = dwNeeded ? Stack.of(g.h() + g.padTop() + bottom(g), g.w() + g.padLeft() + right(g), n, kh, kw, g.dh(), g.dw(), L, taps3) : null;
+        Stack sx = dwNeeded ? Stack.of(period(g.h(), g.padTop(), bottom(g), fh), period(g.w(), g.padLeft(), right(g), fw), n, kh, kw, g.dh(), g.dw(), L, taps3) : null;
         INDArray dx = dxNeeded ? Pool.uninitialized(DataType.FLOAT, n, c, g.h(), g.w()) : null;
         long macs = (long) co * c * taps * g.p() * ((dxNeeded ? 1 : 0) + (dwNeeded ? 1 : 0));
         int parts = Blas.parts(n, FastConv.samplesPerPart(Math.max(1, macs)));
