@@ -97,14 +97,29 @@ class DropoutKernelTest {
 
     /** The mask is the documented draw: element e kept unless its half of SplitMix64 word e/2 of the seed is below p·2³². */
     @Test void theMaskIsTheDocumentedCounterBasedDrawInBothDtypesAndAcrossChunks() {
+        for (boolean vector : Vec.modes()) {
+            boolean before = Vec.useForTests(vector);
+            try {
+                documentedDraw();
+            } finally {
+                Vec.useForTests(before);
+            }
+        }
+    }
+
+    /** The draw of {@link #theMaskIsTheDocumentedCounterBasedDrawInBothDtypesAndAcrossChunks}, forward and backward, on the current path. */
+    private static void documentedDraw() {
         int previous = Mem.chunkForTests(128);
         try {
             for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
                 for (int n : new int[] {1, 2, 63, 65, 127, 129, 4099}) {
                     double p = 0.3;
                     long seed = 1234 + n;
-                    Tensor x = Tensor.randn(dt, n).abs().add(0.5);   // no zeros: an output 0 is a dropped element
-                    double[] y = Function.apply(new DropoutFunction(p, seed), x).toDoubleArray();
+                    Tensor x = Tensor.randn(dt, n).abs().add(0.5).requiresGrad_();   // no zeros: an output 0 is a dropped element
+                    Tensor out = Function.apply(new DropoutFunction(p, seed), x);
+                    double[] y = out.toDoubleArray();
+                    out.backward(Tensor.ones(dt, n));
+                    double[] dx = x.grad().toDoubleArray();
                     long threshold = (long) Math.rint(p * 4294967296.0);
                     for (int e = 0; e < n; e++) {
                         long z = seed + (long) ((e >>> 1) + 1) * 0x9E3779B97F4A7C15L;
@@ -112,7 +127,9 @@ class DropoutKernelTest {
                         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
                         z ^= z >>> 31;
                         long u = (e & 1) == 0 ? z & 0xFFFFFFFFL : z >>> 32;
-                        assertThat(y[e] != 0).as(dt + " n=" + n + " element " + e + " kept").isEqualTo(u >= threshold);
+                        String what = dt + (Vec.on() ? " vector-api" : "") + " n=" + n + " element " + e;
+                        assertThat(y[e] != 0).as(what + " kept").isEqualTo(u >= threshold);
+                        assertThat(dx[e]).as(what + " gradient").isEqualTo(u >= threshold ? 1 / (1 - p) : 0, org.assertj.core.data.Offset.offset(1e-6));
                     }
                 }
             }

@@ -71,9 +71,10 @@ public final class DropoutFunction extends Function {
      * pair of elements, a word of the mask at a time.
      */
     private void draw(int from, int len, long[] bits, double[] mh, float[] mf, double scale, float s) {
+        int done = mf != null && vectorMask() ? VectorMath.dropoutDraw(seed, threshold, from, len, bits, mf, s) : 0;
         int sf = Float.floatToRawIntBits(s);
         long sd = Double.doubleToRawLongBits(scale);
-        for (int w = 0; w < len; w += 64) {
+        for (int w = done; w < len; w += 64) {   // what the Vector API path left: all, or a last word shorter than 64
             int m = Math.min(64, len - w), e0 = from + w;
             long word = 0;
             for (int j = 0; j < m; j += 2) {
@@ -99,15 +100,22 @@ public final class DropoutFunction extends Function {
 
     /** The factors of elements from..from+len (from a multiple of 64) from the kept bits, into mh or mf, without branches. */
     private static void expand(int from, int len, long[] bits, double[] mh, float[] mf, double scale, float s) {
+        int done = mf != null && vectorMask() ? VectorMath.dropoutExpand(bits, from, len, mf, s) : 0;
         int sf = Float.floatToRawIntBits(s);
         long sd = Double.doubleToRawLongBits(scale);
-        for (int w = 0; w < len; w += 64) {
+        for (int w = done; w < len; w += 64) {
             long word = bits[(from + w) >>> 6];
             int m = Math.min(64, len - w);
             if (mf != null) for (int i = 0; i < m; i++) mf[w + i] = Float.intBitsToFloat(sf & -(int) (word >>> i & 1));
             else for (int i = 0; i < m; i++) mh[w + i] = Double.longBitsToDouble(sd & -(word >>> i & 1));
         }
     }
+
+    /**
+     * Whether float32 masks are drawn and expanded on the Vector API ({@link VectorMath#dropoutDraw}: the same
+     * generator lane-wise, 16 elements a step with AVX-512, the same bits and factors as the scalar loops below).
+     */
+    private static boolean vectorMask() { return Vec.on() && VectorMath.dropoutLanes(); }
 
     /** The factors of elements from..from+len, written into mh (float64) or mf (float32); the sweep multiplies by them. */
     @FunctionalInterface

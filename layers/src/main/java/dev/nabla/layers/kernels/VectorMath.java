@@ -3,6 +3,8 @@ package dev.nabla.layers.kernels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -26,6 +28,14 @@ final class VectorMath {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     static int lanes() { return L; }
+
+    // dropout's mask (DropoutFunction); before the warm-up, which uses them
+    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
+    /** Elements a long vector of draws covers: two a lane (the low and the high half of one SplitMix64 word). */
+    private static final int PAIR_LANES = LS.length(), DRAW = 2 * PAIR_LANES;
+    private static final LongVector PAIR_IOTA = LongVector.zero(LS).addIndex(1);
+    private static final IntVector BIT_IOTA = IntVector.zero(IS).addIndex(1);
 
     private static volatile float warmSink;
     private static final int WARM_ROUNDS = 300;
@@ -65,6 +75,9 @@ final class VectorMath {
             v.intoArray(a, L);
             sink += FloatVector.fromByteBuffer(S, bb, 0, NATIVE).reduceLanes(VectorOperators.ADD);
             a[L] = 1 + 0.25f * L;
+            LongVector z = LongVector.broadcast(LS, round).add(3).mul(5).sub(1);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 3)).and(0xFFFFL).or(1).lanewise(VectorOperators.LSHL, 1);
+            sink += z.reinterpretAsInts().lanewise(VectorOperators.LSHL, BIT_IOTA).neg().reduceLanes(VectorOperators.OR);
         }
         warmSink = sink;
     }
@@ -558,5 +571,53 @@ final class VectorMath {
             int b = 4 * (off + i);
             db.putFloat(b, yb.getFloat(b) * (gb.getFloat(b) - df));
         }
+    }
+
+    // ---------------------------------------------------------------- dropout's mask (DropoutFunction)
+
+
+    /** Whether {@link #dropoutDraw} and {@link #dropoutExpand} apply: the float and the long species of one shape. */
+    static boolean dropoutLanes() { return DRAW == L && 64 % DRAW == 0; }
+
+    /**
+     * DropoutFunction's draw for the complete words of elements [from, from + len) (from a multiple of 64): the same
+     * SplitMix64 of (seed, e/2 + 1) per pair of elements, the low half for the even element, the high half for the odd,
+     * kept where the half is at least {@code threshold}; sets the mask's words and writes each element's factor (s
+     * kept, 0 dropped) into mf[e − from]. Returns the elements done (len rounded down to 64).
+     */
+    static int dropoutDraw(long seed, long threshold, int from, int len, long[] bits, float[] mf, float s) {
+        int sf = Float.floatToRawIntBits(s), words = len >>> 6;
+        for (int w = 0; w < words; w++) {
+            long word = 0;
+            for (int c = 0; c < 64; c += DRAW) {
+                int at = (w << 6) + c;
+                long q = ((long) (from + at) >>> 1) + 1;
+                LongVector z = PAIR_IOTA.add(q).mul(0x9E3779B97F4A7C15L).add(seed);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+                // 1 where kept: (half − threshold) has its sign bit clear; the low half in the low int lane
+                LongVector lo = z.and(0xFFFFFFFFL).sub(threshold).lanewise(VectorOperators.LSHR, 63);
+                LongVector hi = z.lanewise(VectorOperators.LSHR, 32).sub(threshold).lanewise(VectorOperators.LSHR, 63);
+                IntVector kept = lo.or(hi.lanewise(VectorOperators.LSHL, 32)).lanewise(VectorOperators.XOR, 0x0000000100000001L).reinterpretAsInts();
+                word |= Integer.toUnsignedLong(kept.lanewise(VectorOperators.LSHL, BIT_IOTA).reduceLanes(VectorOperators.OR)) << c;
+                kept.neg().and(sf).reinterpretAsFloats().intoArray(mf, at);
+            }
+            bits[(from >>> 6) + w] = word;
+        }
+        return words << 6;
+    }
+
+    /** The factors (s kept, 0 dropped) of the complete words of elements [from, from + len) into mf; returns the elements done. */
+    static int dropoutExpand(long[] bits, int from, int len, float[] mf, float s) {
+        int sf = Float.floatToRawIntBits(s), words = len >>> 6;
+        for (int w = 0; w < words; w++) {
+            long word = bits[(from >>> 6) + w];
+            for (int c = 0; c < 64; c += DRAW) {
+                IntVector.broadcast(IS, (int) (word >>> c)).lanewise(VectorOperators.LSHR, BIT_IOTA).and(1).neg().and(sf)
+                        .reinterpretAsFloats().intoArray(mf, (w << 6) + c);
+            }
+        }
+        return words << 6;
     }
 }
