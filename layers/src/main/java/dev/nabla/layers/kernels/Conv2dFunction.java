@@ -108,15 +108,13 @@ public final class Conv2dFunction extends Function {
 
     /**
      * Whether the project's direct stride-1 kernel ({@link DirectConv}) beats oneDNN's convolution and the im2col + GEMM
-     * kernel: where at least half of the padded positions it computes are outputs. It computes every position of the
-     * padded plane (Hp·Wp), of which OH·OW are kept: ResNet-20's 3×3 layers (pad 1) keep 89% (32×32) to 64% (8×8) and
-     * ran at 0.3–0.4× of the im2col kernel's time (BENCHMARKS.md, twelfth round); the course convnet's 5×5 layer on
-     * 8×8 without padding keeps 25%, and its epoch took 19 s against 5 s with oneDNN.
+     * kernel: where at least half of the padded positions it computes are outputs. It computes every position of a
+     * padded plane ({@link DirectConv#positions}: neighbouring rows and planes share one zero gap), of which OH·OW are
+     * kept: ResNet-20's 3×3 layers (pad 1) keep 94% (32×32) to 79% (8×8) and ran at 0.3–0.4× of the im2col kernel's
+     * time (BENCHMARKS.md, twelfth round); the course convnet's 5×5 layer on 8×8 without padding keeps 25%, and its
+     * epoch took 19 s against 5 s with oneDNN.
      */
-    static boolean directBeatsOthers(ConvGeometry g) {
-        long padded = (long) (g.oh() + g.dh() * (g.kh() - 1)) * (g.ow() + g.dw() * (g.kw() - 1));
-        return 2L * g.oh() * g.ow() >= padded;
-    }
+    static boolean directBeatsOthers(ConvGeometry g) { return 2L * g.oh() * g.ow() >= DirectConv.positions(g); }
 
     @Override protected INDArray[] backward(INDArray gOut) {
         boolean bias = inputCount() > 2;

@@ -57,6 +57,11 @@ final class DirectConv {
         return g.padTop() <= fh && g.padLeft() <= fw && bottom(g) <= fh && right(g) <= fw && bottom(g) >= 0 && right(g) >= 0;
     }
 
+    /** Positions the forward computes per sample: its padded plane, rows and planes sharing their zero gaps ({@link #period}). */
+    static long positions(ConvGeometry g) {
+        return (long) period(g.h(), g.padTop(), bottom(g), g.dh() * (g.kh() - 1)) * period(g.w(), g.padLeft(), right(g), g.dw() * (g.kw() - 1));
+    }
+
     private static int bottom(ConvGeometry g) { return g.oh() + g.dh() * (g.kh() - 1) - g.h() - g.padTop(); }
 
     private static int right(ConvGeometry g) { return g.ow() + g.dw() * (g.kw() - 1) - g.w() - g.padLeft(); }
@@ -99,7 +104,8 @@ final class DirectConv {
         float[] wa = Heap.floats(w);
         for (int o = 0; o < co; o++) for (int ck = 0; ck < c * taps; ck++) wt[blocked(ck, o, c * taps)] = wa[o * c * taps + ck];
         float[] b = bias == null ? null : (bias.dataType() == DataType.FLOAT ? bias : bias.castTo(DataType.FLOAT)).toFloatVector();
-        Stack st = Stack.of(period(g.h(), g.padTop(), bottom(g), g.dh() * (g.kh() - 1)), period(g.w(), g.padLeft(), right(g), g.dw() * (g.kw() - 1)), n, g.kh(), g.kw(), g.dh(), g.dw(), 3 * L, taps);
+        int fh = g.dh() * (g.kh() - 1), fw = g.dw() * (g.kw() - 1);
+        Stack st = Stack.of(period(g.h(), g.padTop(), bottom(g), fh), period(g.w(), g.padLeft(), right(g), fw), n, g.kh(), g.kw(), g.dh(), g.dw(), 3 * L, taps);
         INDArray y = Pool.uninitialized(DataType.FLOAT, n, co, g.oh(), g.ow());
         int parts = Blas.parts(n, FastConv.samplesPerPart((long) co * c * taps * g.p()));
         Blas.parallel(parts, part -> {
