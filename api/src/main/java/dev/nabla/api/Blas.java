@@ -113,8 +113,8 @@ public final class Blas {
         return true;
     }
 
-    /** The array itself when C-contiguous, else a C-ordered copy. */
-    public static INDArray denseC(INDArray a) { return dense(a) ? a : a.dup('c'); }
+    /** The array itself when C-contiguous, else a C-ordered copy (row by row where {@link Strided} takes it). */
+    public static INDArray denseC(INDArray a) { return dense(a) ? a : Strided.applies(a) ? Strided.dense(a) : a.dup('c'); }
 
     /**
      * Runs {@code body} for 0 … parts − 1, on {@link Nabla#numThreads()} threads at most (the caller's among them), on

@@ -78,13 +78,13 @@ final class ViewOps {
             long[] shape = inputShape(0);
             INDArray z = Arrays.stream(shape).anyMatch(d -> d == 0) ? Nd4j.zeros(g.dataType(), shape) : Pool.uninitialized(g.dataType(), shape).assign(0);
             INDArray target = slice(z, parts);
-            if (target.length() > 0) target.assign(g);
+            if (target.length() > 0 && !Strided.copyInto(target, g)) target.assign(g);
             return new INDArray[] {z};
         }
         /** Adds g into its part of the input's gradient gathered so far (another slice of the same tensor wrote it). */
         @Override boolean backwardInto(INDArray g, INDArray target) {
             INDArray part = slice(target, parts);
-            if (part.length() > 0) part.addi(g);
+            if (part.length() > 0 && !Strided.addInto(part, g)) part.addi(g);
             return true;
         }
     }
@@ -106,7 +106,17 @@ final class ViewOps {
             }
             return r;
         }
-        @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.reshape(inputShape(0))}; }
+        @Override protected INDArray[] backward(INDArray g) {
+            long[] shape = inputShape(0);
+            if (g.length() == 0 || shape.length == 0 || !Strided.applies(g)) return new INDArray[] {g.reshape(shape)};
+            INDArray view = org.nd4j.linalg.api.shape.Shape.newShapeNoCopy(g, shape, false);
+            if (view != null) return new INDArray[] {view};
+            // an array of the input's shape (of its own, so that the walk gives it back to the pool), filled through a
+            // view of it in g's shape
+            INDArray d = Pool.uninitialized(g.dataType(), shape);
+            Strided.copyInto(d.reshape('c', g.shape()), g);
+            return new INDArray[] {d};
+        }
 
         private static INDArray scalarView(INDArray x) {
             return Nd4j.create(x.data(), new long[0], new long[0], x.offset(), 'c', x.dataType());
