@@ -11,7 +11,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The row-wise strided copy and add against ND4J's own dup and addi, element for element, on the views a model makes:
  * a permuted attention gradient, a slice of the last dimension (a view with an offset), a narrowed leading dimension,
- * a last dimension of size 1, rows split over one and two threads; and what it refuses (a transposed last dimension,
+ * a last dimension of size 1, transposed matrices (kᵀ's gradient), rows split over one and two threads; and what it
+ * refuses (a transposed last dimension that is not one dense block, a destination whose rows are not contiguous,
  * float64, different shapes).
  */
 class StridedTest {
@@ -25,6 +26,8 @@ class StridedTest {
             wide.get(NDArrayIndex.interval(1, 5), NDArrayIndex.interval(3, 101), NDArrayIndex.interval(514, 771)),
             col.permute(1, 0, 2),                                                                // last dimension of size 1
             Nd4j.rand(DataType.FLOAT, 1000, 3).get(NDArrayIndex.interval(10, 990), NDArrayIndex.all()),
+            Nd4j.rand(DataType.FLOAT, 6, 4, 64, 130).permute(0, 1, 3, 2),                        // kᵀ's gradient: column-major blocks
+            Nd4j.rand(DataType.FLOAT, 7, 33).transpose(),
         };
     }
 
@@ -56,6 +59,10 @@ class StridedTest {
                 INDArray part = wide.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(257, 514));
                 assertThat(Strided.addInto(part, g)).isTrue();
                 expected.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(257, 514)).addi(g);
+                INDArray gt = Nd4j.rand(DataType.FLOAT, 6, 257, 130).permute(0, 2, 1);    // and a transposed one
+                INDArray other = wide.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 257));
+                assertThat(Strided.addInto(other, gt)).isTrue();
+                expected.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 257)).addi(gt);
                 assertThat(wide.data().asFloat()).as("on %d threads", t).isEqualTo(expected.data().asFloat());
             }
         } finally {
@@ -65,11 +72,14 @@ class StridedTest {
 
     @Test void whatItDoesNotTakeIsLeftToNd4j() {
         INDArray m = Nd4j.rand(DataType.FLOAT, 40, 30);
-        assertThat(Strided.applies(m.transpose())).as("a transposed last dimension").isFalse();
+        assertThat(Strided.applies(m.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 20)).transpose()))
+                .as("a transposed last dimension that is not one dense block").isFalse();
+        assertThat(Strided.copyInto(m.transpose(), Nd4j.rand(DataType.FLOAT, 30, 40))).as("a destination whose rows are not contiguous").isFalse();
         assertThat(Strided.applies(Nd4j.rand(DataType.DOUBLE, 4, 5))).as("float64").isFalse();
         assertThat(Strided.addInto(m, Nd4j.rand(DataType.FLOAT, 30, 40))).as("other shapes").isFalse();
         INDArray before = m.dup();
-        assertThat(Strided.addInto(m, Nd4j.rand(DataType.FLOAT, 40, 30).transpose().transpose().dup('f'))).as("an F-ordered source").isFalse();
+        INDArray wide = Nd4j.rand(DataType.FLOAT, 30, 50);
+        assertThat(Strided.addInto(m, wide.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 40)).transpose())).as("a source of neither layout").isFalse();
         assertThat(m.data().asFloat()).as("left unchanged").isEqualTo(before.data().asFloat());
     }
 }

@@ -102,7 +102,7 @@ final class ViewOps {
                             + "dimension spans across two contiguous subspaces); shape " + Arrays.toString(x[0].shape())
                             + " -> " + Arrays.toString(shape) + ". Use .reshape(...) instead.");
                 }
-                r = x[0].dup('c').reshape('c', shape);
+                r = Blas.denseC(x[0]).reshape('c', shape);
             }
             return r;
         }
