@@ -66,10 +66,18 @@ public final class LinearFunction extends Function {
                 && g.size(0) <= Integer.MAX_VALUE && g.size(1) <= Integer.MAX_VALUE;
     }
 
-    /** target [out] = gᵀ·1 + beta·target: the column sums of g [N, out] by BLAS (15 µs at 100×512 against 69 µs for ND4J's sum(0)). */
+    /**
+     * target [out] = gᵀ·1 + beta·target: the column sums of g [N, out] by BLAS (15 µs at 100×512 against 69 µs for ND4J's
+     * sum(0)); columns split over the threads from 2 × 2¹⁸ elements (a transformer's [2048, 1024] gradient: 8 MB).
+     */
     private static void columnSums(INDArray g, INDArray target, float beta) {
         int n = (int) g.size(0), out = (int) g.size(1);
-        Blas.sgemm(true, false, out, 1, n, 1f, g, 0, out, ones(n), 0, 1, beta, target, 0, 1);
+        int parts = (int) Math.min(out / 64, Blas.parts((long) n * out, 1 << 18));
+        INDArray ones = ones(n);
+        Blas.parallel(Math.max(1, parts), part -> {
+            int c0 = out * part / Math.max(1, parts), c1 = out * (part + 1) / Math.max(1, parts);
+            Blas.sgemm(true, false, c1 - c0, 1, n, 1f, g, c0, out, ones, 0, 1, beta, target, c0, 1);
+        });
     }
 
     /** The bias gradient as a new array: the column sums of g [N, out]. */
