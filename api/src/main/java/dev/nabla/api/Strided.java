@@ -8,10 +8,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Copies and adds between float32 arrays of any strides whose last dimension is contiguous (stride 1, or of size 1),
- * the source's last two dimensions also possibly a transposed matrix: row by row (a row is the last dimension), each row
- * one bulk transfer of the arrays' memory, rows (or matrices) split over the threads. Where ND4J's strided assign and add run its generic element loop: a permuted attention gradient [16, 128, 4,
- * 64] made C-contiguous (a reshape's backward), or added into a slice of the last dimension of [16, 128, 768] (the
- * query/key/value split's backward), took 1.2–1.6 ms a call in the transformer step.
+ * the source's last two dimensions also possibly a transposed matrix: row by row (a row is the last dimension), each
+ * row one bulk transfer of the arrays' memory, rows (or matrices) split over the threads. Where ND4J's strided assign
+ * and add run their generic element loops: in the transformer step, the query/key/value split's backward (kᵀ's
+ * gradient, a transpose's strides, added into the gradient gathered so far) took 1.5–1.7 ms a call, now 0.42; a
+ * reshape's backward of a permuted attention gradient 0.25–0.38 ms on average, now 0.08 (BENCHMARKS.md, seventeenth
+ * round).
  */
 public final class Strided {
     /** Elements per part below which a copy stays on the calling thread. */

@@ -113,8 +113,8 @@ final class ViewOps {
             if (view != null) return new INDArray[] {view};
             // an array of the input's shape (of its own, so that the walk gives it back to the pool), filled through a
             // view of it in g's shape
-            INDArray d = Pool.uninitialized(g.dataType(), shape);
-            Strided.copyInto(d.reshape('c', g.shape()), g);
+            INDArray d = Pool.uninitialized(g.dataType(), shape), asG = d.reshape('c', g.shape());
+            if (!Strided.copyInto(asG, g)) asG.assign(g);
             return new INDArray[] {d};
         }
 
