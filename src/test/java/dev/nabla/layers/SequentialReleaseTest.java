@@ -99,9 +99,7 @@ class SequentialReleaseTest {
                 .isLessThan(ACTIVATION_BYTES);
         Nabla.manualSeed(7);
         Sequential kept = new Sequential(new Conv2d(1, 8, 5), new OpaqueBlock(), new OpaqueBlock(), new MaxPool2d(3), new Flatten(), new Linear(8 * 8 * 8, 10));
-        long[] keptGrowth = new long[1];
-        List<float[]> b = train(kept, 6, keptGrowth);
-        assertThat(keptGrowth[0]).as("the same blocks undeclared leave their intermediates to the collector").isGreaterThan(4 * ACTIVATION_BYTES);
+        List<float[]> b = train(kept, 6, null);   // (how much it leaves lent depends on when a collection comes: not asserted)
         for (int i = 0; i < a.size(); i++) assertThat(a.get(i)).as("parameter %d", i).containsExactly(b.get(i));
     }
 
