@@ -31,12 +31,15 @@ public final class Strided {
     /** Float32, rank 1 to 8, non-negative strides, a span that an int indexes. */
     private static boolean plain(INDArray a) {
         if (a.dataType() != DataType.FLOAT || !Blas.available() || a.rank() < 1 || a.rank() > 8 || a.length() == 0) return false;
+        for (int i = 0; i < a.rank(); i++) if (a.stride(i) < 0) return false;
+        return span(a) < Integer.MAX_VALUE;
+    }
+
+    /** Elements from a's first to its last, inclusive: its largest offset + 1. */
+    private static long span(INDArray a) {
         long span = 1;
-        for (int i = 0; i < a.rank(); i++) {
-            if (a.stride(i) < 0) return false;
-            span += (a.size(i) - 1) * a.stride(i);
-        }
-        return span < Integer.MAX_VALUE;
+        for (int i = 0; i < a.rank(); i++) span += (a.size(i) - 1) * a.stride(i);
+        return span;
     }
 
     /** The last dimension contiguous (stride 1, or of size 1). */
@@ -159,9 +162,5 @@ public final class Strided {
     }
 
     /** The memory from a's first element over its whole span (its largest offset + 1 floats). */
-    private static FloatBuffer buffer(INDArray a) {
-        long span = 1;
-        for (int i = 0; i < a.rank(); i++) span += (a.size(i) - 1) * a.stride(i);
-        return new FloatPointer(a.data().addressPointer()).position(0).limit(span).asBuffer();
-    }
+    private static FloatBuffer buffer(INDArray a) { return new FloatPointer(a.data().addressPointer()).position(0).limit(span(a)).asBuffer(); }
 }

@@ -58,9 +58,12 @@ final class DirectConv {
     }
 
     /** Positions the forward computes per sample: its padded plane, rows and planes sharing their zero gaps ({@link #period}). */
-    static long positions(ConvGeometry g) {
-        return (long) period(g.h(), g.padTop(), bottom(g), g.dh() * (g.kh() - 1)) * period(g.w(), g.padLeft(), right(g), g.dw() * (g.kw() - 1));
-    }
+    static long positions(ConvGeometry g) { return (long) rowsPeriod(g) * colsPeriod(g); }
+
+    /** The input's padded plane: its rows' period and its columns' ({@link #period}), for the forward and the weight gradient. */
+    private static int rowsPeriod(ConvGeometry g) { return period(g.h(), g.padTop(), bottom(g), g.dh() * (g.kh() - 1)); }
+
+    private static int colsPeriod(ConvGeometry g) { return period(g.w(), g.padLeft(), right(g), g.dw() * (g.kw() - 1)); }
 
     private static int bottom(ConvGeometry g) { return g.oh() + g.dh() * (g.kh() - 1) - g.h() - g.padTop(); }
 
@@ -104,8 +107,7 @@ final class DirectConv {
         float[] wa = Heap.floats(w);
         for (int o = 0; o < co; o++) for (int ck = 0; ck < c * taps; ck++) wt[blocked(ck, o, c * taps)] = wa[o * c * taps + ck];
         float[] b = bias == null ? null : (bias.dataType() == DataType.FLOAT ? bias : bias.castTo(DataType.FLOAT)).toFloatVector();
-        int fh = g.dh() * (g.kh() - 1), fw = g.dw() * (g.kw() - 1);
-        Stack st = Stack.of(period(g.h(), g.padTop(), bottom(g), fh), period(g.w(), g.padLeft(), right(g), fw), n, g.kh(), g.kw(), g.dh(), g.dw(), 3 * L, taps);
+        Stack st = Stack.of(rowsPeriod(g), colsPeriod(g), n, g.kh(), g.kw(), g.dh(), g.dw(), 3 * L, taps);
         INDArray y = Pool.uninitialized(DataType.FLOAT, n, co, g.oh(), g.ow());
         int parts = Blas.parts(n, FastConv.samplesPerPart((long) co * c * taps * g.p()));
         Blas.parallel(parts, part -> {
@@ -224,7 +226,7 @@ final class DirectConv {
                 for (int ci = 0; ci < c; ci++)
                     for (int k = 0; k < taps; k++) wx[blocked(o * taps + k, ci, co * taps)] = wa[(o * c + ci) * taps + taps - 1 - k];
         }
-        Stack sx = dwNeeded ? Stack.of(period(g.h(), g.padTop(), bottom(g), fh), period(g.w(), g.padLeft(), right(g), fw), n, kh, kw, g.dh(), g.dw(), L, taps3) : null;
+        Stack sx = dwNeeded ? Stack.of(rowsPeriod(g), colsPeriod(g), n, kh, kw, g.dh(), g.dw(), L, taps3) : null;
         INDArray dx = dxNeeded ? Pool.uninitialized(DataType.FLOAT, n, c, g.h(), g.w()) : null;
         long macs = (long) co * c * taps * g.p() * ((dxNeeded ? 1 : 0) + (dwNeeded ? 1 : 0));
         int parts = Blas.parts(n, FastConv.samplesPerPart(Math.max(1, macs)));

@@ -72,10 +72,10 @@ public final class LinearFunction extends Function {
      */
     private static void columnSums(INDArray g, INDArray target, float beta) {
         int n = (int) g.size(0), out = (int) g.size(1);
-        int parts = (int) Math.min(out / 64, Blas.parts((long) n * out, 1 << 18));
+        int parts = (int) Math.max(1, Math.min(out / 64, Blas.parts((long) n * out, 1 << 18)));
         INDArray ones = ones(n);
-        Blas.parallel(Math.max(1, parts), part -> {
-            int c0 = out * part / Math.max(1, parts), c1 = out * (part + 1) / Math.max(1, parts);
+        Blas.parallel(parts, part -> {
+            int c0 = out * part / parts, c1 = out * (part + 1) / parts;
             Blas.sgemm(true, false, c1 - c0, 1, n, 1f, g, c0, out, ones, 0, 1, beta, target, c0, 1);
         });
     }
