@@ -141,25 +141,48 @@ final class UnaryOps {
         Blas.parallel(parts, part -> {
             java.nio.IntBuffer mb = Blas.bits(mask), vb = same ? null : Blas.bits(values), ob = Blas.bits(out);
             int[][] scratch = RELU_SCRATCH.get();
-            int[] a = scratch[0], b = same ? scratch[0] : scratch[1];
+            int[] a = scratch[0], b = scratch[1];
             for (long s = n * part / parts, end = n * (part + 1) / parts; s < end; s += RELU_CHUNK) {
                 int from = (int) s, len = (int) Math.min(RELU_CHUNK, end - s);
                 mb.get(from, a, 0, len);
-                if (!same) vb.get(from, b, 0, len);
-                maskNotPositive(a, b, len);
-                ob.put(from, b, 0, len);
+                if (same) {
+                    maskNotPositive(a, len);
+                } else {
+                    vb.get(from, b, 0, len);
+                    maskNotPositive(a, b, len);
+                }
+                ob.put(from, a, 0, len);
             }
         });
         return out;
     }
 
-    /** b[i] = 0 where the float with bits a[i] is not positive and not NaN (a separate method: C2 vectorizes it). */
+    /**
+     * a[i] = 0 where the float with bits a[i] is not positive and not NaN, one array in place (a separate method: C2
+     * vectorizes it). The in-place ReLU ran the two-array form below with b = a: once C2 had inlined that into the
+     * chunk loop (as it does when the caller compiles first), ResNet-20's forward ReLUs took 0.98 ms a call in the step
+     * against 0.24 with this form.
+     */
+    private static void maskNotPositive(int[] a, int len) {
+        for (int i = 0; i < len; i++) {
+            int v = a[i];
+            int nan = (0x7F800000 - (v & 0x7FFFFFFF)) >> 31;
+            int positive = ((-v) & ~v) >> 31;
+            a[i] = v & (nan | positive);
+        }
+    }
+
+    /**
+     * a[i] = b[i] where the float with bits a[i] is positive or NaN, else 0. Inlined into the chunk loop it ran at
+     * 1.05 ms a call in ResNet-20's step, 0.46–0.58 when kept apart (-XX:CompileCommand=dontinline): C2's inlining
+     * decides, which no code here controls.
+     */
     private static void maskNotPositive(int[] a, int[] b, int len) {
         for (int i = 0; i < len; i++) {
             int v = a[i];
             int nan = (0x7F800000 - (v & 0x7FFFFFFF)) >> 31;   // -1 where a[i] is NaN
             int positive = ((-v) & ~v) >> 31;                  // -1 where a[i] > 0 (-0 and +0 are not)
-            b[i] &= nan | positive;
+            a[i] = b[i] & (nan | positive);
         }
     }
 
